@@ -1,0 +1,43 @@
+namespace ClusterControl;
+
+/// <summary>
+/// The control protocol between the commands and clusterd, over a Unix stream socket.
+/// </summary>
+/// <remarks>
+/// One connection carries one exchange:
+/// <list type="number">
+/// <item>the client sends a <see cref="ControlRequest"/> as one line of UTF-8 JSON ending in '\n',
+/// at most <see cref="MaxRequestBytes"/> long, within <see cref="RequestTimeout"/>;</item>
+/// <item>clusterd answers with a <see cref="ControlAnswer"/> as one JSON line;</item>
+/// <item>if the answer says <c>HasBody</c>, the body (plain text) follows until clusterd closes
+/// the connection — so the status file of a million connections streams without being held
+/// whole in either process.</item>
+/// </list>
+/// A request of another <see cref="Version"/> is refused with <see cref="ControlError.BadRequest"/>.
+/// Changes need the caller to be root, checked with SO_PEERCRED; reading is open to all.
+/// </remarks>
+public static class ControlProtocol
+{
+    public const int Version = 1;
+    public const int MaxRequestBytes = 64 * 1024;
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
+
+    public const string DefaultSocketPath = "/run/ip_cluster/clusterd.sock";
+    public const string SocketEnvironmentVariable = "CLUSTERD_SOCKET";
+
+    /// <summary>The socket a command should use: its option, else CLUSTERD_SOCKET, else the default.</summary>
+    public static string SocketPath(string? option = null)
+    {
+        if (!string.IsNullOrEmpty(option)) return option;
+        string? fromEnvironment = Environment.GetEnvironmentVariable(SocketEnvironmentVariable);
+        return string.IsNullOrEmpty(fromEnvironment) ? DefaultSocketPath : fromEnvironment;
+    }
+
+    /// <summary>Ops that only read; everything else changes state and needs root.</summary>
+    public static bool IsReadOnly(ControlRequest request) => request.Op switch
+    {
+        ControlOp.List or ControlOp.Status => true,
+        ControlOp.Firewall => request.Firewall?.IsReadOnly ?? true,
+        _ => false,
+    };
+}

@@ -1,0 +1,42 @@
+using ClusterControl.Firewall;
+
+namespace ClusterControl;
+
+/// <summary>What a client asks clusterd to do. Only the fields its <see cref="Op"/> needs are set.</summary>
+public sealed record ControlRequest
+{
+    public int Version { get; init; } = ControlProtocol.Version;
+    public required ControlOp Op { get; init; }
+    public string? Pool { get; init; }
+    public Ipv4Address? Node { get; init; }
+    public NodeState? State { get; init; }
+    public int? Cost { get; init; }
+    public ForwardMethod? Forward { get; init; }
+    public int? Level { get; init; }
+    /// <summary>Set by ipfwadm-cluster for <see cref="ControlOp.Firewall"/>.</summary>
+    public FirewallRequest? Firewall { get; init; }
+}
+
+public enum ControlOp
+{
+    /// <summary>clconfig -add POOL ADDR [up|down] [cost N]</summary>
+    Add,
+    /// <summary>clconfig -set POOL ADDR [up|down] [cost N]</summary>
+    Set,
+    /// <summary>clconfig -del POOL ADDR</summary>
+    Del,
+    /// <summary>clconfig -list [POOL]; the answer body is the pool table.</summary>
+    List,
+    /// <summary>clconfig -create POOL [route|masq]</summary>
+    Create,
+    /// <summary>clconfig -forward POOL route|masq</summary>
+    Forward,
+    /// <summary>clconfig -destroy POOL</summary>
+    Destroy,
+    /// <summary>clconfig -debug N</summary>
+    Debug,
+    /// <summary>The whole status file, streamed in the answer body.</summary>
+    Status,
+    /// <summary>An ipfwadm command; see <see cref="FirewallRequest"/>.</summary>
+    Firewall,
+}

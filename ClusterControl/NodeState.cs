@@ -1,0 +1,34 @@
+namespace ClusterControl;
+
+/// <summary>Whether a node takes new connections; a <c>down</c> node keeps the ones it has.</summary>
+public enum NodeState { Up, Down }
+
+/// <summary>How a pool hands a packet to its node (see clconfig(8)).</summary>
+public enum ForwardMethod
+{
+    /// <summary>The 1997 behaviour: the destination stays the shared address; the node's private address is the next hop.</summary>
+    Route,
+    /// <summary>The destination is rewritten to the node's private address, and back on replies.</summary>
+    Masq,
+}
+
+public static class ClusterWords
+{
+    public const int MinCost = 1, MaxCost = 65535, DefaultCost = 10;
+
+    public static string Word(this NodeState state) => state == NodeState.Up ? "up" : "down";
+
+    public static string Word(this ForwardMethod method) => method == ForwardMethod.Route ? "route" : "masq";
+
+    public static bool TryParseState(string word, out NodeState state)
+    {
+        state = word == "down" ? NodeState.Down : NodeState.Up;
+        return word is "up" or "down";
+    }
+
+    public static bool TryParseForward(string word, out ForwardMethod method)
+    {
+        method = word == "masq" ? ForwardMethod.Masq : ForwardMethod.Route;
+        return word is "route" or "masq";
+    }
+}

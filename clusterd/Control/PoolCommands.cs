@@ -1,0 +1,87 @@
+using ClusterControl;
+using Clusterd.State;
+
+namespace Clusterd.Control;
+
+/// <summary>
+/// The clconfig language as changes to a configuration. Each method returns the new configuration
+/// or throws <see cref="RefusedException"/>; clusterd re-checks everything a client sends.
+/// </summary>
+public static class PoolCommands
+{
+    public static ClusterConfig AddNode(ClusterConfig config, ControlRequest request)
+    {
+        var pool = RequirePool(config, request.Pool);
+        var address = RequireNode(request.Node);
+        if (config.FindPool(pool.Name)!.FindNode(address) is not null)
+            throw new RefusedException(ControlError.Exists, $"node {address} is already in {pool.Name} (use -set)");
+        int cost = RequireCost(request.Cost) ?? ClusterWords.DefaultCost;
+        var node = new NodeConfig(address, request.State ?? NodeState.Up, cost, config.NextMark);
+        return config.WithPool(pool.WithNode(node)) with { NextMark = config.NextMark + 1 };
+    }
+
+    public static ClusterConfig SetNode(ClusterConfig config, ControlRequest request)
+    {
+        var pool = RequirePool(config, request.Pool);
+        var node = RequireExistingNode(pool, request.Node);
+        var changed = node with { State = request.State ?? node.State, Cost = RequireCost(request.Cost) ?? node.Cost };
+        return changed == node ? config : config.WithPool(pool.WithNode(changed));
+    }
+
+    public static ClusterConfig DeleteNode(ClusterConfig config, ControlRequest request, Func<string, Ipv4Address, bool> namedByRule)
+    {
+        var pool = RequirePool(config, request.Pool);
+        var node = RequireExistingNode(pool, request.Node);
+        if (namedByRule(pool.Name, node.Address))
+            throw new RefusedException(ControlError.InUse, $"node {node.Address} of {pool.Name} is named by a cluster rule (-V)");
+        return config.WithPool(pool with { Nodes = pool.Nodes.Remove(node) });
+    }
+
+    public static ClusterConfig CreatePool(ClusterConfig config, ControlRequest request)
+    {
+        string name = RequirePoolName(request.Pool);
+        if (config.FindPool(name) is not null)
+            throw new RefusedException(ControlError.Exists, $"pool {name} already exists");
+        return config.WithPool(new PoolConfig(name, request.Forward ?? ForwardMethod.Route, []));
+    }
+
+    public static ClusterConfig SetForward(ClusterConfig config, ControlRequest request)
+    {
+        var pool = RequirePool(config, request.Pool);
+        var method = request.Forward ?? throw new RefusedException(ControlError.BadRequest, "missing forwarding method");
+        return method == pool.Forward ? config : config.WithPool(pool with { Forward = method });
+    }
+
+    public static ClusterConfig DestroyPool(ClusterConfig config, ControlRequest request, Func<string, bool> namedByRule)
+    {
+        var pool = RequirePool(config, request.Pool);
+        if (pool.Nodes.Count > 0)
+            throw new RefusedException(ControlError.InUse, $"pool {pool.Name} still has {pool.Nodes.Count} node{(pool.Nodes.Count == 1 ? "" : "s")}");
+        if (namedByRule(pool.Name))
+            throw new RefusedException(ControlError.InUse, $"pool {pool.Name} is used by a cluster rule");
+        return config with { Pools = config.Pools.Remove(pool) };
+    }
+
+    public static ClusterConfig SetDebug(ClusterConfig config, ControlRequest request) =>
+        request.Level is >= 0 and <= 9 ? config with { DebugLevel = request.Level.Value }
+            : throw new RefusedException(ControlError.BadRequest, "debug level must be 0..9");
+
+    public static PoolConfig RequirePool(ClusterConfig config, string? name) =>
+        config.FindPool(RequirePoolName(name)) ?? throw new RefusedException(ControlError.NoSuchPool, $"no such pool '{name}'");
+
+    private static string RequirePoolName(string? name) =>
+        PoolName.IsValid(name) ? name! : throw new RefusedException(ControlError.BadRequest, $"bad pool name '{name}'");
+
+    private static Ipv4Address RequireNode(Ipv4Address? address) =>
+        address ?? throw new RefusedException(ControlError.BadRequest, "missing node address");
+
+    private static NodeConfig RequireExistingNode(PoolConfig pool, Ipv4Address? address)
+    {
+        var wanted = RequireNode(address);
+        return pool.FindNode(wanted) ?? throw new RefusedException(ControlError.NoSuchNode, $"no node {wanted} in {pool.Name}");
+    }
+
+    private static int? RequireCost(int? cost) =>
+        cost is null or (>= ClusterWords.MinCost and <= ClusterWords.MaxCost) ? cost
+            : throw new RefusedException(ControlError.BadRequest, $"bad cost '{cost}'");
+}

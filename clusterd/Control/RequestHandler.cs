@@ -1,0 +1,69 @@
+using ClusterControl;
+using Clusterd.Firewall;
+using Clusterd.State;
+using Clusterd.Status;
+
+namespace Clusterd.Control;
+
+/// <summary>Turns one control request into one reply: checks the version and the caller, then dispatches.</summary>
+public sealed class RequestHandler(ClusterService service, IConnectionSource connections)
+{
+    public ControlReply Handle(ControlRequest request, uint callerUid)
+    {
+        if (request.Version != ControlProtocol.Version)
+            return ControlReply.Fail(ControlError.BadRequest,
+                $"protocol version {request.Version} not supported (clusterd speaks {ControlProtocol.Version})");
+        if (callerUid != 0 && !ControlProtocol.IsReadOnly(request))
+            return ControlReply.Fail(ControlError.PermissionDenied, "permission denied (only root may change the cluster)");
+        try
+        {
+            return Dispatch(request);
+        }
+        catch (RefusedException e)
+        {
+            return ControlReply.Fail(e.Error, e.Message);
+        }
+    }
+
+    private ControlReply Dispatch(ControlRequest request)
+    {
+        switch (request.Op)
+        {
+            case ControlOp.Add: service.Change(c => PoolCommands.AddNode(c, request)); break;
+            case ControlOp.Set: service.Change(c => PoolCommands.SetNode(c, request)); break;
+            case ControlOp.Del: service.Change(c => PoolCommands.DeleteNode(c, request, (pool, node) => FirewallCommands.NamesNode(c, pool, node))); break;
+            case ControlOp.Create: service.Change(c => PoolCommands.CreatePool(c, request)); break;
+            case ControlOp.Forward: service.Change(c => PoolCommands.SetForward(c, request)); break;
+            case ControlOp.Destroy: service.Change(c => PoolCommands.DestroyPool(c, request, pool => FirewallCommands.NamesPool(c, pool))); break;
+            case ControlOp.Debug: service.Change(c => PoolCommands.SetDebug(c, request)); break;
+            case ControlOp.List: return ListPools(request.Pool);
+            case ControlOp.Status: return Status();
+            case ControlOp.Firewall: return FirewallCommands.Execute(service, request.Firewall);
+            default: return ControlReply.Fail(ControlError.BadRequest, $"unknown request '{request.Op}'");
+        }
+        return ControlReply.Done;
+    }
+
+    private ControlReply ListPools(string? poolName)
+    {
+        var rows = service.Read((config, loads) =>
+        {
+            if (poolName is not null) PoolCommands.RequirePool(config, poolName);
+            return PoolRows(config, loads, poolName);
+        });
+        return ControlReply.Text(writer => StatusWriter.WritePools(writer, rows));
+    }
+
+    private ControlReply Status()
+    {
+        var rows = service.Read((config, loads) => PoolRows(config, loads, null));
+        var snapshot = connections.Snapshot();
+        return ControlReply.Text(writer => StatusWriter.WriteStatus(writer, rows, snapshot));
+    }
+
+    private static List<PoolRow> PoolRows(ClusterConfig config, Scheduling.NodeLoads loads, string? onlyPool) =>
+        config.Pools
+            .Where(p => onlyPool is null || p.Name == onlyPool)
+            .SelectMany(p => p.Nodes.Select(n => new PoolRow(p.Name, n.Address, n.State, n.Cost, loads[n.Mark])))
+            .ToList();
+}

@@ -1,0 +1,42 @@
+using System.CommandLine;
+using ClusterControl;
+
+namespace Clusterd;
+
+/// <summary>clusterd's command line.</summary>
+public sealed record DaemonOptions(string SocketPath, string StateDirectory, int Queue, int? DebugLevel)
+{
+    public const string DefaultStateDirectory = "/var/lib/ip_cluster";
+
+    public static RootCommand Command(Func<DaemonOptions, int> run)
+    {
+        var socket = new Option<string>("--socket")
+        {
+            Description = "control socket path",
+            DefaultValueFactory = _ => ControlProtocol.DefaultSocketPath,
+        };
+        var stateDir = new Option<string>("--state-dir")
+        {
+            Description = "directory of the saved configuration",
+            DefaultValueFactory = _ => DefaultStateDirectory,
+        };
+        var queue = new Option<int>("--queue")
+        {
+            Description = "first NFQUEUE number to bind",
+            DefaultValueFactory = _ => 0,
+        };
+        queue.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 0 or > 65535) r.AddError("--queue must be 0..65535");
+        });
+        var debug = new Option<int?>("--debug") { Description = "debug verbosity, 0 = off (overrides the saved level)" };
+        debug.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is < 0 or > 9) r.AddError("--debug must be 0..9");
+        });
+        var command = new RootCommand("clusterd - the ip_cluster front-end daemon") { socket, stateDir, queue, debug };
+        command.SetAction(result => run(new DaemonOptions(
+            result.GetValue(socket)!, result.GetValue(stateDir)!, result.GetValue(queue), result.GetValue(debug))));
+        return command;
+    }
+}

@@ -1,0 +1,28 @@
+using Clusterd.State;
+
+namespace Clusterd.Kernel;
+
+/// <summary>
+/// The kernel side of a configuration: nftables rules, queue, routes. <see cref="Apply"/> is all or
+/// nothing — when the kernel refuses, it throws <see cref="KernelRefusedException"/> and the rules
+/// already in force stay as they were.
+/// </summary>
+public interface IDataPlane : IDisposable
+{
+    /// <param name="config">The configuration to program.</param>
+    /// <param name="retired">Nodes no longer configured whose connections still flow; they keep their path.</param>
+    void Apply(ClusterConfig config, IReadOnlyCollection<RetiredNode> retired);
+}
+
+/// <summary>A node that was deleted (or whose pool changed forwarding) while connections were still on it.</summary>
+public sealed record RetiredNode(NodeConfig Node, string Pool, ClusterControl.ForwardMethod Forward);
+
+public sealed class KernelRefusedException(string message) : Exception(message);
+
+/// <summary>A data plane that programs nothing, for running the control plane alone.</summary>
+public sealed class NoDataPlane : IDataPlane
+{
+    public void Apply(ClusterConfig config, IReadOnlyCollection<RetiredNode> retired) { }
+
+    public void Dispose() { }
+}

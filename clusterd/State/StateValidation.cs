@@ -1,0 +1,32 @@
+using ClusterControl;
+
+namespace Clusterd.State;
+
+/// <summary>Checks that a loaded configuration is one the commands could have built.</summary>
+public static class StateValidation
+{
+    public static void Check(ClusterConfig config)
+    {
+        var poolNames = new HashSet<string>();
+        var marks = new HashSet<int>();
+        foreach (var pool in config.Pools)
+        {
+            Require(PoolName.IsValid(pool.Name), $"bad pool name '{pool.Name}'");
+            Require(poolNames.Add(pool.Name), $"pool {pool.Name} appears twice");
+            Require(pool.Nodes is not null, $"pool {pool.Name} has no node list");
+            var addresses = new HashSet<Ipv4Address>();
+            foreach (var node in pool.Nodes!)
+            {
+                Require(addresses.Add(node.Address), $"node {node.Address} appears twice in {pool.Name}");
+                Require(node.Cost is >= ClusterWords.MinCost and <= ClusterWords.MaxCost, $"bad cost {node.Cost}");
+                Require(node.Mark > 0 && node.Mark < config.NextMark && marks.Add(node.Mark), $"bad mark {node.Mark}");
+            }
+        }
+        Require(config.DebugLevel >= 0, "bad debug level");
+    }
+
+    private static void Require(bool condition, string problem)
+    {
+        if (!condition) throw new InvalidDataException(problem);
+    }
+}
