@@ -17,6 +17,7 @@ public sealed class ControlServer(string socketPath, RequestHandler handler) : I
 
     private readonly Socket _listener = new(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
     private readonly SemaphoreSlim _slots = new(MaxClients);
+    private bool _bound;
 
     /// <summary>How long a client may leave a body unread before it is dropped.</summary>
     private static readonly TimeSpan BodyTimeout = TimeSpan.FromSeconds(30);
@@ -27,6 +28,7 @@ public sealed class ControlServer(string socketPath, RequestHandler handler) : I
         if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
         RemoveStaleSocket();
         _listener.Bind(new UnixDomainSocketEndPoint(socketPath));
+        _bound = true;
         File.SetUnixFileMode(socketPath, (UnixFileMode)0b110_110_110); // anyone may read; SO_PEERCRED guards changes
         _listener.Listen(128);
     }
@@ -140,6 +142,7 @@ public sealed class ControlServer(string socketPath, RequestHandler handler) : I
     public void Dispose()
     {
         _listener.Dispose();
+        if (!_bound) return; // the path may be another daemon's socket
         try { File.Delete(socketPath); } catch (IOException) { }
     }
 }

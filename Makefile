@@ -1,0 +1,55 @@
+# ip_cluster — build, test, install, demo.
+#   make                 build everything (Release)
+#   sudo make test       install missing Debian packages, build, run every test
+#   sudo make demo       the seed's set-up in a namespace lab
+#   make install PREFIX=/usr/local DESTDIR=
+#   sudo make bench      the benchmarks (not part of test)
+
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+CONFIG    ?= Release
+DOTNET    ?= dotnet
+SBIN      := $(DESTDIR)$(PREFIX)/sbin
+LIBDIR    := $(DESTDIR)$(PREFIX)/lib/ip_cluster
+MAN5      := $(DESTDIR)$(PREFIX)/share/man/man5
+MAN8      := $(DESTDIR)$(PREFIX)/share/man/man8
+PROGRAMS  := clusterd clconfig ipfwadm-cluster procfs-shim
+TESTLOG   := $(or $(TMPDIR),/tmp)/ip_cluster-test.log
+
+SHELL := /bin/bash
+
+.PHONY: all build deps test demo install bench clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+build:
+	$(DOTNET) build Legacy.sln -c $(CONFIG) -nologo -v quiet
+	@$(DOTNET) build-server shutdown >/dev/null 2>&1 || true
+
+# Every test project runs; the closing line sums them all.
+test: deps
+	@set -o pipefail; \
+	$(DOTNET) test Legacy.sln -c $(CONFIG) -nologo 2>&1 | tee $(TESTLOG); status=$$?; \
+	$(DOTNET) build-server shutdown >/dev/null 2>&1 || true; \
+	scripts/test-summary $(TESTLOG); exit $$status
+
+demo: deps build
+	@scripts/demo $(CONFIG)
+
+install:
+	@for p in $(PROGRAMS); do \
+	    $(DOTNET) publish $$p/$$p.csproj -c $(CONFIG) -nologo -v quiet -o $(LIBDIR)/$$p || exit 1; \
+	done
+	@$(DOTNET) build-server shutdown >/dev/null 2>&1 || true
+	install -d $(SBIN)
+	@for p in $(PROGRAMS); do ln -sfn ../lib/ip_cluster/$$p/$$p $(SBIN)/$$p; done
+	ln -sfn ipfwadm-cluster $(SBIN)/ipfwadm
+
+bench: deps build
+	@bench/run $(CONFIG)
+
+clean:
+	$(DOTNET) clean Legacy.sln -nologo -v quiet

@@ -1,0 +1,127 @@
+using ClusterControl;
+
+namespace Clconfig;
+
+/// <summary>
+/// The clconfig language (clconfig(8)): a single-dash command word, positional words, then
+/// keyword/value pairs in any order, each at most once. Parsing is strict and complete before
+/// anything is sent, so a bad line never reaches clusterd.
+/// </summary>
+public static class CommandLine
+{
+    public static Invocation Parse(IReadOnlyList<string> args)
+    {
+        if (args.Count == 0) throw new UsageException("missing command (try 'clconfig -h')");
+        var words = new Words(args);
+        string command = words.Next();
+        Invocation invocation = command switch
+        {
+            "-h" or "--help" => new Invocation.ShowHelp(),
+            "--version" => new Invocation.ShowVersion(),
+            "-add" => NodeChange(ControlOp.Add, words),
+            "-set" => NodeChange(ControlOp.Set, words),
+            "-del" => Send(new ControlRequest { Op = ControlOp.Del, Pool = words.Pool(command), Node = words.Address(command) }),
+            "-list" => Send(new ControlRequest { Op = ControlOp.List, Pool = words.OptionalPool() }),
+            "-create" => Send(new ControlRequest { Op = ControlOp.Create, Pool = words.Pool(command), Forward = words.OptionalForward() }),
+            "-forward" => Send(new ControlRequest { Op = ControlOp.Forward, Pool = words.Pool(command), Forward = words.Forward(command) }),
+            "-destroy" => Send(new ControlRequest { Op = ControlOp.Destroy, Pool = words.Pool(command) }),
+            "-debug" => Send(new ControlRequest { Op = ControlOp.Debug, Level = words.DebugLevel(command) }),
+            _ => throw new UsageException($"unknown command '{command}' (try 'clconfig -h')"),
+        };
+        words.RequireEnd();
+        return invocation;
+    }
+
+    private static Invocation.Send Send(ControlRequest request) => new(request);
+
+    /// <summary>-add/-set POOL ADDR [up|down] [cost N], the words after the address in any order.</summary>
+    private static Invocation.Send NodeChange(ControlOp op, Words words)
+    {
+        string command = op == ControlOp.Add ? "-add" : "-set";
+        string pool = words.Pool(command);
+        var address = words.Address(command);
+        NodeState? state = null;
+        int? cost = null;
+        while (words.TryNext(out string word))
+        {
+            if (ClusterWords.TryParseState(word, out var parsed))
+            {
+                if (state is not null) throw new UsageException($"state given twice ('{word}')");
+                state = parsed;
+            }
+            else if (word == "cost")
+            {
+                if (cost is not null) throw new UsageException("'cost' given twice");
+                cost = words.Cost();
+            }
+            else throw new UsageException($"unknown word '{word}' (expected up, down or cost N)");
+        }
+        if (op == ControlOp.Set && state is null && cost is null)
+            throw new UsageException("-set: nothing to change (give up, down or cost N)");
+        return Send(new ControlRequest { Op = op, Pool = pool, Node = address, State = state, Cost = cost });
+    }
+
+    /// <summary>The words after the command, consumed left to right.</summary>
+    private sealed class Words(IReadOnlyList<string> args)
+    {
+        private int _next;
+
+        public string Next() => args[_next++];
+
+        public bool TryNext(out string word)
+        {
+            bool more = _next < args.Count;
+            word = more ? args[_next++] : "";
+            return more;
+        }
+
+        private string Required(string command, string what) =>
+            _next < args.Count ? args[_next++] : throw new UsageException($"{command}: missing {what}");
+
+        public string Pool(string command)
+        {
+            string word = Required(command, "pool name");
+            return PoolName.IsValid(word) ? word : throw new UsageException($"bad pool name '{word}'");
+        }
+
+        public string? OptionalPool() => _next < args.Count ? Pool("-list") : null;
+
+        public Ipv4Address Address(string command)
+        {
+            string word = Required(command, "node address");
+            return Ipv4Address.TryParse(word, out var address) ? address : throw new UsageException($"bad address '{word}'");
+        }
+
+        public ForwardMethod Forward(string command)
+        {
+            string word = Required(command, "forwarding method (route or masq)");
+            return ClusterWords.TryParseForward(word, out var method)
+                ? method
+                : throw new UsageException($"bad forwarding method '{word}' (expected route or masq)");
+        }
+
+        public ForwardMethod? OptionalForward() => _next < args.Count ? Forward("-create") : null;
+
+        public int Cost()
+        {
+            string word = Required("cost", "value");
+            return int.TryParse(word, System.Globalization.NumberStyles.None, null, out int cost)
+                   && cost is >= ClusterWords.MinCost and <= ClusterWords.MaxCost
+                ? cost
+                : throw new UsageException($"bad cost '{word}' (expected {ClusterWords.MinCost}..{ClusterWords.MaxCost})");
+        }
+
+        public int DebugLevel(string command)
+        {
+            string word = Required(command, "debug level");
+            return int.TryParse(word, System.Globalization.NumberStyles.None, null, out int level) && level <= 9
+                ? level
+                : throw new UsageException($"bad debug level '{word}' (expected 0..9)");
+        }
+
+        public void RequireEnd()
+        {
+            if (_next < args.Count) throw new UsageException($"unexpected word '{args[_next]}'");
+        }
+    }
+}

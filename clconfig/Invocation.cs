@@ -1,0 +1,11 @@
+using ClusterControl;
+
+namespace Clconfig;
+
+/// <summary>What the command line asks for: a request to clusterd, or help/version printed locally.</summary>
+public abstract record Invocation
+{
+    public sealed record Send(ControlRequest Request) : Invocation;
+    public sealed record ShowHelp : Invocation;
+    public sealed record ShowVersion : Invocation;
+}

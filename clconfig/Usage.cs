@@ -1,0 +1,27 @@
+namespace Clconfig;
+
+/// <summary>The help text: the whole language on one screen.</summary>
+public static class Usage
+{
+    public const string Text = """
+        Usage: clconfig COMMAND ...
+        Configure the pools of the ip_cluster front-end (clusterd).
+
+          clconfig -add POOL ADDR [up|down] [cost N]   add node ADDR to POOL (default up, cost 10)
+          clconfig -set POOL ADDR [up|down] [cost N]   change a node's state and/or cost
+          clconfig -del POOL ADDR                      remove a node (its connections keep flowing)
+          clconfig -list [POOL]                        show pools and nodes
+          clconfig -create POOL [route|masq]           create an empty pool (default route)
+          clconfig -forward POOL route|masq            change a pool's forwarding method
+          clconfig -destroy POOL                       remove an unused pool
+          clconfig -debug N                            set clusterd's debug verbosity (0 = off)
+          clconfig -h | --help                         show this help
+          clconfig --version                           show the version
+
+        POOL is pool0, pool1, ...; ADDR is a dotted quad; N (cost) is 1..65535.
+        Environment: CLUSTERD_SOCKET names clusterd's control socket
+        (default /run/ip_cluster/clusterd.sock).
+        Exit status: 0 done, 1 refused by clusterd or clusterd unreachable, 2 usage error.
+
+        """;
+}
