@@ -1,21 +1,25 @@
 using ClusterControl;
 using Clusterd.Control;
 using Clusterd.Kernel;
+using Clusterd.Kernel.Queue;
 using Clusterd.Scheduling;
 using Clusterd.State;
+using Clusterd.Tracking;
 
 namespace Clusterd;
 
 /// <summary>
-/// The owner of all state: the configuration, the live load of every node, the scheduler.
+/// The owner of all state: the configuration, the live connections and node loads, the scheduler.
 /// Every change goes through <see cref="Change"/>, which builds the new configuration on the side,
 /// has the kernel take it, saves it, and only then makes it current.
 /// </summary>
-public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, ClusterConfig initial)
+public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, IFirewallRendering firewall, ClusterConfig initial)
 {
     private readonly Lock _gate = new();
-    private readonly NodeLoads _loads = new();
+    private readonly ConnectionTable _connections = new();
     private readonly LeastLoadPolicy _leastLoad = new();
+    /// <summary>Every node seen in a configuration, by mark, kept while its connections still flow.</summary>
+    private readonly Dictionary<int, NodePlacement> _known = [];
     private ClusterConfig _config = initial;
 
     public ClusterConfig Config
@@ -29,7 +33,8 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
         lock (_gate)
         {
             Log.DebugLevel = _config.DebugLevel;
-            dataPlane.Apply(_config, RetiredNodes(_config));
+            Remember(_config);
+            dataPlane.Apply(_config, Retired(_config));
         }
     }
 
@@ -41,9 +46,10 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
         {
             var next = change(_config);
             if (ReferenceEquals(next, _config)) return;
+            Remember(next);
             try
             {
-                dataPlane.Apply(next, RetiredNodes(next));
+                dataPlane.Apply(next, Retired(next));
             }
             catch (KernelRefusedException e)
             {
@@ -55,7 +61,7 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                dataPlane.Apply(_config, RetiredNodes(_config));
+                dataPlane.Apply(_config, Retired(_config));
                 throw new RefusedException(ControlError.Internal, $"cannot save {stateFile.Path}: {e.Message}");
             }
             _config = next;
@@ -66,60 +72,73 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
     /// <summary>Runs <paramref name="read"/> on a consistent view of configuration and loads.</summary>
     public T Read<T>(Func<ClusterConfig, NodeLoads, T> read)
     {
-        lock (_gate) return read(_config, _loads);
+        lock (_gate) return read(_config, _connections.Loads);
     }
 
-    /// <summary>Chooses the node for a new connection and counts it; null when no node can take it.</summary>
-    public NodeConfig? Schedule(string poolName, Ipv4Address? staticNode)
+    /// <summary>
+    /// Chooses the node for a new connection that cluster rule <paramref name="ruleId"/> matched,
+    /// and counts it; null when the rule is gone or no node can take it.
+    /// </summary>
+    public NodeConfig? Schedule(int ruleId, Flow flow)
     {
         lock (_gate)
         {
-            if (_config.FindPool(poolName) is not { } pool) return null;
-            ISchedulingPolicy policy = staticNode is { } node ? new StaticNodePolicy(node, _leastLoad) : _leastLoad;
-            var chosen = policy.Choose(pool, _loads);
-            if (chosen is not null) _loads.Increment(chosen.Mark);
+            if (firewall.ClusterRule(_config, ruleId) is not { } target || _config.FindPool(target.Pool) is not { } pool)
+                return null;
+            ISchedulingPolicy policy = target.StaticNode is { } node ? new StaticNodePolicy(node, _leastLoad) : _leastLoad;
+            var chosen = policy.Choose(pool, _connections.Loads);
+            if (chosen is not null) _connections.Add(flow, chosen.Mark);
             return chosen;
         }
     }
 
-    /// <summary>A connection on the node with this mark ended.</summary>
-    public void ConnectionEnded(int mark)
+    /// <summary>A connection closed or was destroyed: it no longer counts as load.</summary>
+    public void ConnectionEnded(Flow flow)
     {
         lock (_gate)
         {
-            bool wasRetired = IsRetired(mark);
-            _loads.Decrement(mark);
-            if (wasRetired && _loads[mark] == 0) dataPlane.Apply(_config, RetiredNodes(_config));
+            if (_connections.End(flow) is not { } mark || _connections.Loads[mark] > 0) return;
+            if (!_config.AllNodes.Any(n => n.Mark == mark) && _known.Remove(mark))
+                dataPlane.Apply(_config, Retired(_config)); // the last connection of a deleted node: drop its path
         }
     }
 
-    /// <summary>Replaces all counts, from a conntrack dump at start.</summary>
-    public void ResetLoads(IEnumerable<int> marksOfLiveConnections)
+    /// <summary>Replaces all connections with those conntrack holds (at start, or after lost events).</summary>
+    public void ResetConnections(IEnumerable<(Flow Flow, int NodeMark)> live)
     {
         lock (_gate)
         {
-            _loads.Clear();
-            foreach (int mark in marksOfLiveConnections) _loads.Increment(mark);
+            _connections.Reset(live);
+            dataPlane.Apply(_config, Retired(_config));
         }
     }
 
-    private bool IsRetired(int mark) => !_config.AllNodes.Any(n => n.Mark == mark);
-
-    /// <summary>Busy marks that no configured node carries any more. Their pool and address are
-    /// remembered from the configuration they were last seen in.</summary>
-    private List<RetiredNode> RetiredNodes(ClusterConfig config)
+    /// <summary>The held connections, oldest first, each with its node and pool.</summary>
+    public List<(Flow Flow, NodePlacement Node)> Connections()
     {
-        foreach (var pool in _config.Pools)
+        lock (_gate)
+        {
+            return _connections.OldestFirst()
+                .Where(pair => _known.ContainsKey(pair.Value))
+                .Select(pair => (pair.Key, _known[pair.Value]))
+                .ToList();
+        }
+    }
+
+    private void Remember(ClusterConfig config)
+    {
+        foreach (var pool in config.Pools)
             foreach (var node in pool.Nodes)
-                _lastSeen[node.Mark] = new RetiredNode(node, pool.Name, pool.Forward);
-        var retired = new List<RetiredNode>();
-        var live = config.AllNodes.Select(n => n.Mark).ToHashSet();
-        foreach (int mark in _loads.BusyMarks)
-            if (!live.Contains(mark) && _lastSeen.TryGetValue(mark, out var node)) retired.Add(node);
-        foreach (int mark in _lastSeen.Keys.Where(m => !live.Contains(m) && _loads[m] == 0).ToList())
-            _lastSeen.Remove(mark);
-        return retired;
+                _known[node.Mark] = new NodePlacement(node, pool.Name, pool.Forward);
     }
 
-    private readonly Dictionary<int, RetiredNode> _lastSeen = [];
+    /// <summary>Nodes no longer in <paramref name="config"/> whose connections still flow.</summary>
+    private List<NodePlacement> Retired(ClusterConfig config)
+    {
+        var configured = config.AllNodes.Select(n => n.Mark).ToHashSet();
+        return _connections.Loads.BusyMarks
+            .Where(mark => !configured.Contains(mark) && _known.ContainsKey(mark))
+            .Select(mark => _known[mark])
+            .ToList();
+    }
 }

@@ -4,7 +4,7 @@ using ClusterControl;
 namespace Clusterd;
 
 /// <summary>clusterd's command line.</summary>
-public sealed record DaemonOptions(string SocketPath, string StateDirectory, int Queue, int? DebugLevel)
+public sealed record DaemonOptions(string SocketPath, string StateDirectory, int Queue, int Queues, int? DebugLevel)
 {
     public const string DefaultStateDirectory = "/var/lib/ip_cluster";
 
@@ -29,14 +29,23 @@ public sealed record DaemonOptions(string SocketPath, string StateDirectory, int
         {
             if (r.GetValueOrDefault<int>() is < 0 or > 65535) r.AddError("--queue must be 0..65535");
         });
+        var queues = new Option<int>("--queues")
+        {
+            Description = "how many queues to bind from --queue on; new connections fan out over them by CPU",
+            DefaultValueFactory = _ => 1,
+        };
+        queues.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 1 or > 16) r.AddError("--queues must be 1..16");
+        });
         var debug = new Option<int?>("--debug") { Description = "debug verbosity, 0 = off (overrides the saved level)" };
         debug.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int?>() is < 0 or > 9) r.AddError("--debug must be 0..9");
         });
-        var command = new RootCommand("clusterd - the ip_cluster front-end daemon") { socket, stateDir, queue, debug };
+        var command = new RootCommand("clusterd - the ip_cluster front-end daemon") { socket, stateDir, queue, queues, debug };
         command.SetAction(result => run(new DaemonOptions(
-            result.GetValue(socket)!, result.GetValue(stateDir)!, result.GetValue(queue), result.GetValue(debug))));
+            result.GetValue(socket)!, result.GetValue(stateDir)!, result.GetValue(queue), result.GetValue(queues), result.GetValue(debug))));
         return command;
     }
 }

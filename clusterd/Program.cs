@@ -1,9 +1,13 @@
 using System.Runtime.InteropServices;
 using Clusterd;
 using Clusterd.Control;
+using Clusterd.Firewall;
 using Clusterd.Kernel;
+using Clusterd.Kernel.Netlink;
+using Clusterd.Kernel.Queue;
 using Clusterd.State;
 using Clusterd.Status;
+using Clusterd.Workers;
 
 return DaemonOptions.Command(Run).Parse(args).Invoke();
 
@@ -25,20 +29,42 @@ static int Run(DaemonOptions options)
         if (problem is not null) Log.Error(problem);
         if (options.DebugLevel is { } level) config = config with { DebugLevel = level };
 
-        using IDataPlane dataPlane = new NoDataPlane();
-        var service = new ClusterService(stateFile, dataPlane, config);
+        var firewall = new FirewallRendering();
+        using var dataPlane = new KernelDataPlane(firewall, (ushort)options.Queue, (ushort)options.Queues);
+        var service = new ClusterService(stateFile, dataPlane, firewall, config);
         service.Start();
         stateFile.Save(service.Config);
-        using var server = new ControlServer(options.SocketPath, new RequestHandler(service, new NoConnections()));
+
+        // Listen for ends before counting what exists, so no connection ends unseen in between.
+        using var ends = new ConnectionEndLoop(service);
+        ends.Start();
+        ConnectionEndLoop.Resynchronise(service);
+        var verdictLoops = Enumerable.Range(options.Queue, options.Queues)
+            .Select(q => new VerdictLoop(new NfQueue((ushort)q), service))
+            .ToList();
+        using var stopVerdicts = new DisposeAll(verdictLoops);
+        verdictLoops.ForEach(loop => loop.Start());
+
+        using var server = new ControlServer(options.SocketPath, new RequestHandler(service, new LiveConnections(service)));
         server.Listen();
-        Log.Info($"listening on {options.SocketPath}, state in {stateFile.Path}");
+        Log.Info($"listening on {options.SocketPath}, state in {stateFile.Path}, queues {options.Queue}..{options.Queue + options.Queues - 1}");
         server.RunAsync(stopping.Token).GetAwaiter().GetResult();
         Log.Info("stopping");
         return 0;
     }
-    catch (Exception e) when (e is IOException or UnauthorizedAccessException or KernelRefusedException or System.Net.Sockets.SocketException)
+    catch (Exception e) when (e is IOException or UnauthorizedAccessException or KernelRefusedException
+                                  or NetlinkException or System.Net.Sockets.SocketException)
     {
         Log.Error(e.Message);
         return 1;
+    }
+}
+
+/// <summary>Disposes a group of things together, in reverse order.</summary>
+sealed class DisposeAll(IReadOnlyList<IDisposable> items) : IDisposable
+{
+    public void Dispose()
+    {
+        for (int i = items.Count - 1; i >= 0; i--) items[i].Dispose();
     }
 }

@@ -11,18 +11,18 @@ public interface IDataPlane : IDisposable
 {
     /// <param name="config">The configuration to program.</param>
     /// <param name="retired">Nodes no longer configured whose connections still flow; they keep their path.</param>
-    void Apply(ClusterConfig config, IReadOnlyCollection<RetiredNode> retired);
+    void Apply(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired);
 }
 
-/// <summary>A node that was deleted (or whose pool changed forwarding) while connections were still on it.</summary>
-public sealed record RetiredNode(NodeConfig Node, string Pool, ClusterControl.ForwardMethod Forward);
+/// <summary>A node and the pool it belongs (or, once deleted, belonged) to.</summary>
+public sealed record NodePlacement(NodeConfig Node, string Pool, ClusterControl.ForwardMethod Forward);
 
 public sealed class KernelRefusedException(string message) : Exception(message);
 
 /// <summary>A data plane that programs nothing, for running the control plane alone.</summary>
 public sealed class NoDataPlane : IDataPlane
 {
-    public void Apply(ClusterConfig config, IReadOnlyCollection<RetiredNode> retired) { }
+    public void Apply(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired) { }
 
     public void Dispose() { }
 }

@@ -1,0 +1,38 @@
+using Clusterd.Kernel.Netlink;
+using static Clusterd.Kernel.Conntrack.CtnetlinkMessages;
+
+namespace Clusterd.Kernel.Conntrack;
+
+/// <summary>Reads the IPv4 conntrack table, filtered in the kernel by mark bits.</summary>
+public static class ConntrackDump
+{
+    /// <summary>Calls <paramref name="visit"/> for every entry whose mark has all of <paramref name="markBits"/> set.</summary>
+    public static void Read(uint markBits, Action<ConntrackEntry> visit)
+    {
+        using var socket = new NetlinkSocket(receiveBuffer: 4 << 20);
+        var request = new NetlinkWriter(64);
+        uint sequence = request.Begin(Netlink.Netlink.MessageType(Netlink.Netlink.NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_GET),
+            Netlink.Netlink.NLM_F_REQUEST | Netlink.Netlink.NLM_F_DUMP, Netlink.Netlink.AF_INET, 0);
+        request.BigEndian32(CTA_MARK, markBits);
+        request.BigEndian32(CTA_MARK_MASK, markBits);
+        request.End();
+        socket.Send(request.Written);
+        var buffer = new byte[256 * 1024];
+        while (true)
+        {
+            int length = socket.Receive(buffer, 10_000);
+            if (length == 0) throw new NetlinkException("conntrack dump", 110);
+            foreach (var message in new NetlinkMessages(buffer.AsSpan(0, length)))
+            {
+                if (message.Sequence != sequence) continue;
+                if (message.Type == Netlink.Netlink.NLMSG_DONE) return;
+                if (message.Type == Netlink.Netlink.NLMSG_ERROR)
+                {
+                    if (message.ErrorCode < 0) throw new NetlinkException("conntrack dump", -message.ErrorCode);
+                    return;
+                }
+                if (ConntrackEntry.TryParse(message.Attributes, out var entry)) visit(entry);
+            }
+        }
+    }
+}

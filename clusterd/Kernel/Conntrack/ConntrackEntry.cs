@@ -1,0 +1,77 @@
+using ClusterControl;
+using Clusterd.Kernel.Netlink;
+using Clusterd.Kernel.Queue;
+using static Clusterd.Kernel.Conntrack.CtnetlinkMessages;
+
+namespace Clusterd.Kernel.Conntrack;
+
+/// <summary>What clusterd reads of a conntrack entry: its original flow, mark, remaining timeout, TCP state.</summary>
+public readonly record struct ConntrackEntry(Flow Flow, uint Mark, uint TimeoutSeconds, byte? TcpState)
+{
+    /// <summary>A TCP connection past ESTABLISHED (FIN_WAIT, CLOSE_WAIT, TIME_WAIT, CLOSE…) is ending.</summary>
+    public bool IsClosing => TcpState is >= TCP_CONNTRACK_FIN_WAIT;
+
+    public static bool TryParse(NetlinkAttributes attributes, out ConntrackEntry entry)
+    {
+        entry = default;
+        Flow? flow = null;
+        uint mark = 0, timeout = 0;
+        byte? tcpState = null;
+        foreach (var attribute in attributes)
+        {
+            switch (attribute.Type)
+            {
+                case CTA_TUPLE_ORIG: flow = ParseTuple(attribute.Nested); break;
+                case CTA_MARK: attribute.TryBigEndian32(out mark); break;
+                case CTA_TIMEOUT: attribute.TryBigEndian32(out timeout); break;
+                case CTA_PROTOINFO: tcpState = ParseTcpState(attribute.Nested); break;
+            }
+        }
+        if (flow is null) return false;
+        entry = new ConntrackEntry(flow.Value, mark, timeout, tcpState);
+        return true;
+    }
+
+    private static Flow? ParseTuple(NetlinkAttributes tuple)
+    {
+        Ipv4Address? source = null, destination = null;
+        byte protocol = 0;
+        ushort sourcePort = 0, destinationPort = 0;
+        foreach (var part in tuple)
+        {
+            if (part.Type == CTA_TUPLE_IP)
+            {
+                foreach (var ip in part.Nested)
+                {
+                    if (ip.Payload.Length < 4) continue;
+                    if (ip.Type == CTA_IP_V4_SRC) source = Ipv4Address.ReadNetworkOrder(ip.Payload);
+                    else if (ip.Type == CTA_IP_V4_DST) destination = Ipv4Address.ReadNetworkOrder(ip.Payload);
+                }
+            }
+            else if (part.Type == CTA_TUPLE_PROTO)
+            {
+                foreach (var proto in part.Nested)
+                {
+                    switch (proto.Type)
+                    {
+                        case CTA_PROTO_NUM: proto.TryByte(out protocol); break;
+                        case CTA_PROTO_SRC_PORT: proto.TryBigEndian16(out sourcePort); break;
+                        case CTA_PROTO_DST_PORT: proto.TryBigEndian16(out destinationPort); break;
+                    }
+                }
+            }
+        }
+        return source is { } s && destination is { } d ? new Flow(protocol, s, sourcePort, d, destinationPort) : null;
+    }
+
+    private static byte? ParseTcpState(NetlinkAttributes protoInfo)
+    {
+        foreach (var info in protoInfo)
+        {
+            if (info.Type != CTA_PROTOINFO_TCP) continue;
+            foreach (var tcp in info.Nested)
+                if (tcp.Type == CTA_PROTOINFO_TCP_STATE && tcp.TryByte(out byte state)) return state;
+        }
+        return null;
+    }
+}

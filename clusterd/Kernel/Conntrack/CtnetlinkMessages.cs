@@ -1,0 +1,19 @@
+namespace Clusterd.Kernel.Conntrack;
+
+/// <summary>ctnetlink constants (linux/netfilter/nfnetlink_conntrack.h).</summary>
+public static class CtnetlinkMessages
+{
+    public const byte IPCTNL_MSG_CT_NEW = 0, IPCTNL_MSG_CT_GET = 1, IPCTNL_MSG_CT_DELETE = 2;
+
+    /// <summary>Multicast groups (1-based, as bind/ADD_MEMBERSHIP take them).</summary>
+    public const int NFNLGRP_CONNTRACK_NEW = 1, NFNLGRP_CONNTRACK_UPDATE = 2, NFNLGRP_CONNTRACK_DESTROY = 3;
+
+    public const ushort CTA_TUPLE_ORIG = 1, CTA_STATUS = 3, CTA_PROTOINFO = 4, CTA_TIMEOUT = 7, CTA_MARK = 8, CTA_ID = 12, CTA_MARK_MASK = 21;
+    public const ushort CTA_TUPLE_IP = 1, CTA_TUPLE_PROTO = 2;
+    public const ushort CTA_IP_V4_SRC = 1, CTA_IP_V4_DST = 2;
+    public const ushort CTA_PROTO_NUM = 1, CTA_PROTO_SRC_PORT = 2, CTA_PROTO_DST_PORT = 3;
+    public const ushort CTA_PROTOINFO_TCP = 1, CTA_PROTOINFO_TCP_STATE = 1;
+
+    /// <summary>TCP conntrack states from FIN_WAIT on: the connection is closing and no longer counts as load.</summary>
+    public const byte TCP_CONNTRACK_ESTABLISHED = 3, TCP_CONNTRACK_FIN_WAIT = 4;
+}

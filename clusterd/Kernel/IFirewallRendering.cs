@@ -1,0 +1,17 @@
+using ClusterControl;
+using Clusterd.State;
+
+namespace Clusterd.Kernel;
+
+/// <summary>What the data plane needs from the firewall rules: their nft form, and the cluster rules' targets.</summary>
+public interface IFirewallRendering
+{
+    /// <summary>nft statements that declare and fill the firewall chains of <see cref="Nftables.ClusterTable"/>.</summary>
+    string Chains(ClusterConfig config);
+
+    /// <summary>The pool and static node of cluster rule <paramref name="ruleId"/>, or null when there is no such rule.</summary>
+    ClusterTarget? ClusterRule(ClusterConfig config, int ruleId);
+}
+
+/// <summary>Where a cluster rule sends new connections.</summary>
+public readonly record struct ClusterTarget(string Pool, Ipv4Address? StaticNode);

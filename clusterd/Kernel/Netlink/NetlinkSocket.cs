@@ -1,0 +1,141 @@
+using System.Runtime.InteropServices;
+
+namespace Clusterd.Kernel.Netlink;
+
+/// <summary>
+/// A raw AF_NETLINK socket of the netfilter family. .NET's <see cref="System.Net.Sockets.Socket"/>
+/// refuses this address family, so the few calls needed go straight to libc.
+/// </summary>
+public sealed partial class NetlinkSocket : IDisposable
+{
+    private int _fd;
+
+    /// <param name="groups">Multicast groups to join (netlink group numbers, 1-based), e.g. conntrack events.</param>
+    /// <param name="receiveBuffer">SO_RCVBUFFORCE size; bursts of queued packets or events must fit.</param>
+    public NetlinkSocket(IEnumerable<int>? groups = null, int receiveBuffer = 8 << 20)
+    {
+        _fd = socket(Netlink.AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, Netlink.NETLINK_NETFILTER);
+        if (_fd < 0) throw Error("socket");
+        Span<byte> address = stackalloc byte[12]; // struct sockaddr_nl { u16 family; u16 pad; u32 pid; u32 groups; }
+        address.Clear();
+        BitConverter.TryWriteBytes(address, (ushort)Netlink.AF_NETLINK);
+        if (bind(_fd, address, address.Length) < 0) throw Error("bind");
+        SetOption(SOL_SOCKET, SO_RCVBUFFORCE, receiveBuffer);
+        foreach (int group in groups ?? []) SetOption(Netlink.SOL_NETLINK, Netlink.NETLINK_ADD_MEMBERSHIP, group);
+    }
+
+    /// <summary>Stops the kernel reporting ENOBUFS; for sockets where a lost message is harmless (the queue).</summary>
+    public void IgnoreOverruns() => SetOption(Netlink.SOL_NETLINK, Netlink.NETLINK_NO_ENOBUFS, 1);
+
+    public void Send(ReadOnlySpan<byte> message)
+    {
+        while (send(_fd, message, message.Length, 0) < 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno != EINTR) throw new NetlinkException("send", errno);
+        }
+    }
+
+    /// <summary>
+    /// Receives one datagram (several messages), waiting at most <paramref name="timeoutMs"/>
+    /// (-1 = forever). Returns 0 on timeout. Throws <see cref="NetlinkException"/> with ENOBUFS
+    /// when the kernel dropped messages for want of buffer space.
+    /// </summary>
+    public int Receive(Span<byte> buffer, int timeoutMs = -1)
+    {
+        while (true)
+        {
+            if (timeoutMs >= 0)
+            {
+                var pfd = new PollFd { Fd = _fd, Events = POLLIN };
+                int ready = poll(ref pfd, 1, timeoutMs);
+                if (ready == 0) return 0;
+                if (ready < 0)
+                {
+                    if (Marshal.GetLastPInvokeError() == EINTR) continue;
+                    throw Error("poll");
+                }
+            }
+            long received = recv(_fd, buffer, buffer.Length, 0);
+            if (received >= 0) return (int)received;
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno == EINTR) continue;
+            throw new NetlinkException("recv", errno);
+        }
+    }
+
+    /// <summary>Sends a request with NLM_F_ACK set and waits for its acknowledgement; a negative error throws.</summary>
+    public void Acknowledged(ReadOnlySpan<byte> request, int timeoutMs = 5000)
+    {
+        Send(request);
+        uint seq = BitConverter.ToUInt32(request[8..12]);
+        var buffer = new byte[64 * 1024];
+        while (true)
+        {
+            int length = Receive(buffer, timeoutMs);
+            if (length == 0) throw new NetlinkException("no acknowledgement", ETIMEDOUT);
+            foreach (var message in new NetlinkMessages(buffer.AsSpan(0, length)))
+            {
+                if (message.Type != Netlink.NLMSG_ERROR || message.Sequence != seq) continue;
+                int error = message.ErrorCode;
+                if (error < 0) throw new NetlinkException("request", -error);
+                return;
+            }
+        }
+    }
+
+    private void SetOption(int level, int name, int value)
+    {
+        if (setsockopt(_fd, level, name, ref value, sizeof(int)) < 0) throw Error($"setsockopt({level},{name})");
+    }
+
+    private static NetlinkException Error(string what) => new(what, Marshal.GetLastPInvokeError());
+
+    public void Dispose()
+    {
+        if (_fd >= 0) close(_fd);
+        _fd = -1;
+    }
+
+    private const int SOCK_RAW = 3, SOCK_CLOEXEC = 0x80000, SOL_SOCKET = 1, SO_RCVBUFFORCE = 33;
+    private const int EINTR = 4, ETIMEDOUT = 110;
+    private const short POLLIN = 1;
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Revents;
+    }
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int socket(int domain, int type, int protocol);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int bind(int fd, ReadOnlySpan<byte> address, int length);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int setsockopt(int fd, int level, int name, ref int value, int length);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial long send(int fd, ReadOnlySpan<byte> buffer, long length, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial long recv(int fd, Span<byte> buffer, long length, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int poll(ref PollFd fds, int count, int timeoutMs);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int close(int fd);
+}
+
+/// <summary>A netlink call failed; <see cref="Errno"/> is the kernel's error number.</summary>
+public sealed class NetlinkException(string operation, int errno)
+    : Exception($"{operation}: {Marshal.GetPInvokeErrorMessage(errno)}")
+{
+    public int Errno { get; } = errno;
+
+    public const int ENOBUFS = 105;
+}

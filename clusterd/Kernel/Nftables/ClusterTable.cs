@@ -1,0 +1,62 @@
+using System.Text;
+using ClusterControl;
+using Clusterd.State;
+
+namespace Clusterd.Kernel.Nftables;
+
+/// <summary>
+/// The nftables table clusterd owns, <c>ip ip_cluster</c>: the mark save/restore chains around the
+/// queue, the DNAT map of masq nodes, and the firewall chains (rendered by the firewall code).
+/// </summary>
+/// <remarks>
+/// Hook order on prerouting: -160 <c>restore</c> (a known connection gets its node mark back, so it
+/// never reaches the queue again) → -150 <c>input</c> (ipfwadm's input firewall; a cluster rule
+/// tags a new connection with its rule and jumps to <c>toqueue</c>) → -140 <c>save</c> (the verdict's
+/// node mark goes into the conntrack mark) → -100 <c>node_nat</c> (masq pools) → routing (route pools:
+/// the node mark selects the node's route table).
+/// The <c>toqueue</c> chain holds the NFQUEUE target, which nft cannot write on this kernel; it is
+/// created once at start (<see cref="QueueTargetRule"/>) and never touched by <see cref="Update"/>.
+/// </remarks>
+public static class ClusterTable
+{
+    public const string Family = "ip", Name = "ip_cluster", QueueChain = "toqueue";
+    public const string Qualified = Family + " " + Name;
+
+    private static readonly string[] OwnChains = ["restore", "save", "node_nat"];
+
+    /// <summary>The script that (re)creates the table from nothing, with an empty queue chain.</summary>
+    public static string Create(string firewallChains, IEnumerable<(uint Mark, Ipv4Address Address)> masqNodes) =>
+        $"table {Qualified}\ndelete table {Qualified}\ntable {Qualified} {{\n\tchain {QueueChain} {{\n\t}}\n}}\n"
+        + Update(firewallChains, masqNodes, flushFirst: false);
+
+    /// <summary>
+    /// The script that replaces every rule but the queue target, in one transaction: chains are
+    /// flushed and refilled, so a refused script leaves the old rules in force.
+    /// </summary>
+    public static string Update(string firewallChains, IEnumerable<(uint Mark, Ipv4Address Address)> masqNodes, bool flushFirst = true)
+    {
+        var script = new StringBuilder();
+        script.Append($"table {Qualified} {{\n");
+        script.Append("\tmap masq_nodes {\n\t\ttype mark : ipv4_addr\n\t}\n");
+        script.Append("\tchain restore {\n\t\ttype filter hook prerouting priority -160; policy accept;\n\t}\n");
+        script.Append("\tchain save {\n\t\ttype filter hook prerouting priority -140; policy accept;\n\t}\n");
+        script.Append("\tchain node_nat {\n\t\ttype nat hook prerouting priority -100; policy accept;\n\t}\n");
+        script.Append("}\n");
+        if (flushFirst)
+        {
+            foreach (string chain in OwnChains) script.Append($"flush chain {Qualified} {chain}\n");
+            script.Append($"flush map {Qualified} masq_nodes\n");
+        }
+        string node = Marks.Hex(Marks.NodeTag), tags = Marks.Hex(Marks.TagMask);
+        // Only the original direction: replies carry no mark, so they are routed normally back to the client.
+        script.Append($"add rule {Qualified} restore ct direction original ct mark & {tags} == {node} meta mark set ct mark\n");
+        script.Append($"add rule {Qualified} save meta mark & {tags} == {node} ct mark 0 ct mark set meta mark\n");
+        script.Append($"add rule {Qualified} node_nat meta mark & {tags} == {node} dnat to meta mark map @masq_nodes\n");
+        var elements = masqNodes.Select(n => $"{Marks.Hex(n.Mark)} : {n.Address}").ToList();
+        if (elements.Count > 0) script.Append($"add element {Qualified} masq_nodes {{ {string.Join(", ", elements)} }}\n");
+        script.Append(firewallChains);
+        return script.ToString();
+    }
+
+    public const string Delete = $"delete table {Qualified}\n";
+}

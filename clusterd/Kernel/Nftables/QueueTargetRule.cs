@@ -1,0 +1,62 @@
+using System.Buffers.Binary;
+using Clusterd.Kernel.Netlink;
+using static Clusterd.Kernel.Netlink.Netlink;
+
+namespace Clusterd.Kernel.Nftables;
+
+/// <summary>
+/// Appends the one rule nft cannot write on this kernel: the xtables NFQUEUE target carried in
+/// nf_tables (nft_compat), because CONFIG_NFT_QUEUE (the native <c>queue</c> statement) is absent.
+/// The rule goes into an otherwise empty chain that the rendered ruleset jumps to.
+/// </summary>
+public static class QueueTargetRule
+{
+    private const byte NFT_MSG_NEWRULE = 6;
+    private const byte NFPROTO_IPV4 = 2;
+    private const ushort NFTA_RULE_TABLE = 1, NFTA_RULE_CHAIN = 2, NFTA_RULE_EXPRESSIONS = 4;
+    private const ushort NFTA_LIST_ELEM = 1, NFTA_EXPR_NAME = 1, NFTA_EXPR_DATA = 2;
+    private const ushort NFTA_TARGET_NAME = 1, NFTA_TARGET_REV = 2, NFTA_TARGET_INFO = 3;
+    private const ushort NFQ_FLAG_CPU_FANOUT = 0x2;
+
+    /// <param name="firstQueue">The first queue number.</param>
+    /// <param name="queues">How many queues, numbered from <paramref name="firstQueue"/>; with more than one,
+    /// packets fan out by CPU (flows stay on a queue, so a connection is decided once).</param>
+    public static void Append(string table, string chain, ushort firstQueue, ushort queues)
+    {
+        var batch = new NetlinkWriter(512);
+        batch.Begin(NFNL_MSG_BATCH_BEGIN, NLM_F_REQUEST, AF_UNSPEC, NFNL_SUBSYS_NFTABLES);
+        batch.End();
+        batch.Begin(MessageType(NFNL_SUBSYS_NFTABLES, NFT_MSG_NEWRULE),
+            NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_APPEND, NFPROTO_IPV4, 0);
+        batch.String(NFTA_RULE_TABLE, table);
+        batch.String(NFTA_RULE_CHAIN, chain);
+        batch.BeginNest(NFTA_RULE_EXPRESSIONS);
+        batch.BeginNest(NFTA_LIST_ELEM);
+        batch.String(NFTA_EXPR_NAME, "target");
+        batch.BeginNest(NFTA_EXPR_DATA);
+        batch.String(NFTA_TARGET_NAME, "NFQUEUE");
+        batch.BigEndian32(NFTA_TARGET_REV, 3);
+        // struct xt_NFQ_info_v3 { u16 queuenum; u16 queues_total; u16 flags; } host order, padded to 8 (XT_ALIGN).
+        Span<byte> info = stackalloc byte[8];
+        info.Clear();
+        BinaryPrimitives.WriteUInt16LittleEndian(info, firstQueue);
+        BinaryPrimitives.WriteUInt16LittleEndian(info[2..], queues);
+        BinaryPrimitives.WriteUInt16LittleEndian(info[4..], queues > 1 ? NFQ_FLAG_CPU_FANOUT : (ushort)0);
+        batch.Attribute(NFTA_TARGET_INFO, info);
+        batch.EndNest();
+        batch.EndNest();
+        batch.EndNest();
+        batch.End();
+        batch.Begin(NFNL_MSG_BATCH_END, NLM_F_REQUEST, AF_UNSPEC, NFNL_SUBSYS_NFTABLES);
+        batch.End();
+
+        using var socket = new NetlinkSocket();
+        socket.Send(batch.Written);
+        var buffer = new byte[8192];
+        int length = socket.Receive(buffer, 5000);
+        if (length == 0) throw new KernelRefusedException("nf_tables did not answer the NFQUEUE rule");
+        foreach (var message in new NetlinkMessages(buffer.AsSpan(0, length)))
+            if (message.Type == NLMSG_ERROR && message.ErrorCode < 0)
+                throw new KernelRefusedException($"cannot add the NFQUEUE rule: {new NetlinkException("", -message.ErrorCode).Message.TrimStart(':', ' ')}");
+    }
+}

@@ -1,0 +1,93 @@
+using System.Buffers.Binary;
+using Clusterd.Kernel.Netlink;
+using static Clusterd.Kernel.Queue.NfQueueMessages;
+
+namespace Clusterd.Kernel.Queue;
+
+/// <summary>
+/// One bound NFQUEUE queue: receives the packets the queue rule sends, answers verdicts.
+/// Verdicts for one received batch are written into one buffer and sent with one send().
+/// </summary>
+public sealed class NfQueue : IDisposable
+{
+    /// <summary>Only the IP and transport headers are needed to schedule a connection.</summary>
+    private const uint CopyRange = 64;
+    private const uint MaxQueueLength = 4096;
+
+    private readonly NetlinkSocket _socket = new();
+    private readonly NetlinkWriter _verdicts = new(64 * 1024);
+    private readonly byte[] _receive = new byte[256 * 1024];
+
+    public ushort Number { get; }
+
+    public NfQueue(ushort number)
+    {
+        Number = number;
+        _socket.IgnoreOverruns();
+        Configure(w =>
+        {
+            Span<byte> command = [NFQNL_CFG_CMD_BIND, 0, 0, Netlink.Netlink.AF_INET]; // { u8 command; u8 pad; be16 pf; }
+            w.Attribute(NFQA_CFG_CMD, command);
+        });
+        Configure(w =>
+        {
+            Span<byte> parameters = stackalloc byte[5]; // packed { be32 copy_range; u8 copy_mode; }
+            BinaryPrimitives.WriteUInt32BigEndian(parameters, CopyRange);
+            parameters[4] = NFQNL_COPY_PACKET;
+            w.Attribute(NFQA_CFG_PARAMS, parameters);
+        });
+        Configure(w => w.BigEndian32(NFQA_CFG_QUEUE_MAXLEN, MaxQueueLength));
+    }
+
+    private void Configure(Action<NetlinkWriter> attributes)
+    {
+        var writer = new NetlinkWriter(128);
+        writer.Begin(Netlink.Netlink.MessageType(Netlink.Netlink.NFNL_SUBSYS_QUEUE, CONFIG),
+            Netlink.Netlink.NLM_F_REQUEST | Netlink.Netlink.NLM_F_ACK, Netlink.Netlink.AF_UNSPEC, Number);
+        attributes(writer);
+        writer.End();
+        try
+        {
+            _socket.Acknowledged(writer.Written);
+        }
+        catch (NetlinkException e)
+        {
+            throw new KernelRefusedException($"cannot bind NFQUEUE {Number}: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Waits for packets, asks <paramref name="decide"/> for each one's verdict and mark, and sends
+    /// all verdicts of the batch at once. Returns false on timeout or when nothing usable arrived.
+    /// </summary>
+    public bool ProcessBatch(Func<QueuedPacket, (uint Verdict, uint Mark)> decide, int timeoutMs)
+    {
+        int length = _socket.Receive(_receive, timeoutMs);
+        if (length == 0) return false;
+        _verdicts.Clear();
+        foreach (var message in new NetlinkMessages(_receive.AsSpan(0, length)))
+        {
+            if (message.Type != Netlink.Netlink.MessageType(Netlink.Netlink.NFNL_SUBSYS_QUEUE, PACKET)) continue;
+            bool usable = QueuedPacket.TryParse(message.Attributes, out var packet, out uint id);
+            if (id == 0 && !usable) continue; // no id: nothing to answer
+            var (verdict, mark) = usable ? decide(packet) : (NF_ACCEPT, 0u);
+            WriteVerdict(id, verdict, mark);
+        }
+        if (_verdicts.Length > 0) _socket.Send(_verdicts.Written);
+        return true;
+    }
+
+    private void WriteVerdict(uint id, uint verdict, uint mark)
+    {
+        _verdicts.Begin(Netlink.Netlink.MessageType(Netlink.Netlink.NFNL_SUBSYS_QUEUE, VERDICT),
+            Netlink.Netlink.NLM_F_REQUEST, Netlink.Netlink.AF_UNSPEC, Number);
+        Span<byte> header = stackalloc byte[8]; // struct nfqnl_msg_verdict_hdr { be32 verdict; be32 id; }
+        BinaryPrimitives.WriteUInt32BigEndian(header, verdict);
+        BinaryPrimitives.WriteUInt32BigEndian(header[4..], id);
+        _verdicts.Attribute(NFQA_VERDICT_HDR, header);
+        if (verdict == NF_ACCEPT) _verdicts.BigEndian32(NFQA_MARK, mark);
+        _verdicts.End();
+    }
+
+    public void Dispose() => _socket.Dispose();
+}

@@ -1,0 +1,25 @@
+using Clusterd.Kernel;
+using Clusterd.Kernel.Conntrack;
+using Clusterd.Kernel.Queue;
+
+namespace Clusterd.Status;
+
+/// <summary>
+/// The status file's connection table: the connections clusterd counts, oldest first, with the
+/// time conntrack still gives each (read from one conntrack dump filtered by node marks).
+/// </summary>
+public sealed class LiveConnections(ClusterService service) : IConnectionSource
+{
+    public IEnumerable<ConnectionRow> Snapshot()
+    {
+        var held = service.Connections();
+        var timeouts = new Dictionary<Flow, uint>(held.Count);
+        ConntrackDump.Read(Marks.NodeTag, entry => timeouts[entry.Flow] = entry.TimeoutSeconds);
+        foreach (var (flow, placement) in held)
+        {
+            if (!timeouts.TryGetValue(flow, out uint seconds)) continue; // ended since the copy was taken
+            yield return new ConnectionRow(flow.Protocol, placement.Pool, flow.Source, flow.SourcePort,
+                flow.Destination, flow.DestinationPort, placement.Node.Address, seconds);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using Clusterd.Kernel;
+using Clusterd.Kernel.Conntrack;
+using Clusterd.Kernel.Netlink;
+
+namespace Clusterd.Workers;
+
+/// <summary>
+/// Makes load fall when connections end: conntrack reports a TCP connection starting to close, or
+/// any connection being destroyed. If the kernel dropped events (socket overrun), the whole view
+/// is rebuilt from a conntrack dump, so counts never drift.
+/// </summary>
+public sealed class ConnectionEndLoop(ClusterService service) : IDisposable
+{
+    private readonly ConntrackEvents _events = new();
+    private Thread? _thread;
+    private volatile bool _stopping;
+
+    /// <summary>Rebuilds the connection view from conntrack: at start (connections made before a restart still count).</summary>
+    public static void Resynchronise(ClusterService service)
+    {
+        var live = new List<(Kernel.Queue.Flow, int)>();
+        ConntrackDump.Read(Marks.NodeTag, entry =>
+        {
+            if (Marks.IsNode(entry.Mark) && !entry.IsClosing) live.Add((entry.Flow, Marks.NodeOf(entry.Mark)));
+        });
+        service.ResetConnections(live);
+        Log.Debug(1, $"conntrack holds {live.Count} clustered connections");
+    }
+
+    public void Start()
+    {
+        _thread = new Thread(Run) { Name = "conntrack-events", IsBackground = true };
+        _thread.Start();
+    }
+
+    private void Run()
+    {
+        while (!_stopping)
+        {
+            try
+            {
+                _events.ProcessBatch(Marks.IsNode, Handle, timeoutMs: 250);
+            }
+            catch (NetlinkException e) when (e.Errno == NetlinkException.ENOBUFS)
+            {
+                Log.Info("conntrack events were lost; recounting from conntrack");
+                Resynchronise(service);
+            }
+            catch (NetlinkException e)
+            {
+                Log.Error($"conntrack events: {e.Message}");
+                Thread.Sleep(100);
+            }
+        }
+    }
+
+    private void Handle(ConntrackChange change, ConntrackEntry entry)
+    {
+        if (change == ConntrackChange.Destroyed || entry.IsClosing) service.ConnectionEnded(entry.Flow);
+    }
+
+    public void Dispose()
+    {
+        _stopping = true;
+        _thread?.Join();
+        _events.Dispose();
+    }
+}
