@@ -13,6 +13,8 @@ public sealed record ControlRequest
     public int? Cost { get; init; }
     public ForwardMethod? Forward { get; init; }
     public int? Level { get; init; }
+    /// <summary>For List and Status: text (the status file's layout, the default) or JSON for monitoring tools.</summary>
+    public OutputFormat Format { get; init; }
     /// <summary>Set by ipfwadm-cluster for <see cref="ControlOp.Firewall"/>.</summary>
     public FirewallRequest? Firewall { get; init; }
 }
@@ -37,6 +39,10 @@ public enum ControlOp
     Debug,
     /// <summary>The whole status file, streamed in the answer body.</summary>
     Status,
+    /// <summary>clconfig -save: the configuration as a replayable script of clconfig and ipfwadm lines.</summary>
+    Save,
     /// <summary>An ipfwadm command; see <see cref="FirewallRequest"/>.</summary>
     Firewall,
 }
+
+public enum OutputFormat { Text, Json }

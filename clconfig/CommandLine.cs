@@ -21,7 +21,9 @@ public static class CommandLine
             "-add" => NodeChange(ControlOp.Add, words),
             "-set" => NodeChange(ControlOp.Set, words),
             "-del" => Send(new ControlRequest { Op = ControlOp.Del, Pool = words.Pool(command), Node = words.Address(command) }),
-            "-list" => Send(new ControlRequest { Op = ControlOp.List, Pool = words.OptionalPool() }),
+            "-list" => Listing(ControlOp.List, words),
+            "-status" => Listing(ControlOp.Status, words),
+            "-save" => Send(new ControlRequest { Op = ControlOp.Save }),
             "-create" => Send(new ControlRequest { Op = ControlOp.Create, Pool = words.Pool(command), Forward = words.OptionalForward() }),
             "-forward" => Send(new ControlRequest { Op = ControlOp.Forward, Pool = words.Pool(command), Forward = words.Forward(command) }),
             "-destroy" => Send(new ControlRequest { Op = ControlOp.Destroy, Pool = words.Pool(command) }),
@@ -33,6 +35,22 @@ public static class CommandLine
     }
 
     private static Invocation.Send Send(ControlRequest request) => new(request);
+
+    /// <summary>-list [POOL] [--json] and -status [--json]: text by default, JSON for monitoring tools.</summary>
+    private static Invocation.Send Listing(ControlOp op, Words words)
+    {
+        string? pool = null;
+        var format = OutputFormat.Text;
+        while (words.TryNext(out string word))
+        {
+            if (word == "--json" && format == OutputFormat.Text) format = OutputFormat.Json;
+            else if (op == ControlOp.List && pool is null && PoolName.IsValid(word)) pool = word;
+            else throw new UsageException(op == ControlOp.List && pool is null && !word.StartsWith('-')
+                ? $"bad pool name '{word}'"
+                : $"unexpected word '{word}'");
+        }
+        return Send(new ControlRequest { Op = op, Pool = pool, Format = format });
+    }
 
     /// <summary>-add/-set POOL ADDR [up|down] [cost N], the words after the address in any order.</summary>
     private static Invocation.Send NodeChange(ControlOp op, Words words)
@@ -83,8 +101,6 @@ public static class CommandLine
             string word = Required(command, "pool name");
             return PoolName.IsValid(word) ? word : throw new UsageException($"bad pool name '{word}'");
         }
-
-        public string? OptionalPool() => _next < args.Count ? Pool("-list") : null;
 
         public Ipv4Address Address(string command)
         {

@@ -10,11 +10,15 @@ public static class Usage
           clconfig -add POOL ADDR [up|down] [cost N]   add node ADDR to POOL (default up, cost 10)
           clconfig -set POOL ADDR [up|down] [cost N]   change a node's state and/or cost
           clconfig -del POOL ADDR                      remove a node (its connections keep flowing)
-          clconfig -list [POOL]                        show pools and nodes
+          clconfig -list [POOL] [--json]               show pools and nodes
+          clconfig -status [--json]                    show pools, nodes and live connections
+                                                       (the ip_cluster status file)
           clconfig -create POOL [route|masq]           create an empty pool (default route)
           clconfig -forward POOL route|masq            change a pool's forwarding method
           clconfig -destroy POOL                       remove an unused pool
           clconfig -debug N                            set clusterd's debug verbosity (0 = off)
+          clconfig -save                               print the configuration as a script of
+                                                       clconfig and ipfwadm commands
           clconfig -h | --help                         show this help
           clconfig --version                           show the version
 

@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
 using ClusterControl;
 
@@ -116,11 +115,7 @@ public sealed class ControlServer(string socketPath, RequestHandler handler) : I
         byte[] answer = JsonSerializer.SerializeToUtf8Bytes(reply.Answer, ControlJson.Default.ControlAnswer);
         await stream.WriteAsync(answer);
         stream.WriteByte((byte)'\n');
-        if (reply.WriteBody is { } writeBody)
-        {
-            await using var writer = new StreamWriter(stream, new UTF8Encoding(false), bufferSize: 64 * 1024, leaveOpen: true);
-            writeBody(writer);
-        }
+        reply.WriteBody?.Invoke(stream);
     }
 
     private void RemoveStaleSocket()

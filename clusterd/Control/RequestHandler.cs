@@ -36,29 +36,45 @@ public sealed class RequestHandler(ClusterService service, IConnectionSource con
             case ControlOp.Forward: service.Change(c => PoolCommands.SetForward(c, request)); break;
             case ControlOp.Destroy: service.Change(c => PoolCommands.DestroyPool(c, request, pool => FirewallCommands.NamesPool(c, pool))); break;
             case ControlOp.Debug: service.Change(c => PoolCommands.SetDebug(c, request)); break;
-            case ControlOp.List: return ListPools(request.Pool);
-            case ControlOp.Status: return Status();
+            case ControlOp.List: return ListPools(request.Pool, request.Format);
+            case ControlOp.Status: return Status(request.Format);
+            case ControlOp.Save: return Save();
             case ControlOp.Firewall: return FirewallCommands.Execute(service, request.Firewall);
             default: return ControlReply.Fail(ControlError.BadRequest, $"unknown request '{request.Op}'");
         }
         return ControlReply.Done;
     }
 
-    private ControlReply ListPools(string? poolName)
+    private ControlReply ListPools(string? poolName, OutputFormat format)
     {
         var rows = service.Read((config, loads) =>
         {
             if (poolName is not null) PoolCommands.RequirePool(config, poolName);
             return PoolRows(config, loads, poolName);
         });
-        return ControlReply.Text(writer => StatusWriter.WritePools(writer, rows));
+        return format == OutputFormat.Json
+            ? ControlReply.Json(json =>
+            {
+                json.WriteStartObject();
+                StatusJsonWriter.WritePools(json, rows);
+                json.WriteEndObject();
+            })
+            : ControlReply.Text(writer => StatusWriter.WritePools(writer, rows));
     }
 
-    private ControlReply Status()
+    private ControlReply Status(OutputFormat format)
     {
         var rows = service.Read((config, loads) => PoolRows(config, loads, null));
         var snapshot = connections.Snapshot();
-        return ControlReply.Text(writer => StatusWriter.WriteStatus(writer, rows, snapshot));
+        return format == OutputFormat.Json
+            ? ControlReply.Json(json => StatusJsonWriter.WriteStatus(json, rows, snapshot))
+            : ControlReply.Text(writer => StatusWriter.WriteStatus(writer, rows, snapshot));
+    }
+
+    private ControlReply Save()
+    {
+        var config = service.Config;
+        return ControlReply.Text(writer => ConfigScript.Write(writer, config));
     }
 
     private static List<PoolRow> PoolRows(ClusterConfig config, Scheduling.NodeLoads loads, string? onlyPool) =>

@@ -1,0 +1,27 @@
+using ClusterControl;
+using Clusterd.Firewall;
+using Clusterd.State;
+
+namespace Clusterd.Control;
+
+/// <summary>
+/// <c>clconfig -save</c>: the configuration as the commands that build it. Run against a daemon
+/// that holds only the initial pool0, the script rebuilds the same state, so saving again prints
+/// the same text.
+/// </summary>
+public static class ConfigScript
+{
+    public static void Write(TextWriter writer, ClusterConfig config)
+    {
+        writer.Write("#!/bin/sh\n# ip_cluster configuration, written by clconfig -save\nset -e\n");
+        foreach (var pool in config.Pools)
+        {
+            if (pool.Name != PoolName.First) writer.Write($"clconfig -create {pool.Name} {pool.Forward.Word()}\n");
+            else if (pool.Forward != ForwardMethod.Route) writer.Write($"clconfig -forward {pool.Name} {pool.Forward.Word()}\n");
+            foreach (var node in pool.Nodes)
+                writer.Write($"clconfig -add {pool.Name} {node.Address} {node.State.Word()} cost {node.Cost}\n");
+        }
+        if (config.DebugLevel != 0) writer.Write($"clconfig -debug {config.DebugLevel}\n");
+        foreach (string line in FirewallScript.Lines(config)) writer.Write(line + "\n");
+    }
+}
