@@ -75,6 +75,22 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, IF
         lock (_gate) return read(_config, _connections.Loads);
     }
 
+    /// <summary>The firewall rules' kernel counters by counter name; <paramref name="zero"/> zeroes them as they are read.</summary>
+    public IReadOnlyDictionary<string, Kernel.Nftables.RuleCounter> Counters(bool zero)
+    {
+        lock (_gate)
+        {
+            try
+            {
+                return dataPlane.Counters(zero);
+            }
+            catch (KernelRefusedException e)
+            {
+                throw new RefusedException(ControlError.KernelRefused, e.Message);
+            }
+        }
+    }
+
     /// <summary>
     /// Chooses the node for a new connection that cluster rule <paramref name="ruleId"/> matched,
     /// and counts it; null when the rule is gone or no node can take it.

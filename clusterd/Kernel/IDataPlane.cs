@@ -12,6 +12,9 @@ public interface IDataPlane : IDisposable
     /// <param name="config">The configuration to program.</param>
     /// <param name="retired">Nodes no longer configured whose connections still flow; they keep their path.</param>
     void Apply(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired);
+
+    /// <summary>The rules' named counters; with <paramref name="zero"/>, read and zeroed in one step (ipfwadm -lz).</summary>
+    IReadOnlyDictionary<string, Nftables.RuleCounter> Counters(bool zero);
 }
 
 /// <summary>A node and the pool it belongs (or, once deleted, belonged) to.</summary>
@@ -23,6 +26,8 @@ public sealed class KernelRefusedException(string message) : Exception(message);
 public sealed class NoDataPlane : IDataPlane
 {
     public void Apply(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired) { }
+
+    public IReadOnlyDictionary<string, Nftables.RuleCounter> Counters(bool zero) => new Dictionary<string, Nftables.RuleCounter>();
 
     public void Dispose() { }
 }

@@ -53,6 +53,9 @@ public sealed class KernelDataPlane : IDataPlane
         _routes.Sync(placements.ToDictionary(p => Marks.ForNode(p.Node.Mark), p => p.Node.Address));
     }
 
+    public IReadOnlyDictionary<string, RuleCounter> Counters(bool zero) =>
+        NamedCounters.Parse(_nft.Run($"{(zero ? "reset" : "list")} counters table {ClusterTable.Qualified}", json: true));
+
     public void Dispose()
     {
         try
