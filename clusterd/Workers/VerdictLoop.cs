@@ -41,7 +41,8 @@ public sealed class VerdictLoop(NfQueue queue, ClusterService service) : IDispos
     {
         if (!Marks.IsRule(packet.Mark)) return (NF_ACCEPT, packet.Mark); // not tagged by a cluster rule: not ours to decide
         var node = service.Schedule(Marks.RuleOf(packet.Mark), packet.Flow);
-        Log.Debug(2, $"{packet.Flow.Source}:{packet.Flow.SourcePort} -> {packet.Flow.Destination}:{packet.Flow.DestinationPort} rule {Marks.RuleOf(packet.Mark)}: {(node is null ? "no node, dropped" : node.Address.ToString())}");
+        if (Log.DebugLevel >= 2)
+            Log.Debug(2, $"{packet.Flow.Source}:{packet.Flow.SourcePort} -> {packet.Flow.Destination}:{packet.Flow.DestinationPort} rule {Marks.RuleOf(packet.Mark)}: {(node is null ? "no node, dropped" : node.Address.ToString())}");
         return node is null ? (NF_DROP, 0u) : (NF_ACCEPT, Marks.ForNode(node.Mark));
     }
 

@@ -12,7 +12,8 @@ public sealed class NfQueue : IDisposable
 {
     /// <summary>Only the IP and transport headers are needed to schedule a connection.</summary>
     private const uint CopyRange = 64;
-    private const uint MaxQueueLength = 4096;
+    /// <summary>Room for a burst of new connections (each queued packet waits in the kernel, not here).</summary>
+    private const uint MaxQueueLength = 65536;
 
     private readonly NetlinkSocket _socket = new();
     private readonly NetlinkWriter _verdicts = new(64 * 1024);
