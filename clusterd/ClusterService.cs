@@ -134,10 +134,11 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, IF
     {
         lock (_gate)
         {
-            return _connections.OldestFirst()
-                .Where(pair => _known.ContainsKey(pair.Value))
-                .Select(pair => (pair.Key, _known[pair.Value]))
-                .ToList();
+            var held = _connections.OldestFirst();
+            var placed = new List<(Flow, NodePlacement)>(held.Count);
+            foreach (var (flow, mark) in held)
+                if (_known.TryGetValue(mark, out var node)) placed.Add((flow, node));
+            return placed;
         }
     }
 

@@ -8,9 +8,15 @@ namespace Clusterd.Tracking;
 /// node, removed when conntrack reports it closing or gone. The per-node counts in
 /// <see cref="Loads"/> are exactly the connections held here. Not thread-safe: the owner serialises.
 /// </summary>
+/// <remarks>
+/// Connections are also kept in arrival order in an append-only log, so the status file lists them
+/// oldest first without sorting. An ended connection leaves a stale log slot (its sequence number no
+/// longer matches the table's); the log is compacted when stale slots outnumber live ones.
+/// </remarks>
 public sealed class ConnectionTable
 {
     private readonly Dictionary<Flow, Tracked> _flows = [];
+    private readonly List<(Flow Flow, long Sequence)> _arrivals = [];
     private long _sequence;
 
     public NodeLoads Loads { get; } = new();
@@ -20,7 +26,10 @@ public sealed class ConnectionTable
     /// <summary>A connection sent to the node with <paramref name="nodeMark"/>. A flow already held is not counted twice.</summary>
     public bool Add(Flow flow, int nodeMark)
     {
-        if (!_flows.TryAdd(flow, new Tracked(nodeMark, ++_sequence))) return false;
+        long sequence = _sequence + 1;
+        if (!_flows.TryAdd(flow, new Tracked(nodeMark, sequence))) return false;
+        _sequence = sequence;
+        _arrivals.Add((flow, sequence));
         Loads.Increment(nodeMark);
         return true;
     }
@@ -30,6 +39,7 @@ public sealed class ConnectionTable
     {
         if (!_flows.Remove(flow, out var tracked)) return null;
         Loads.Decrement(tracked.NodeMark);
+        if (_arrivals.Count > 1024 && _arrivals.Count > 2 * _flows.Count) Compact();
         return tracked.NodeMark;
     }
 
@@ -37,16 +47,22 @@ public sealed class ConnectionTable
     public void Reset(IEnumerable<(Flow Flow, int NodeMark)> live)
     {
         _flows.Clear();
+        _arrivals.Clear();
         Loads.Clear();
         foreach (var (flow, mark) in live) Add(flow, mark);
     }
 
-    /// <summary>A copy of the held connections, oldest first, for the status file.</summary>
-    public List<KeyValuePair<Flow, int>> OldestFirst() =>
-        _flows.OrderBy(pair => pair.Value.Sequence)
-            .Select(pair => new KeyValuePair<Flow, int>(pair.Key, pair.Value.NodeMark))
-            .ToList();
+    /// <summary>A copy of the held connections and their node marks, oldest first, for the status file.</summary>
+    public List<(Flow Flow, int NodeMark)> OldestFirst()
+    {
+        var held = new List<(Flow, int)>(_flows.Count);
+        foreach (var (flow, sequence) in _arrivals)
+            if (_flows.TryGetValue(flow, out var tracked) && tracked.Sequence == sequence) held.Add((flow, tracked.NodeMark));
+        return held;
+    }
 
-    /// <summary>16 bytes of value per connection keeps the table near 50 bytes a connection.</summary>
+    private void Compact() =>
+        _arrivals.RemoveAll(arrival => !_flows.TryGetValue(arrival.Flow, out var tracked) || tracked.Sequence != arrival.Sequence);
+
     private readonly record struct Tracked(int NodeMark, long Sequence);
 }
