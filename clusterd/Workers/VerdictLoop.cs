@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Clusterd.Kernel;
 using Clusterd.Kernel.Queue;
 using static Clusterd.Kernel.Queue.NfQueueMessages;
@@ -10,8 +11,17 @@ namespace Clusterd.Workers;
 /// nftables saves into the conntrack mark). No node → the packet is dropped, as the 1997 kernel
 /// dropped what it could not forward. One thread per queue.
 /// </summary>
+/// <remarks>
+/// At debug level 1 and above, every <see cref="ReportEvery"/> the loop logs its verdict rate and
+/// the time from the kernel receiving a packet to its verdict (when the kernel timestamps packets).
+/// </remarks>
 public sealed class VerdictLoop(NfQueue queue, ClusterService service) : IDisposable
 {
+    private static readonly TimeSpan ReportEvery = TimeSpan.FromSeconds(10);
+
+    private readonly LatencyHistogram _latency = new();
+    private readonly Stopwatch _sinceReport = Stopwatch.StartNew();
+    private long _verdicts;
     private Thread? _thread;
     private volatile bool _stopping;
 
@@ -34,6 +44,7 @@ public sealed class VerdictLoop(NfQueue queue, ClusterService service) : IDispos
                 Log.Error($"queue {queue.Number}: {e.Message}");
                 Thread.Sleep(100);
             }
+            if (_sinceReport.Elapsed >= ReportEvery) Report();
         }
     }
 
@@ -41,9 +52,26 @@ public sealed class VerdictLoop(NfQueue queue, ClusterService service) : IDispos
     {
         if (!Marks.IsRule(packet.Mark)) return (NF_ACCEPT, packet.Mark); // not tagged by a cluster rule: not ours to decide
         var node = service.Schedule(Marks.RuleOf(packet.Mark), packet.Flow);
+        _verdicts++;
+        if (packet.ArrivalMicroseconds is { } arrival)
+            _latency.Record((DateTime.UtcNow - DateTime.UnixEpoch).Ticks / 10 - arrival);
         if (Log.DebugLevel >= 2)
             Log.Debug(2, $"{packet.Flow.Source}:{packet.Flow.SourcePort} -> {packet.Flow.Destination}:{packet.Flow.DestinationPort} rule {Marks.RuleOf(packet.Mark)}: {(node is null ? "no node, dropped" : node.Address.ToString())}");
         return node is null ? (NF_DROP, 0u) : (NF_ACCEPT, Marks.ForNode(node.Mark));
+    }
+
+    private void Report()
+    {
+        if (_verdicts > 0 && Log.DebugLevel >= 1)
+        {
+            string latency = _latency.Count > 0
+                ? $", arrival to verdict p50 {_latency.Percentile(0.5):F0} us p99 {_latency.Percentile(0.99):F0} us"
+                : "";
+            Log.Debug(1, $"queue {queue.Number}: {_verdicts} verdicts in {_sinceReport.Elapsed.TotalSeconds:F1} s ({_verdicts / _sinceReport.Elapsed.TotalSeconds:F0}/s){latency}");
+        }
+        _verdicts = 0;
+        _latency.Clear();
+        _sinceReport.Restart();
     }
 
     public void Dispose()

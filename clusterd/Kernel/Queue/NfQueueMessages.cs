@@ -12,7 +12,7 @@ public static class NfQueueMessages
     public const uint NFQA_CFG_F_FAIL_OPEN = 1;
 
     // Packet and verdict attributes.
-    public const ushort NFQA_PACKET_HDR = 1, NFQA_VERDICT_HDR = 2, NFQA_MARK = 3, NFQA_PAYLOAD = 10;
+    public const ushort NFQA_PACKET_HDR = 1, NFQA_VERDICT_HDR = 2, NFQA_MARK = 3, NFQA_TIMESTAMP = 4, NFQA_PAYLOAD = 10;
 
     public const uint NF_DROP = 0, NF_ACCEPT = 1;
 }

@@ -5,9 +5,10 @@ namespace Clusterd.Kernel.Queue;
 
 /// <summary>
 /// What the scheduler needs of a queued packet: its id (for the verdict), the mark the queue
-/// rule set (which names the cluster rule), and the flow it starts.
+/// rule set (which names the cluster rule), and the flow it starts; and when the kernel received
+/// it (Unix time in µs), when the kernel stamps packets — for measuring time to verdict.
 /// </summary>
-public readonly record struct QueuedPacket(uint Id, uint Mark, Flow Flow)
+public readonly record struct QueuedPacket(uint Id, uint Mark, Flow Flow, long? ArrivalMicroseconds)
 {
     /// <summary>Reads an NFQNL_MSG_PACKET's attributes; false when the message is not a usable IPv4 packet.</summary>
     public static bool TryParse(Netlink.NetlinkAttributes attributes, out QueuedPacket packet, out uint id)
@@ -15,6 +16,7 @@ public readonly record struct QueuedPacket(uint Id, uint Mark, Flow Flow)
         packet = default;
         id = 0;
         uint mark = 0;
+        long? arrival = null;
         bool haveId = false;
         Flow flow = default;
         bool haveFlow = false;
@@ -28,12 +30,16 @@ public readonly record struct QueuedPacket(uint Id, uint Mark, Flow Flow)
                 case NfQueueMessages.NFQA_MARK:
                     attribute.TryBigEndian32(out mark);
                     break;
+                case NfQueueMessages.NFQA_TIMESTAMP when attribute.Payload.Length >= 16: // { be64 sec; be64 usec; }
+                    arrival = BinaryPrimitives.ReadInt64BigEndian(attribute.Payload) * 1_000_000
+                              + BinaryPrimitives.ReadInt64BigEndian(attribute.Payload[8..]);
+                    break;
                 case NfQueueMessages.NFQA_PAYLOAD:
                     haveFlow = Flow.TryParseIpv4(attribute.Payload, out flow);
                     break;
             }
         }
-        packet = new QueuedPacket(id, mark, flow);
+        packet = new QueuedPacket(id, mark, flow, arrival);
         return haveId && haveFlow;
     }
 }
