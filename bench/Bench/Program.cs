@@ -1,19 +1,36 @@
+using System.Net;
 using ClusterControl;
 using Bench;
 
-// ipc-bench conntrack-fill COUNT SHARED MARK... (run inside the front-end's namespace)
+// The benchmark driver; bench/run calls it inside the lab's namespaces (ip netns exec).
 switch (args)
 {
     case ["conntrack-fill", var count, var shared, .. var marks]:
         ConntrackFiller.Fill(int.Parse(count), Ipv4Address.Parse(shared), [.. marks.Select(m => Convert.ToUInt32(m, 16))]);
         return 0;
-    case ["dump-time"]:
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        int n = 0;
-        Clusterd.Kernel.Conntrack.ConntrackDump.Read(0x40000000, _ => n++);
-        Console.WriteLine($"{n} entries in {watch.ElapsedMilliseconds} ms");
+    case ["cps", var target, var port, var seconds, var concurrency]:
+        Console.WriteLine(ConnectionRate.Run(new IPEndPoint(IPAddress.Parse(target), int.Parse(port)),
+            TimeSpan.FromSeconds(double.Parse(seconds)), int.Parse(concurrency)));
+        return 0;
+    case ["stream", var target, var port, var seconds]:
+        Console.WriteLine($"mbps {Bench.Stream.MegabitsPerSecond(new IPEndPoint(IPAddress.Parse(target), int.Parse(port)), TimeSpan.FromSeconds(double.Parse(seconds))):F0}");
+        return 0;
+    case ["udp-flood", var target, var seconds, var rate]:
+        Console.WriteLine($"sent {UdpFlood.Run(IPAddress.Parse(target), TimeSpan.FromSeconds(double.Parse(seconds)), int.Parse(rate))}");
+        return 0;
+    case ["greet", var port, var name]:
+        Servers.Greet(int.Parse(port), name);
+        return 0;
+    case ["sink", var port]:
+        Servers.Sink(int.Parse(port));
         return 0;
     default:
-        Console.Error.WriteLine("usage: ipc-bench conntrack-fill COUNT SHARED MARKHEX...");
+        Console.Error.WriteLine("""
+            usage: ipc-bench conntrack-fill COUNT SHARED MARKHEX...
+                   ipc-bench cps ADDRESS PORT SECONDS CONCURRENCY
+                   ipc-bench stream ADDRESS PORT SECONDS
+                   ipc-bench udp-flood ADDRESS SECONDS PACKETS_PER_SECOND(0=max)
+                   ipc-bench greet PORT NAME | sink PORT
+            """);
         return 2;
 }
