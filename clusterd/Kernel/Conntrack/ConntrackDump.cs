@@ -1,5 +1,6 @@
 using Clusterd.Kernel.Netlink;
 using static Clusterd.Kernel.Conntrack.CtnetlinkMessages;
+using static Clusterd.Kernel.Netlink.Netlink;
 
 namespace Clusterd.Kernel.Conntrack;
 
@@ -11,8 +12,8 @@ public static class ConntrackDump
     {
         using var socket = new NetlinkSocket(receiveBuffer: 4 << 20);
         var request = new NetlinkWriter(64);
-        uint sequence = request.Begin(Netlink.Netlink.MessageType(Netlink.Netlink.NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_GET),
-            Netlink.Netlink.NLM_F_REQUEST | Netlink.Netlink.NLM_F_DUMP, Netlink.Netlink.AF_INET, 0);
+        uint sequence = request.Begin(MessageType(NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_GET),
+            NLM_F_REQUEST | NLM_F_DUMP, AF_INET, 0);
         request.BigEndian32(CTA_MARK, markBits);
         request.BigEndian32(CTA_MARK_MASK, markBits);
         request.End();
@@ -25,8 +26,8 @@ public static class ConntrackDump
             foreach (var message in new NetlinkMessages(buffer.AsSpan(0, length)))
             {
                 if (message.Sequence != sequence) continue;
-                if (message.Type == Netlink.Netlink.NLMSG_DONE) return;
-                if (message.Type == Netlink.Netlink.NLMSG_ERROR)
+                if (message.Type == NLMSG_DONE) return;
+                if (message.Type == NLMSG_ERROR)
                 {
                     if (message.ErrorCode < 0) throw new NetlinkException("conntrack dump", -message.ErrorCode);
                     return;

@@ -1,5 +1,6 @@
 using Clusterd.Kernel.Netlink;
 using static Clusterd.Kernel.Conntrack.CtnetlinkMessages;
+using static Clusterd.Kernel.Netlink.Netlink;
 
 namespace Clusterd.Kernel.Conntrack;
 
@@ -32,7 +33,7 @@ public sealed class ConntrackEvents : IDisposable
                 IPCTNL_MSG_CT_DELETE => ConntrackChange.Destroyed,
                 _ => (ConntrackChange?)null,
             };
-            if (change is null || message.Type >> 8 != Netlink.Netlink.NFNL_SUBSYS_CTNETLINK) continue;
+            if (change is null || message.Type >> 8 != NFNL_SUBSYS_CTNETLINK) continue;
             if (ConntrackEntry.TryParse(message.Attributes, out var entry) && isOurs(entry.Mark))
                 handle(change.Value, entry);
         }

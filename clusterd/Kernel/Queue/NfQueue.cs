@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Clusterd.Kernel.Netlink;
 using static Clusterd.Kernel.Queue.NfQueueMessages;
+using static Clusterd.Kernel.Netlink.Netlink;
 
 namespace Clusterd.Kernel.Queue;
 
@@ -15,7 +16,8 @@ public sealed class NfQueue : IDisposable
     /// <summary>Room for a burst of new connections (each queued packet waits in the kernel, not here).</summary>
     private const uint MaxQueueLength = 65536;
 
-    private readonly NetlinkSocket _socket = new();
+    /// <summary>A large receive buffer absorbs bursts of new connections while a batch is being decided.</summary>
+    private readonly NetlinkSocket _socket = new(receiveBuffer: 32 << 20);
     private readonly NetlinkWriter _verdicts = new(64 * 1024);
     private readonly byte[] _receive = new byte[256 * 1024];
 
@@ -27,7 +29,7 @@ public sealed class NfQueue : IDisposable
         _socket.IgnoreOverruns();
         Configure(w =>
         {
-            Span<byte> command = [NFQNL_CFG_CMD_BIND, 0, 0, Netlink.Netlink.AF_INET]; // { u8 command; u8 pad; be16 pf; }
+            Span<byte> command = [NFQNL_CFG_CMD_BIND, 0, 0, AF_INET]; // { u8 command; u8 pad; be16 pf; }
             w.Attribute(NFQA_CFG_CMD, command);
         });
         Configure(w =>
@@ -43,8 +45,8 @@ public sealed class NfQueue : IDisposable
     private void Configure(Action<NetlinkWriter> attributes)
     {
         var writer = new NetlinkWriter(128);
-        writer.Begin(Netlink.Netlink.MessageType(Netlink.Netlink.NFNL_SUBSYS_QUEUE, CONFIG),
-            Netlink.Netlink.NLM_F_REQUEST | Netlink.Netlink.NLM_F_ACK, Netlink.Netlink.AF_UNSPEC, Number);
+        writer.Begin(MessageType(NFNL_SUBSYS_QUEUE, CONFIG),
+            NLM_F_REQUEST | NLM_F_ACK, AF_UNSPEC, Number);
         attributes(writer);
         writer.End();
         try
@@ -68,7 +70,7 @@ public sealed class NfQueue : IDisposable
         _verdicts.Clear();
         foreach (var message in new NetlinkMessages(_receive.AsSpan(0, length)))
         {
-            if (message.Type != Netlink.Netlink.MessageType(Netlink.Netlink.NFNL_SUBSYS_QUEUE, PACKET)) continue;
+            if (message.Type != MessageType(NFNL_SUBSYS_QUEUE, PACKET)) continue;
             bool usable = QueuedPacket.TryParse(message.Attributes, out var packet, out uint id);
             if (id == 0 && !usable) continue; // no id: nothing to answer
             var (verdict, mark) = usable ? decide(packet) : (NF_ACCEPT, 0u);
@@ -80,8 +82,8 @@ public sealed class NfQueue : IDisposable
 
     private void WriteVerdict(uint id, uint verdict, uint mark)
     {
-        _verdicts.Begin(Netlink.Netlink.MessageType(Netlink.Netlink.NFNL_SUBSYS_QUEUE, VERDICT),
-            Netlink.Netlink.NLM_F_REQUEST, Netlink.Netlink.AF_UNSPEC, Number);
+        _verdicts.Begin(MessageType(NFNL_SUBSYS_QUEUE, VERDICT),
+            NLM_F_REQUEST, AF_UNSPEC, Number);
         Span<byte> header = stackalloc byte[8]; // struct nfqnl_msg_verdict_hdr { be32 verdict; be32 id; }
         BinaryPrimitives.WriteUInt32BigEndian(header, verdict);
         BinaryPrimitives.WriteUInt32BigEndian(header[4..], id);
