@@ -4,22 +4,54 @@ using System.Text;
 
 namespace Bench;
 
-/// <summary>The nodes' servers for the benchmarks: a greeter for connection rate, a sink for throughput.</summary>
+/// <summary>
+/// The nodes' servers for the lab: a greeter (TCP and UDP) that says which node answered and
+/// which address the client reached it at, and a sink for throughput.
+/// </summary>
 public static class Servers
 {
-    /// <summary>Accepts, writes <paramref name="name"/> and a newline, waits for the client to close.</summary>
+    /// <summary>
+    /// TCP: on connect, writes "NAME LOCALADDRESS\n", then echoes what it receives until the client
+    /// closes (so a test can check an old connection still carries data). UDP on the same port:
+    /// answers every datagram with the same greeting.
+    /// </summary>
     public static void Greet(int port, string name)
     {
-        byte[] greeting = Encoding.ASCII.GetBytes(name + "\n");
+        var udp = new Thread(() => GreetUdp(port, name)) { IsBackground = true };
+        udp.Start();
         Serve(port, async socket =>
         {
-            await socket.SendAsync(greeting, SocketFlags.None);
-            var buffer = new byte[256];
-            while (await socket.ReceiveAsync(buffer, SocketFlags.None) > 0) { }
+            var local = ((IPEndPoint)socket.LocalEndPoint!).Address;
+            await socket.SendAsync(Encoding.ASCII.GetBytes($"{name} {local}\n"), SocketFlags.None);
+            var buffer = new byte[4096];
+            int read;
+            while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None)) > 0)
+                await socket.SendAsync(buffer.AsMemory(0, read), SocketFlags.None);
         });
     }
 
-    /// <summary>Accepts and reads everything, counting nothing: the far end of a throughput test.</summary>
+    private static void GreetUdp(int port, string name)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.PacketInformation, true);
+        socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        socket.Bind(new IPEndPoint(IPAddress.Any, port));
+        var buffer = new byte[2048];
+        EndPoint client = new IPEndPoint(IPAddress.Any, 0);
+        while (true)
+        {
+            SocketFlags flags = SocketFlags.None;
+            socket.ReceiveMessageFrom(buffer, ref flags, ref client, out var info);
+            // Answer from the address the datagram was sent to (the shared address in route mode).
+            var reply = Encoding.ASCII.GetBytes($"{name} {info.Address}\n");
+            using var answer = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            answer.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            answer.Bind(new IPEndPoint(info.Address, port));
+            answer.SendTo(reply, client);
+        }
+    }
+
+    /// <summary>Accepts and reads everything: the far end of a throughput test.</summary>
     public static void Sink(int port) => Serve(port, async socket =>
     {
         var buffer = new byte[256 * 1024];
