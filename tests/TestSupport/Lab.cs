@@ -1,0 +1,48 @@
+namespace TestSupport;
+
+/// <summary>
+/// A namespace lab (scripts/lab) for one test: client, front-end and nodes under a unique prefix,
+/// torn down on dispose even when the test failed.
+/// </summary>
+public sealed class Lab : IDisposable
+{
+    public const string SharedAddress = "1.2.3.4";
+
+    public string Prefix { get; }
+    public int Nodes { get; }
+    public string Client => $"{Prefix}-cl";
+    public string FrontEnd => $"{Prefix}-fe";
+    public string Node(int i) => $"{Prefix}-n{i}";
+    public static string NodeAddress(int i) => $"10.0.0.{i}";
+
+    private static string Script => System.IO.Path.Combine(Binaries.RepoRoot, "scripts", "lab");
+
+    private static IReadOnlyDictionary<string, string> Environment => new Dictionary<string, string>
+    {
+        ["LAB_GREETER"] = Binaries.Path("bench/Bench", "ipc-bench"),
+    };
+
+    private Lab(string prefix, int nodes)
+    {
+        Prefix = prefix;
+        Nodes = nodes;
+    }
+
+    public static Lab Create(int nodes = 3)
+    {
+        var lab = new Lab("t" + Guid.NewGuid().ToString("n")[..6], nodes);
+        var result = CommandRunner.Run(Script, ["up", lab.Prefix, nodes.ToString()], Environment);
+        if (result.ExitCode != 0)
+        {
+            lab.Dispose();
+            throw new InvalidOperationException("lab up failed\n" + result);
+        }
+        return lab;
+    }
+
+    /// <summary>Runs a command inside one of the lab's namespaces.</summary>
+    public CommandResult Exec(string host, params string[] command) =>
+        CommandRunner.Run("ip", ["netns", "exec", host, .. command]);
+
+    public void Dispose() => CommandRunner.Run(Script, ["down", Prefix]);
+}

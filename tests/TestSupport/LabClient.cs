@@ -1,0 +1,114 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace TestSupport;
+
+/// <summary>
+/// Connections from the lab's client to the shared address, made in-process (sockets created in
+/// the client namespace) so a test can hold hundreds open. Each greeting says which node answered
+/// and which address that node was reached at.
+/// </summary>
+public sealed class LabClient(Lab lab)
+{
+    private static readonly IPEndPoint Service = new(IPAddress.Parse(Lab.SharedAddress), 80);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    /// <summary>Opens <paramref name="count"/> connections one after another and keeps them open.</summary>
+    public List<HeldConnection> Open(int count) =>
+        NetworkNamespace.Run(lab.Client, () => Enumerable.Range(0, count).Select(_ => Connect()).ToList());
+
+    /// <summary>Open, exchange data, close — <paramref name="count"/> times; returns the node of each.</summary>
+    public List<string> ShortConnections(int count) =>
+        NetworkNamespace.Run(lab.Client, () => Enumerable.Range(0, count).Select(_ =>
+        {
+            using var connection = Connect();
+            connection.Exchange("ping");
+            return connection.Node;
+        }).ToList());
+
+    /// <summary>A UDP flow: one client socket (one source port) sending <paramref name="datagrams"/> datagrams; the node of each answer.</summary>
+    public List<Greeting> UdpFlow(int datagrams) => NetworkNamespace.Run(lab.Client, () =>
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveTimeout = (int)Patience.TotalMilliseconds };
+        socket.Connect(Service);
+        var buffer = new byte[256];
+        return Enumerable.Range(0, datagrams).Select(_ =>
+        {
+            socket.Send("hello\n"u8);
+            int read = socket.Receive(buffer);
+            return Greeting.Parse(Encoding.ASCII.GetString(buffer, 0, read));
+        }).ToList();
+    });
+
+    private static HeldConnection Connect()
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp)
+        {
+            ReceiveTimeout = (int)Patience.TotalMilliseconds,
+            SendTimeout = (int)Patience.TotalMilliseconds,
+        };
+        try
+        {
+            var connected = socket.BeginConnect(Service, null, null);
+            if (!connected.AsyncWaitHandle.WaitOne(Patience)) throw new TimeoutException("connect to the shared address timed out");
+            socket.EndConnect(connected);
+            var connection = new HeldConnection(socket);
+            connection.ReadGreeting();
+            return connection;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+}
+
+/// <summary>What a node's greeter says: its name and the address the client reached it at.</summary>
+public readonly record struct Greeting(string Node, string AddressSeen)
+{
+    public static Greeting Parse(string line)
+    {
+        var words = line.Trim().Split(' ');
+        return new Greeting(words[0], words.Length > 1 ? words[1] : "");
+    }
+}
+
+/// <summary>An open connection to the shared address.</summary>
+public sealed class HeldConnection(Socket socket) : IDisposable
+{
+    private readonly NetworkStream _stream = new(socket, ownsSocket: true);
+
+    public string Node { get; private set; } = "";
+    public string AddressSeen { get; private set; } = "";
+
+    internal void ReadGreeting()
+    {
+        var greeting = Greeting.Parse(ReadLine());
+        Node = greeting.Node;
+        AddressSeen = greeting.AddressSeen;
+    }
+
+    /// <summary>Sends a line and reads the node's echo; throws when the connection no longer carries data.</summary>
+    public void Exchange(string text)
+    {
+        _stream.Write(Encoding.ASCII.GetBytes(text + "\n"));
+        string echo = ReadLine();
+        if (echo != text) throw new IOException($"echo '{echo}' instead of '{text}'");
+    }
+
+    private string ReadLine()
+    {
+        var line = new StringBuilder();
+        while (true)
+        {
+            int b = _stream.ReadByte();
+            if (b < 0) throw new IOException("connection closed");
+            if (b == '\n') return line.ToString();
+            line.Append((char)b);
+        }
+    }
+
+    public void Dispose() => _stream.Dispose();
+}
