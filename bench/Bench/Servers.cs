@@ -17,8 +17,13 @@ public static class Servers
     /// </summary>
     public static void Greet(int port, string name)
     {
-        var udp = new Thread(() => GreetUdp(port, name)) { IsBackground = true };
-        udp.Start();
+        // One UDP socket per local address, so each answer leaves from the address it was sent to
+        // (the shared address in route mode) without per-datagram source selection.
+        foreach (var address in LocalAddresses())
+        {
+            var udp = new Thread(() => GreetUdp(new IPEndPoint(address, port), name)) { IsBackground = true };
+            udp.Start();
+        }
         Serve(port, async socket =>
         {
             var local = ((IPEndPoint)socket.LocalEndPoint!).Address;
@@ -30,24 +35,23 @@ public static class Servers
         });
     }
 
-    private static void GreetUdp(int port, string name)
+    private static IEnumerable<IPAddress> LocalAddresses() =>
+        System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+            .SelectMany(i => i.GetIPProperties().UnicastAddresses)
+            .Select(a => a.Address)
+            .Where(a => a.AddressFamily == AddressFamily.InterNetwork);
+
+    private static void GreetUdp(IPEndPoint local, string name)
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.PacketInformation, true);
-        socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        socket.Bind(new IPEndPoint(IPAddress.Any, port));
+        socket.Bind(local);
+        byte[] reply = Encoding.ASCII.GetBytes($"{name} {local.Address}\n");
         var buffer = new byte[2048];
         EndPoint client = new IPEndPoint(IPAddress.Any, 0);
         while (true)
         {
-            SocketFlags flags = SocketFlags.None;
-            socket.ReceiveMessageFrom(buffer, ref flags, ref client, out var info);
-            // Answer from the address the datagram was sent to (the shared address in route mode).
-            var reply = Encoding.ASCII.GetBytes($"{name} {info.Address}\n");
-            using var answer = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            answer.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            answer.Bind(new IPEndPoint(info.Address, port));
-            answer.SendTo(reply, client);
+            socket.ReceiveFrom(buffer, ref client);
+            socket.SendTo(reply, client);
         }
     }
 
