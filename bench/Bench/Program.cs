@@ -18,6 +18,8 @@ switch (args)
     case ["udp-flood", var target, var seconds, var rate]:
         Console.WriteLine($"sent {UdpFlood.Run(IPAddress.Parse(target), TimeSpan.FromSeconds(double.Parse(seconds)), int.Parse(rate))}");
         return 0;
+    case ["hold", var target, var port, var count, .. var command]:
+        return Hold.Run(new IPEndPoint(IPAddress.Parse(target), int.Parse(port)), int.Parse(count), command is ["--", .. var rest] ? rest : command);
     case ["greet", var port, var name]:
         Servers.Greet(int.Parse(port), name);
         return 0;
@@ -30,6 +32,7 @@ switch (args)
                    ipc-bench cps ADDRESS PORT SECONDS CONCURRENCY
                    ipc-bench stream ADDRESS PORT SECONDS
                    ipc-bench udp-flood ADDRESS SECONDS PACKETS_PER_SECOND(0=max)
+                   ipc-bench hold ADDRESS PORT COUNT [-- COMMAND...]
                    ipc-bench greet PORT NAME | sink PORT
             """);
         return 2;
