@@ -75,14 +75,14 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, IF
         lock (_gate) return read(_config, _connections.Loads);
     }
 
-    /// <summary>The firewall rules' kernel counters by counter name; <paramref name="zero"/> zeroes them as they are read.</summary>
-    public IReadOnlyDictionary<string, Kernel.Nftables.RuleCounter> Counters(bool zero)
+    /// <summary>Kernel counters by counter name; <paramref name="zero"/> zeroes them as they are read.</summary>
+    public IReadOnlyDictionary<string, Kernel.Nftables.RuleCounter> Counters(IReadOnlyCollection<string> names, bool zero)
     {
         lock (_gate)
         {
             try
             {
-                return dataPlane.Counters(zero);
+                return dataPlane.Counters(names, zero);
             }
             catch (KernelRefusedException e)
             {

@@ -1,1 +1,73 @@
-int x = 0; return x;
+using ClusterControl;
+using ClusterControl.Firewall;
+using Ipfwadm;
+
+string program = InvokedName();
+try
+{
+    var line = new OptionLoop(args, program).Run();
+    if (line is null) return 0; // -h
+    LineChecks.Run(line, program);
+    var request = RequestBuilder.Build(line, program);
+    if (line.Has('v'))
+    {
+        foreach (var rule in request.Rules) Console.Out.Write(VerboseLines.Rule(rule));
+        foreach (var packet in request.Packets) Console.Out.Write(VerboseLines.Packet(packet));
+    }
+    var answer = Send(request);
+    var listing = new Listing(line.Has('e'), line.Has('n'), line.Has('x'));
+    switch (request.Command)
+    {
+        case FirewallCommand.List or FirewallCommand.ListAndZero:
+            Console.Out.Write(listing.Chain(request.Chain, answer));
+            break;
+        case FirewallCommand.ListMasquerade:
+            Console.Out.Write(listing.Masquerading(answer.Masqueraded));
+            break;
+        case FirewallCommand.Check:
+            return CheckResults.Print(answer.Verdicts);
+    }
+    return 0;
+}
+catch (IpfwadmExit exit)
+{
+    Console.Out.Flush();
+    Console.Error.Write(exit.Stderr);
+    return exit.Status;
+}
+
+/// <summary>Sends the request to clusterd; refusals become the errors the 2.0 kernel caused.</summary>
+static FirewallAnswer Send(FirewallRequest request)
+{
+    try
+    {
+        using var client = ControlClient.Connect(ControlProtocol.SocketPath());
+        var answer = client.Send(new ControlRequest { Op = ControlOp.Firewall, Firewall = request });
+        return answer.Error switch
+        {
+            null => answer.Firewall ?? new FirewallAnswer(),
+            ControlError.KernelRefused => throw IpfwadmExit.Setsockopt(answer.Message ?? "Invalid argument"),
+            ControlError.PermissionDenied => throw new IpfwadmExit(1, "ipfwadm: socket creation failed: Operation not permitted\n"),
+            _ => throw new IpfwadmExit(1, $"ipfwadm: {answer.Message}\n"),
+        };
+    }
+    catch (ControlUnreachableException e)
+    {
+        throw new IpfwadmExit(1, $"ipfwadm: {e.Message}\n");
+    }
+}
+
+/// <summary>argv[0] exactly as typed (messages use it, as the original did), from the kernel's copy.</summary>
+static string InvokedName()
+{
+    try
+    {
+        string commandLine = File.ReadAllText("/proc/self/cmdline");
+        int end = commandLine.IndexOf('\0');
+        return end > 0 ? commandLine[..end] : "ipfwadm";
+    }
+    catch (IOException)
+    {
+        return "ipfwadm";
+    }
+}

@@ -13,8 +13,8 @@ public interface IDataPlane : IDisposable
     /// <param name="retired">Nodes no longer configured whose connections still flow; they keep their path.</param>
     void Apply(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired);
 
-    /// <summary>The rules' named counters; with <paramref name="zero"/>, read and zeroed in one step (ipfwadm -lz).</summary>
-    IReadOnlyDictionary<string, Nftables.RuleCounter> Counters(bool zero);
+    /// <summary>The named counters <paramref name="names"/>; with <paramref name="zero"/>, each read and zeroed in one step (ipfwadm -lz).</summary>
+    IReadOnlyDictionary<string, Nftables.RuleCounter> Counters(IReadOnlyCollection<string> names, bool zero);
 }
 
 /// <summary>A node and the pool it belongs (or, once deleted, belonged) to.</summary>
@@ -27,7 +27,8 @@ public sealed class NoDataPlane : IDataPlane
 {
     public void Apply(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired) { }
 
-    public IReadOnlyDictionary<string, Nftables.RuleCounter> Counters(bool zero) => new Dictionary<string, Nftables.RuleCounter>();
+    public IReadOnlyDictionary<string, Nftables.RuleCounter> Counters(IReadOnlyCollection<string> names, bool zero) =>
+        new Dictionary<string, Nftables.RuleCounter>();
 
     public void Dispose() { }
 }

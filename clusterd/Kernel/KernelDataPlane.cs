@@ -53,8 +53,14 @@ public sealed class KernelDataPlane : IDataPlane
         _routes.Sync(placements.ToDictionary(p => Marks.ForNode(p.Node.Mark), p => p.Node.Address));
     }
 
-    public IReadOnlyDictionary<string, RuleCounter> Counters(bool zero) =>
-        NamedCounters.Parse(_nft.Run($"{(zero ? "reset" : "list")} counters table {ClusterTable.Qualified}", json: true));
+    public IReadOnlyDictionary<string, RuleCounter> Counters(IReadOnlyCollection<string> names, bool zero)
+    {
+        if (names.Count == 0) return new Dictionary<string, RuleCounter>();
+        string script = zero
+            ? string.Concat(names.Select(name => $"reset counter {ClusterTable.Qualified} {name}\n"))
+            : $"list counters table {ClusterTable.Qualified}\n";
+        return NamedCounters.Parse(_nft.Run(script, json: true));
+    }
 
     public void Dispose()
     {

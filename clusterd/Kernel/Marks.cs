@@ -9,10 +9,13 @@ namespace Clusterd.Kernel;
 /// <item><c>0x80000000 | id</c> — set by cluster rule <c>id</c> just before the packet is queued, so
 /// the verdict loop knows which rule (pool, static node) matched.</item>
 /// </list>
+/// The conntrack mark also carries <see cref="MasqueradeBit"/> on connections a forward rule
+/// masquerades; it is masked off when a node mark is restored.
 /// </summary>
 public static class Marks
 {
     public const uint NodeTag = 0x4000_0000, RuleTag = 0x8000_0000, TagMask = 0xc000_0000;
+    public const uint MasqueradeBit = 0x2000_0000;
 
     public static uint ForNode(int nodeMark) => NodeTag | (uint)nodeMark;
 

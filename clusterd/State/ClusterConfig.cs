@@ -12,7 +12,15 @@ namespace Clusterd.State;
 public sealed record ClusterConfig
 {
     public ImmutableList<PoolConfig> Pools { get; init; } = [];
-    public ImmutableList<FirewallRuleConfig> FirewallRules { get; init; } = [];
+    /// <summary>The firewall and cluster rules of every chain; each chain's rules in list order.</summary>
+    public ImmutableList<FirewallRule> FirewallRules { get; init; } = [];
+    public DefaultPolicy InputPolicy { get; init; } = DefaultPolicy.Accept;
+    public DefaultPolicy OutputPolicy { get; init; } = DefaultPolicy.Accept;
+    public DefaultPolicy ForwardPolicy { get; init; } = DefaultPolicy.Accept;
+    /// <summary>The 2.0 kernel's defaults: 15 minutes for TCP, 2 after FIN, 5 for UDP.</summary>
+    public MasqueradeTimeouts MasqueradeTimeouts { get; init; } = new(15 * 60, 2 * 60, 5 * 60);
+    /// <summary>The id the next stored rule gets; ids name the rules' kernel counters.</summary>
+    public int NextRuleId { get; init; } = 1;
     public int DebugLevel { get; init; }
     /// <summary>The mark the next new node gets; marks are never reused while the daemon runs.</summary>
     public int NextMark { get; init; } = 1;
@@ -34,6 +42,24 @@ public sealed record ClusterConfig
     }
 
     public IEnumerable<NodeConfig> AllNodes => Pools.SelectMany(p => p.Nodes);
+
+    public IEnumerable<FirewallRule> RulesOf(FirewallChain chain) => FirewallRules.Where(r => r.Chain == chain);
+
+    public DefaultPolicy PolicyOf(FirewallChain chain) => chain switch
+    {
+        FirewallChain.Input => InputPolicy,
+        FirewallChain.Output => OutputPolicy,
+        FirewallChain.Forward => ForwardPolicy,
+        _ => DefaultPolicy.Accept,
+    };
+
+    public ClusterConfig WithPolicy(FirewallChain chain, DefaultPolicy policy) => chain switch
+    {
+        FirewallChain.Input => this with { InputPolicy = policy },
+        FirewallChain.Output => this with { OutputPolicy = policy },
+        FirewallChain.Forward => this with { ForwardPolicy = policy },
+        _ => this,
+    };
 }
 
 public sealed record PoolConfig(string Name, ForwardMethod Forward, ImmutableList<NodeConfig> Nodes)

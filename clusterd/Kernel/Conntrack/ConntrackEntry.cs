@@ -5,30 +5,40 @@ using static Clusterd.Kernel.Conntrack.CtnetlinkMessages;
 
 namespace Clusterd.Kernel.Conntrack;
 
-/// <summary>What clusterd reads of a conntrack entry: its original flow, mark, remaining timeout, TCP state.</summary>
-public readonly record struct ConntrackEntry(Flow Flow, uint Mark, uint TimeoutSeconds, byte? TcpState)
+/// <summary>
+/// What clusterd reads of a conntrack entry: its original flow (and the reply flow, which shows any
+/// NAT), mark, status bits, remaining timeout, TCP state.
+/// </summary>
+public readonly record struct ConntrackEntry(Flow Flow, Flow? Reply, uint Mark, uint Status, uint TimeoutSeconds, byte? TcpState)
 {
+    private const uint IPS_SRC_NAT = 1 << 4;
+
+    /// <summary>The kernel rewrote the source (masquerading).</summary>
+    public bool SourceNatted => (Status & IPS_SRC_NAT) != 0;
+
     /// <summary>A TCP connection past ESTABLISHED (FIN_WAIT, CLOSE_WAIT, TIME_WAIT, CLOSE…) is ending.</summary>
     public bool IsClosing => TcpState is >= TCP_CONNTRACK_FIN_WAIT;
 
     public static bool TryParse(NetlinkAttributes attributes, out ConntrackEntry entry)
     {
         entry = default;
-        Flow? flow = null;
-        uint mark = 0, timeout = 0;
+        Flow? flow = null, reply = null;
+        uint mark = 0, status = 0, timeout = 0;
         byte? tcpState = null;
         foreach (var attribute in attributes)
         {
             switch (attribute.Type)
             {
                 case CTA_TUPLE_ORIG: flow = ParseTuple(attribute.Nested); break;
+                case CTA_TUPLE_REPLY: reply = ParseTuple(attribute.Nested); break;
+                case CTA_STATUS: attribute.TryBigEndian32(out status); break;
                 case CTA_MARK: attribute.TryBigEndian32(out mark); break;
                 case CTA_TIMEOUT: attribute.TryBigEndian32(out timeout); break;
                 case CTA_PROTOINFO: tcpState = ParseTcpState(attribute.Nested); break;
             }
         }
         if (flow is null) return false;
-        entry = new ConntrackEntry(flow.Value, mark, timeout, tcpState);
+        entry = new ConntrackEntry(flow.Value, reply, mark, status, timeout, tcpState);
         return true;
     }
 

@@ -8,7 +8,7 @@ public static class CtnetlinkMessages
     /// <summary>Multicast groups (1-based, as bind/ADD_MEMBERSHIP take them).</summary>
     public const int NFNLGRP_CONNTRACK_NEW = 1, NFNLGRP_CONNTRACK_UPDATE = 2, NFNLGRP_CONNTRACK_DESTROY = 3;
 
-    public const ushort CTA_TUPLE_ORIG = 1, CTA_STATUS = 3, CTA_PROTOINFO = 4, CTA_TIMEOUT = 7, CTA_MARK = 8, CTA_ID = 12, CTA_MARK_MASK = 21;
+    public const ushort CTA_TUPLE_ORIG = 1, CTA_TUPLE_REPLY = 2, CTA_STATUS = 3, CTA_PROTOINFO = 4, CTA_TIMEOUT = 7, CTA_MARK = 8, CTA_ID = 12, CTA_MARK_MASK = 21;
     public const ushort CTA_TUPLE_IP = 1, CTA_TUPLE_PROTO = 2;
     public const ushort CTA_IP_V4_SRC = 1, CTA_IP_V4_DST = 2;
     public const ushort CTA_PROTO_NUM = 1, CTA_PROTO_SRC_PORT = 2, CTA_PROTO_DST_PORT = 3;

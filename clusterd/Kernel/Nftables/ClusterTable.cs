@@ -49,7 +49,7 @@ public static class ClusterTable
         }
         string node = Marks.Hex(Marks.NodeTag), tags = Marks.Hex(Marks.TagMask);
         // Only the original direction: replies carry no mark, so they are routed normally back to the client.
-        script.Append($"add rule {Qualified} restore ct direction original ct mark & {tags} == {node} meta mark set ct mark\n");
+        script.Append($"add rule {Qualified} restore ct direction original ct mark & {tags} == {node} meta mark set ct mark & {Marks.Hex(~Marks.MasqueradeBit)}\n");
         script.Append($"add rule {Qualified} save meta mark & {tags} == {node} ct mark 0 ct mark set meta mark\n");
         script.Append($"add rule {Qualified} node_nat meta mark & {tags} == {node} dnat to meta mark map @masq_nodes\n");
         var elements = masqNodes.Select(n => $"{Marks.Hex(n.Mark)} : {n.Address}").ToList();

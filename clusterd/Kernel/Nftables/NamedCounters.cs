@@ -5,18 +5,24 @@ namespace Clusterd.Kernel.Nftables;
 /// <summary>Packets and bytes a rule matched, as its named nftables counter holds them.</summary>
 public readonly record struct RuleCounter(ulong Packets, ulong Bytes);
 
-/// <summary>Reads nft's JSON listing of named counters (<c>list counters</c> / <c>reset counters</c>).</summary>
+/// <summary>
+/// Reads nft's JSON output of named counters (<c>list counters</c>, <c>reset counter</c>): one JSON
+/// document per command, one per line.
+/// </summary>
 public static class NamedCounters
 {
-    public static Dictionary<string, RuleCounter> Parse(string json)
+    public static Dictionary<string, RuleCounter> Parse(string output)
     {
         var counters = new Dictionary<string, RuleCounter>();
-        using var document = JsonDocument.Parse(json);
-        foreach (var item in document.RootElement.GetProperty("nftables").EnumerateArray())
+        foreach (string line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
-            if (!item.TryGetProperty("counter", out var counter)) continue;
-            counters[counter.GetProperty("name").GetString()!] =
-                new RuleCounter(counter.GetProperty("packets").GetUInt64(), counter.GetProperty("bytes").GetUInt64());
+            using var document = JsonDocument.Parse(line);
+            foreach (var item in document.RootElement.GetProperty("nftables").EnumerateArray())
+            {
+                if (!item.TryGetProperty("counter", out var counter)) continue;
+                counters[counter.GetProperty("name").GetString()!] =
+                    new RuleCounter(counter.GetProperty("packets").GetUInt64(), counter.GetProperty("bytes").GetUInt64());
+            }
         }
         return counters;
     }
