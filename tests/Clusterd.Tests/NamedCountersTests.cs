@@ -16,4 +16,15 @@ public class NamedCountersTests
         Assert.Equal(new RuleCounter(0, 0), counters["r1"]);
         Assert.Equal(new RuleCounter(5, 300), counters["r2"]);
     }
+
+    [Fact]
+    public void ReadsOneDocumentPerResetCommand()
+    {
+        const string output =
+            "{\"nftables\": [{\"counter\": {\"name\": \"r1\", \"packets\": 1, \"bytes\": 2}}]}\n" +
+            "{\"nftables\": [{\"counter\": {\"name\": \"r2\", \"packets\": 5, \"bytes\": 300}}]}\n";
+        var counters = NamedCounters.Parse(output);
+        Assert.Equal(new RuleCounter(1, 2), counters["r1"]);
+        Assert.Equal(new RuleCounter(5, 300), counters["r2"]);
+    }
 }
