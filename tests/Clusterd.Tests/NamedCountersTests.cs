@@ -7,11 +7,10 @@ public class NamedCountersTests
     [Fact]
     public void ReadsNftJsonCounters()
     {
-        const string json = """
-            {"nftables": [{"metainfo": {"version": "1.0.6", "json_schema_version": 1}},
-             {"counter": {"family": "ip", "name": "r1", "table": "ip_cluster", "handle": 1, "packets": 0, "bytes": 0}},
-             {"counter": {"family": "ip", "name": "r2", "table": "ip_cluster", "handle": 2, "packets": 5, "bytes": 300}}]}
-            """;
+        const string json =
+            "{\"nftables\": [{\"metainfo\": {\"version\": \"1.0.6\", \"json_schema_version\": 1}}, " +
+            "{\"counter\": {\"family\": \"ip\", \"name\": \"r1\", \"table\": \"ip_cluster\", \"handle\": 1, \"packets\": 0, \"bytes\": 0}}, " +
+            "{\"counter\": {\"family\": \"ip\", \"name\": \"r2\", \"table\": \"ip_cluster\", \"handle\": 2, \"packets\": 5, \"bytes\": 300}}]}\n";
         var counters = NamedCounters.Parse(json);
         Assert.Equal(new RuleCounter(0, 0), counters["r1"]);
         Assert.Equal(new RuleCounter(5, 300), counters["r2"]);
