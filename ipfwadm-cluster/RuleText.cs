@@ -6,16 +6,16 @@ namespace Ipfwadm;
 /// <summary>The pieces of a rule as ipfwadm prints them, shared by the listing and the -v lines.</summary>
 public static class RuleText
 {
-    /// <summary>The firewall kind column: redirect is tested first, then masquerade.</summary>
+    /// <summary>The kind column: the redirect flag is tested first, then masquerade, then the policy.</summary>
     public static string Kind(FirewallRule rule) => rule.Chain == FirewallChain.Accounting
         ? rule.Direction switch { AccountingDirection.In => "in", AccountingDirection.Out => "out", _ => "i/o" }
         : rule.Policy switch
         {
             RulePolicy.Cluster => "clu",
+            _ when rule.Redirect => "acc/r", // shown even on a deny rule, which the kernel denies
+            _ when rule.Masquerade => "acc/m",
             RulePolicy.Deny => "deny",
             RulePolicy.Reject => "rej",
-            _ when rule.Redirect => "acc/r",
-            _ when rule.Masquerade => "acc/m",
             _ => "acc",
         };
 

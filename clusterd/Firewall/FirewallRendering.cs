@@ -77,14 +77,17 @@ public sealed class FirewallRendering : IFirewallRendering
             {
                 case RulePolicy.Cluster:
                     uint tag = Marks.RuleTag | (uint)rule.Id;
-                    Add(script, name, [matches[0]],
+                    Add(script, name, matches.Take(1),
                         $"ct state new meta mark & {Marks.Hex(Marks.TagMask)} != {Marks.Hex(Marks.NodeTag)} meta mark set {Marks.Hex(tag)} {counter}{log} jump {ClusterTable.QueueChain}");
                     Add(script, name, matches, $"{counter}{log} accept");
                     break;
                 case RulePolicy.Accept when rule.Redirect:
                     uint redirectTag = Marks.RuleTag | (uint)rule.Id;
                     Add(script, name, matches, $"meta mark set {Marks.Hex(redirectTag)} {counter}{log} accept");
-                    script.Append($"add rule {ClusterTable.Qualified} proxy meta mark {Marks.Hex(redirectTag)} redirect{(rule.RedirectPort != 0 ? $" to :{rule.RedirectPort}" : "")}\n");
+                    string toPort = rule.RedirectPort != 0 && rule.Protocol is RuleProtocol.Tcp or RuleProtocol.Udp
+                        ? $"meta l4proto {Keywords(rule.Protocol)} redirect to :{rule.RedirectPort}"
+                        : "redirect";
+                    script.Append($"add rule {ClusterTable.Qualified} proxy meta mark {Marks.Hex(redirectTag)} {toPort}\n");
                     break;
                 default:
                     Add(script, name, matches, $"{counter}{log} {Verdict(rule.Policy, rule.Masquerade, rejectWith)}");
@@ -103,15 +106,22 @@ public sealed class FirewallRendering : IFirewallRendering
         _ => "accept",
     };
 
+    private static string Keywords(RuleProtocol protocol) => protocol == RuleProtocol.Tcp ? "tcp" : "udp";
+
     private static void Add(StringBuilder script, string chain, IEnumerable<string> matches, string action)
     {
         foreach (string match in matches)
             script.Append($"add rule {ClusterTable.Qualified} {chain} {match}{(match.Length > 0 ? " " : "")}{action}\n");
     }
 
-    /// <summary>The rule's match, once per direction (twice for a -b rule: the reverse swaps the sides).</summary>
+    /// <summary>
+    /// The rule's match, once per direction (twice for a -b rule: the reverse swaps the sides).
+    /// None for -y or -k on UDP or ICMP: the 2.0 kernel tested those flags on TCP packets only, so
+    /// such a rule never matched.
+    /// </summary>
     private static List<string> Matches(FirewallRule rule, Device device)
     {
+        if ((rule.SynOnly || rule.AckSet) && rule.Protocol is RuleProtocol.Udp or RuleProtocol.Icmp) return [];
         var forward = Match(rule, rule.Source, rule.Destination, device);
         if (!rule.Bidirectional) return [forward];
         string reverse = Match(rule, rule.Destination, rule.Source, device);
@@ -128,7 +138,7 @@ public sealed class FirewallRendering : IFirewallRendering
         switch (rule.Protocol)
         {
             case RuleProtocol.Tcp or RuleProtocol.Udp:
-                string protocol = rule.Protocol == RuleProtocol.Tcp ? "tcp" : "udp";
+                string protocol = Keywords(rule.Protocol);
                 parts.Add($"meta l4proto {protocol}");
                 if (Ports(source) is { } sourcePorts) parts.Add($"{protocol} sport {sourcePorts}");
                 if (Ports(destination) is { } destinationPorts) parts.Add($"{protocol} dport {destinationPorts}");

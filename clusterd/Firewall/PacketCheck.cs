@@ -34,7 +34,7 @@ public static class PacketCheck
         if (rule.Interface.Length > 0 && rule.Policy != RulePolicy.Cluster && rule.Interface != packet.Interface) return false;
         if (rule.InterfaceAddress.Value != 0 && rule.Policy != RulePolicy.Cluster && rule.InterfaceAddress != packet.InterfaceAddress) return false;
         if (rule.AckSet) return false; // a checked packet never has ACK set
-        if (rule.SynOnly && !packet.Syn) return false;
+        if (rule.SynOnly && (!packet.Syn || packet.Protocol != RuleProtocol.Tcp)) return false;
         return Sides(rule, packet.Source, packet.SourcePort, packet.Destination, packet.DestinationPort, packet.Protocol)
                || (rule.Bidirectional && Sides(rule, packet.Destination, packet.DestinationPort, packet.Source, packet.SourcePort, packet.Protocol));
     }
