@@ -26,20 +26,49 @@ public sealed class SaveAndJsonTests : IDisposable
         Build(["-create", "pool2", "masq"], ["-create", "pool1"], ["-forward", "pool0", "masq"],
             ["-add", "pool0", "10.0.0.1", "up", "cost", "10"], ["-add", "pool0", "10.0.0.2", "down", "cost", "25"],
             ["-add", "pool2", "10.0.0.9"], ["-add", "pool1", "10.0.0.5", "cost", "7"], ["-debug", "2"]);
+        string[][] firewall =
+        [
+            ["-I", "-b", "-a", "cluster", "-S", "0/0", "-D", "1.2.3.4/32", "-W", "pool0"],
+            ["-F", "-a", "cluster", "-P", "tcp", "-D", "1.2.3.5/32", "80", "443", "-W", "pool1", "-V", "10.0.0.5"],
+            ["-I", "-a", "deny", "-S", "10.0.0.0/8", "-W", "eth0", "-o"],
+            ["-I", "-i", "reject", "-P", "udp", "-S", "192.0.2.0/24", "1024:65535", "53", "-D", "0/0", "53"],
+            ["-I", "-a", "accept", "-P", "tcp", "-D", "0/0", "80", "-r", "8080", "-y"],
+            ["-I", "-a", "accept", "-P", "icmp", "-S", "0/0", "0", "8", "-t", "0x01", "0x10"],
+            ["-F", "-a", "m", "-S", "192.168.0.0/255.255.0.0", "-k"],
+            ["-A", "in", "-a", "-P", "tcp", "-D", "0/0", "80"],
+            ["-A", "-a", "-W", "eth1"],
+            ["-O", "-a", "deny", "-P", "udp", "-D", "0/0", "137:139"],
+            ["-F", "-p", "deny"], ["-O", "-p", "reject"], ["-M", "-s", "600", "60", "120"],
+        ];
+        foreach (var args in firewall)
+        {
+            var result = CommandRunner.Run(Binaries.Ipfwadm, args, _daemon.ClientEnvironment);
+            Assert.True(result.ExitCode == 0, string.Join(' ', args) + "\n" + result);
+        }
         var saved = Clconfig(_daemon, "-save");
         Assert.Equal(0, saved.ExitCode);
         Assert.Contains("clconfig -create pool2 masq\n", saved.Stdout);
         Assert.Contains("clconfig -add pool0 10.0.0.2 down cost 25\n", saved.Stdout);
 
+        Assert.Contains("ipfwadm -F -p deny\n", saved.Stdout);
+        Assert.Contains("ipfwadm -I -a cluster -S 0.0.0.0/0.0.0.0 -D 1.2.3.4/255.255.255.255 -W pool0 -b\n", saved.Stdout);
+
         using var fresh = ClusterdProcess.StartNew();
+        // The script calls the commands by their installed names.
+        File.CreateSymbolicLink(Path.Combine(fresh.Directory, "clconfig"), Binaries.Clconfig);
+        File.CreateSymbolicLink(Path.Combine(fresh.Directory, "ipfwadm"), Binaries.Ipfwadm);
         var environment = new Dictionary<string, string>(fresh.ClientEnvironment)
         {
-            ["PATH"] = Path.GetDirectoryName(Binaries.Clconfig) + ":" + Environment.GetEnvironmentVariable("PATH"),
+            ["PATH"] = fresh.Directory + ":" + Environment.GetEnvironmentVariable("PATH"),
         };
         var replay = CommandRunner.Run("/bin/sh", ["-s"], environment, stdin: saved.Stdout);
         Assert.True(replay.ExitCode == 0, replay.ToString());
         Assert.Equal(saved.Stdout, Clconfig(fresh, "-save").Stdout);
         Assert.Equal(Clconfig(_daemon, "-list").Stdout, Clconfig(fresh, "-list").Stdout);
+        foreach (string chain in new[] { "-I", "-O", "-F", "-A" })
+            Assert.Equal(
+                CommandRunner.Run(Binaries.Ipfwadm, [chain, "-l", "-e", "-n"], _daemon.ClientEnvironment).Stdout,
+                CommandRunner.Run(Binaries.Ipfwadm, [chain, "-l", "-e", "-n"], fresh.ClientEnvironment).Stdout);
     }
 
     [Fact]
