@@ -1,0 +1,70 @@
+namespace ProcfsShim.Fuse;
+
+/// <summary>An open /dev/fuse and the mount made with it; requests are read from it and replies written to it.</summary>
+public sealed class FuseDevice : IDisposable
+{
+    private int _fd;
+
+    public string MountPoint { get; }
+
+    private FuseDevice(int fd, string mountPoint)
+    {
+        _fd = fd;
+        MountPoint = mountPoint;
+    }
+
+    /// <summary>Mounts a read-only FUSE file system of type fuse.<paramref name="name"/> at <paramref name="mountPoint"/>.</summary>
+    public static FuseDevice Mount(string mountPoint, string name)
+    {
+        int fd = LinuxFs.open("/dev/fuse", LinuxFs.O_RDWR | LinuxFs.O_CLOEXEC);
+        if (fd < 0) throw new IOException($"cannot open /dev/fuse: {LinuxFs.Describe(LinuxFs.LastError)}");
+        string options = $"fd={fd},rootmode=40000,user_id=0,group_id=0,allow_other";
+        if (LinuxFs.mount(name, mountPoint, $"fuse.{name}", LinuxFs.MS_NOSUID | LinuxFs.MS_NODEV, options) != 0)
+        {
+            int error = LinuxFs.LastError;
+            LinuxFs.close(fd);
+            throw new IOException($"cannot mount {mountPoint}: {LinuxFs.Describe(error)}");
+        }
+        return new FuseDevice(fd, mountPoint);
+    }
+
+    /// <summary>Reads one request; 0 when the file system was unmounted.</summary>
+    public int Read(Span<byte> buffer)
+    {
+        while (true)
+        {
+            nint length = LinuxFs.read(_fd, buffer, buffer.Length);
+            if (length >= 0) return (int)length;
+            int error = LinuxFs.LastError;
+            if (error == LinuxFs.ENODEV) return 0;
+            if (error is LinuxFs.EINTR or LinuxFs.EAGAIN or LinuxFs.ENOENT) continue; // ENOENT: the request was interrupted
+            throw new IOException($"reading /dev/fuse: {LinuxFs.Describe(error)}");
+        }
+    }
+
+    /// <summary>Writes one reply; a reply to a request the kernel gave up on (ENOENT) is dropped.</summary>
+    public void Write(ReadOnlySpan<byte> reply) => LinuxFs.write(_fd, reply, reply.Length);
+
+    /// <summary>Detaches the mount; a blocked <see cref="Read"/> then returns 0.</summary>
+    public void Unmount() => LinuxFs.umount2(MountPoint, LinuxFs.MNT_DETACH);
+
+    /// <summary>Detaches a mount left at <paramref name="mountPoint"/> by a server that died (its stat fails with ENOTCONN).</summary>
+    public static bool RecoverStale(string mountPoint)
+    {
+        try
+        {
+            Directory.GetFiles(mountPoint);
+            return false;
+        }
+        catch (IOException e) when (e.HResult == LinuxFs.ENOTCONN || e.Message.Contains("not connected", StringComparison.OrdinalIgnoreCase))
+        {
+            return LinuxFs.umount2(mountPoint, LinuxFs.MNT_DETACH) == 0;
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_fd >= 0) LinuxFs.close(_fd);
+        _fd = -1;
+    }
+}

@@ -1,0 +1,41 @@
+using ClusterControl;
+
+namespace ProcfsShim;
+
+/// <summary>
+/// The status text as clusterd gave it at one open(), spooled to an unlinked temporary file so a
+/// table of a million connections costs disk cache, not this process's memory, and every read
+/// of the handle sees the same bytes.
+/// </summary>
+public sealed class StatusSnapshot : IDisposable
+{
+    private readonly FileStream _spool;
+
+    private StatusSnapshot(FileStream spool) => _spool = spool;
+
+    /// <summary>Asks clusterd for the status; throws <see cref="ControlUnreachableException"/> saying why it could not.</summary>
+    public static StatusSnapshot Take(string socketPath)
+    {
+        var spool = new FileStream(Path.Combine(Path.GetTempPath(), $"ip_cluster-{Guid.NewGuid():n}"),
+            FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
+        try
+        {
+            using var client = ControlClient.Connect(socketPath);
+            var answer = client.Send(new ControlRequest { Op = ControlOp.Status });
+            if (!answer.Ok) throw new ControlUnreachableException($"clusterd refused the status: {answer.Message}");
+            client.CopyBodyTo(spool);
+            spool.Flush();
+            return new StatusSnapshot(spool);
+        }
+        catch
+        {
+            spool.Dispose();
+            throw;
+        }
+    }
+
+    public int Read(ulong offset, Span<byte> destination) =>
+        offset >= (ulong)_spool.Length ? 0 : RandomAccess.Read(_spool.SafeFileHandle, destination, (long)offset);
+
+    public void Dispose() => _spool.Dispose();
+}
