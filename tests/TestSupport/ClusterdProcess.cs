@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace TestSupport;
@@ -10,7 +9,7 @@ namespace TestSupport;
 /// and its own network namespace (a throwaway one from <c>unshare --net</c>, or a named lab
 /// namespace), so it never touches the machine's own firewall. Ended by PID on dispose.
 /// </summary>
-public sealed partial class ClusterdProcess : IDisposable
+public sealed class ClusterdProcess : IDisposable
 {
     private Process? _process;
     private readonly StringBuilder _log = new();
@@ -89,7 +88,7 @@ public sealed partial class ClusterdProcess : IDisposable
     public int Stop()
     {
         if (_process is not { HasExited: false } process) return _process?.ExitCode ?? 0;
-        kill(process.Id, 15);
+        Signals.Send(process.Id, Signals.SIGTERM);
         if (!process.WaitForExit(TimeSpan.FromSeconds(15)))
         {
             process.Kill();
@@ -137,7 +136,4 @@ public sealed partial class ClusterdProcess : IDisposable
         _process?.Dispose();
         try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { }
     }
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int kill(int pid, int signal);
 }
