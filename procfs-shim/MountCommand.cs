@@ -10,8 +10,8 @@ public static class MountCommand
     {
         try
         {
-            Directory.CreateDirectory(mountPoint);
             if (FuseDevice.RecoverStale(mountPoint)) Log($"detached a stale mount at {mountPoint}");
+            Directory.CreateDirectory(mountPoint);
             using var device = FuseDevice.Mount(mountPoint, "procfs-shim");
             using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
             using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);

@@ -48,17 +48,23 @@ public sealed class FuseDevice : IDisposable
     /// <summary>Detaches the mount; a blocked <see cref="Read"/> then returns 0.</summary>
     public void Unmount() => LinuxFs.umount2(MountPoint, LinuxFs.MNT_DETACH);
 
-    /// <summary>Detaches a mount left at <paramref name="mountPoint"/> by a server that died (its stat fails with ENOTCONN).</summary>
+    /// <summary>
+    /// Detaches a FUSE mount left at <paramref name="mountPoint"/> by a server that died: it is
+    /// still listed in mountinfo, but using it fails (ENOTCONN).
+    /// </summary>
     public static bool RecoverStale(string mountPoint)
     {
+        string full = Path.GetFullPath(mountPoint).TrimEnd('/');
+        bool mounted = File.ReadLines("/proc/self/mountinfo").Any(line => line.Split(' ') is { Length: > 4 } fields && fields[4] == full);
+        if (!mounted) return false;
         try
         {
-            Directory.GetFiles(mountPoint);
-            return false;
+            Directory.GetFileSystemEntries(full);
+            return false; // alive: another server owns it
         }
-        catch (IOException e) when (e.HResult == LinuxFs.ENOTCONN || e.Message.Contains("not connected", StringComparison.OrdinalIgnoreCase))
+        catch (IOException)
         {
-            return LinuxFs.umount2(mountPoint, LinuxFs.MNT_DETACH) == 0;
+            return LinuxFs.umount2(full, LinuxFs.MNT_DETACH) == 0;
         }
     }
 
