@@ -1,11 +1,44 @@
+using System.Diagnostics;
+using ProcfsShim.Fuse;
+
 namespace ProcfsShim;
 
-/// <summary><c>procfs-shim exec -- COMMAND</c>: COMMAND sees /proc/net/ip_cluster.</summary>
+/// <summary>
+/// <c>procfs-shim exec -- COMMAND</c>: runs COMMAND in a private mount namespace whose /proc is a
+/// pass-through of the real one plus net/ip_cluster, so a legacy script's literal
+/// <c>cat /proc/net/ip_cluster</c> works. The host's /proc is never touched: the child unshares its
+/// mount namespace and mounts there, with the /dev/fuse descriptor this server holds.
+/// </summary>
 public static class ExecCommand
 {
     public static int Run(string[] command, string socketPath)
     {
-        Console.Error.WriteLine("procfs-shim: exec is not available yet");
-        return 1;
+        int fd = LinuxFs.open("/dev/fuse", LinuxFs.O_RDWR); // inherited by the child, which mounts with it
+        if (fd < 0)
+        {
+            Console.Error.WriteLine($"procfs-shim: cannot open /dev/fuse: {LinuxFs.Describe(LinuxFs.LastError)}");
+            return 1;
+        }
+        using var device = FuseDevice.Adopt(fd, "/proc");
+        var server = new Thread(() => new FuseSession(device, new ProcFileSystem(socketPath)).Run()) { IsBackground = true, Name = "fuse" };
+        server.Start();
+
+        const string MountThenRun =
+            "mount -i -t fuse.procfs-shim -o fd=$0,rootmode=40000,user_id=0,group_id=0,allow_other procfs-shim /proc || exit 125; exec \"$@\"";
+        var start = new ProcessStartInfo("unshare", ["--mount", "--propagation", "private", "sh", "-c", MountThenRun, fd.ToString(), .. command])
+        {
+            UseShellExecute = false,
+        };
+        try
+        {
+            using var child = Process.Start(start)!;
+            child.WaitForExit();
+            return child.ExitCode;
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            Console.Error.WriteLine($"procfs-shim: cannot run unshare: {e.Message}");
+            return 1;
+        }
     }
 }

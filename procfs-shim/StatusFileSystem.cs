@@ -78,6 +78,24 @@ public sealed class StatusFileSystem(string socketPath) : IFuseFileSystem
         return 0;
     }
 
+    public int Write(ulong handle, ulong offset, ReadOnlySpan<byte> data, out int written)
+    {
+        written = 0;
+        return Fuse.LinuxFs.EACCES;
+    }
+
+    public int Truncate(ulong node, out FuseAttr attr)
+    {
+        attr = default;
+        return Fuse.LinuxFs.EACCES;
+    }
+
+    public int ReadLink(ulong node, uint callerPid, out string target)
+    {
+        target = "";
+        return Fuse.LinuxFs.EINVAL;
+    }
+
     public void Release(ulong handle)
     {
         if (_open.Remove(handle, out var snapshot)) snapshot.Dispose();

@@ -28,14 +28,29 @@ public sealed class FuseDevice : IDisposable
         return new FuseDevice(fd, mountPoint);
     }
 
+    /// <summary>Takes an open /dev/fuse that another process (a child in its own mount namespace) mounts.</summary>
+    public static FuseDevice Adopt(int fd, string mountPoint) => new(fd, mountPoint) { _awaitingMount = true };
+
+    /// <summary>Until the mount is made, reading the device fails with EPERM; an adopted device waits for it.</summary>
+    private bool _awaitingMount;
+
     /// <summary>Reads one request; 0 when the file system was unmounted.</summary>
     public int Read(Span<byte> buffer)
     {
         while (true)
         {
             nint length = LinuxFs.read(_fd, buffer, buffer.Length);
-            if (length >= 0) return (int)length;
+            if (length >= 0)
+            {
+                _awaitingMount = false;
+                return (int)length;
+            }
             int error = LinuxFs.LastError;
+            if (error == LinuxFs.EPERM && _awaitingMount)
+            {
+                Thread.Sleep(5);
+                continue;
+            }
             if (error == LinuxFs.ENODEV) return 0;
             if (error is LinuxFs.EINTR or LinuxFs.EAGAIN or LinuxFs.ENOENT) continue; // ENOENT: the request was interrupted
             throw new IOException($"reading /dev/fuse: {LinuxFs.Describe(error)}");

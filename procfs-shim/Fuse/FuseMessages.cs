@@ -71,6 +71,31 @@ public struct FuseAttrOut
 }
 
 [StructLayout(LayoutKind.Sequential)]
+public struct FuseWriteIn
+{
+    public ulong FileHandle, Offset;
+    public uint Size, WriteFlags;
+    public ulong LockOwner;
+    public uint Flags, Padding;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+public struct FuseWriteOut
+{
+    public uint Size, Padding;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+public struct FuseSetAttrIn
+{
+    public uint Valid, Padding;
+    public ulong FileHandle, Size;
+
+    /// <summary>FATTR_SIZE: the request changes the size.</summary>
+    public const uint SizeIsValid = 1 << 3;
+}
+
+[StructLayout(LayoutKind.Sequential)]
 public struct FuseOpenIn
 {
     public uint Flags, OpenFlags;

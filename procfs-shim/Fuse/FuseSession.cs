@@ -92,7 +92,31 @@ public sealed class FuseSession(FuseDevice device, IFuseFileSystem fileSystem)
                 break;
             case FuseOpcode.Forget or FuseOpcode.BatchForget or FuseOpcode.Interrupt:
                 break; // no reply
-            case FuseOpcode.SetAttr or FuseOpcode.Write or FuseOpcode.Create or FuseOpcode.MkNod or FuseOpcode.MkDir
+            case FuseOpcode.Write:
+                var write = MemoryMarshal.Read<FuseWriteIn>(body);
+                var data = body.Slice(Unsafe.SizeOf<FuseWriteIn>(), (int)Math.Min(write.Size, (uint)(body.Length - Unsafe.SizeOf<FuseWriteIn>())));
+                int wrote = fileSystem.Write(write.FileHandle, write.Offset, data, out int written);
+                if (wrote != 0) Error(header, wrote);
+                else Reply(header, new FuseWriteOut { Size = (uint)written });
+                break;
+            case FuseOpcode.SetAttr:
+                var setattr = MemoryMarshal.Read<FuseSetAttrIn>(body);
+                int truncated = (setattr.Valid & FuseSetAttrIn.SizeIsValid) != 0 && setattr.Size == 0
+                    ? fileSystem.Truncate(header.NodeId, out var after)
+                    : fileSystem.GetAttr(header.NodeId, out after);
+                if (truncated != 0) Error(header, truncated);
+                else Reply(header, new FuseAttrOut { AttrValid = Validity, Attr = after });
+                break;
+            case FuseOpcode.ReadLink:
+                int linked = fileSystem.ReadLink(header.NodeId, header.Pid, out string target);
+                if (linked != 0) Error(header, linked);
+                else
+                {
+                    int length = Encoding.UTF8.GetBytes(target, _reply.AsSpan(Unsafe.SizeOf<FuseOutHeader>()));
+                    Send(header, 0, length);
+                }
+                break;
+            case FuseOpcode.Create or FuseOpcode.MkNod or FuseOpcode.MkDir
                 or FuseOpcode.Unlink or FuseOpcode.RmDir or FuseOpcode.Rename or FuseOpcode.Link
                 or FuseOpcode.SetXAttr or FuseOpcode.RemoveXAttr:
                 Error(header, LinuxFs.EROFS);

@@ -14,10 +14,14 @@ public interface IFuseFileSystem
     /// <param name="callerPid">The calling process, for files whose content depends on who asks.</param>
     int Open(ulong node, uint flags, uint callerPid, out ulong handle);
     int Read(ulong handle, ulong offset, Span<byte> destination, out int length);
+    int Write(ulong handle, ulong offset, ReadOnlySpan<byte> data, out int written);
+    /// <summary>setattr with a size: only truncation to 0, as a shell's "&gt;" redirection asks.</summary>
+    int Truncate(ulong node, out FuseAttr attr);
+    int ReadLink(ulong node, uint callerPid, out string target);
     void Release(ulong handle);
 }
 
 public readonly record struct DirectoryEntry(ulong Ino, string Name, uint Type)
 {
-    public const uint Directory = 4, Regular = 8;
+    public const uint Directory = 4, Regular = 8, Link = 10;
 }

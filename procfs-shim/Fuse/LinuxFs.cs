@@ -8,7 +8,7 @@ public static partial class LinuxFs
     public const int O_RDWR = 2, O_CLOEXEC = 0x80000;
     public const ulong MS_NOSUID = 2, MS_NODEV = 4;
     public const int MNT_DETACH = 2;
-    public const int EINTR = 4, ENOENT = 2, EIO = 5, EBADF = 9, EAGAIN = 11, EACCES = 13, ENODEV = 19, ENOTDIR = 20, EISDIR = 21, EINVAL = 22, EROFS = 30,
+    public const int EPERM = 1, EINTR = 4, ENOENT = 2, EIO = 5, EBADF = 9, EAGAIN = 11, EACCES = 13, ENODEV = 19, ENOTDIR = 20, EISDIR = 21, EINVAL = 22, EROFS = 30,
         ENOSYS = 38, ENODATA = 61, ENOTCONN = 107;
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]

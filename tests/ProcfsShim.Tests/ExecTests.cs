@@ -1,0 +1,59 @@
+using TestSupport;
+
+namespace ProcfsShim.Tests;
+
+/// <summary>procfs-shim exec: a legacy command's literal /proc/net/ip_cluster, with the rest of /proc intact.</summary>
+public sealed class ExecTests : IDisposable
+{
+    private readonly ClusterdProcess _daemon = ClusterdProcess.StartNew();
+
+    public ExecTests() =>
+        Assert.Equal(0, CommandRunner.Run(Binaries.Clconfig, ["-add", "pool0", "10.0.0.3"], _daemon.ClientEnvironment).ExitCode);
+
+    private CommandResult Exec(string script, string? netns = null)
+    {
+        string[] shim = [Binaries.ProcfsShim, "exec", "--socket", _daemon.SocketPath, "--", "sh", "-c", script];
+        return netns is null ? CommandRunner.Run(shim[0], shim[1..]) : CommandRunner.Run("unshare", ["-n", .. shim]);
+    }
+
+    [Fact]
+    public void TheIssuesOwnCommandLineWorks()
+    {
+        var result = Exec("cat /proc/net/ip_cluster; ps -e >/dev/null; cat /proc/net/dev");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.StartsWith("Pool   Node            State  Cost  Conns       Load\npool0  10.0.0.3 ", result.Stdout);
+        Assert.Contains("Inter-|   Receive", result.Stdout);
+    }
+
+    [Fact]
+    public void ProcSelfNewProcessesAndListingsBehave()
+    {
+        var result = Exec("[ \"$(readlink /proc/self)\" != \"$$\" ] && echo self-is-the-reader; sleep 0.2 & ls /proc/$! >/dev/null && echo new-pid-visible; ls /proc/net | grep -x ip_cluster; wait");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("self-is-the-reader", result.Stdout); // readlink runs as its own process
+        Assert.Contains("new-pid-visible", result.Stdout);
+        Assert.Contains("ip_cluster\n", result.Stdout);
+    }
+
+    [Fact]
+    public void NetFollowsTheCallersNamespaceAndSysctlWritesPassThrough()
+    {
+        var result = Exec("cat /proc/net/dev | grep -c ':'; echo 1 > /proc/sys/net/ipv4/ip_forward && cat /proc/sys/net/ipv4/ip_forward", netns: "new");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("1\n1\n", result.Stdout); // only lo in a new namespace; the write landed there
+    }
+
+    [Fact]
+    public void TheCommandsExitStatusComesBack() => Assert.Equal(7, Exec("exit 7").ExitCode);
+
+    [Fact]
+    public void WithoutClusterdTheFileFailsAtOnce()
+    {
+        _daemon.Stop();
+        var result = Exec("cat /proc/net/ip_cluster");
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("Transport endpoint is not connected", result.Stderr);
+    }
+
+    public void Dispose() => _daemon.Dispose();
+}
