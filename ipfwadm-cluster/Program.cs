@@ -14,7 +14,7 @@ try
         foreach (var rule in request.Rules) Console.Out.Write(VerboseLines.Rule(rule));
         foreach (var packet in request.Packets) Console.Out.Write(VerboseLines.Packet(packet));
     }
-    var answer = Send(request);
+    var answer = Send(request, program);
     var listing = new Listing(line.Has('e'), line.Has('n'), line.Has('x'));
     switch (request.Command)
     {
@@ -37,7 +37,7 @@ catch (IpfwadmExit exit)
 }
 
 /// <summary>Sends the request to clusterd; refusals become the errors the 2.0 kernel caused.</summary>
-static FirewallAnswer Send(FirewallRequest request)
+static FirewallAnswer Send(FirewallRequest request, string program)
 {
     try
     {
@@ -47,7 +47,7 @@ static FirewallAnswer Send(FirewallRequest request)
         {
             null => answer.Firewall ?? new FirewallAnswer(),
             ControlError.KernelRefused => throw IpfwadmExit.Setsockopt(answer.Message ?? "Invalid argument"),
-            ControlError.PermissionDenied => throw new IpfwadmExit(1, "ipfwadm: socket creation failed: Operation not permitted\n"),
+            ControlError.PermissionDenied => throw NotRoot(request, program),
             _ => throw new IpfwadmExit(1, $"ipfwadm: {answer.Message}\n"),
         };
     }
@@ -56,6 +56,22 @@ static FirewallAnswer Send(FirewallRequest request)
         throw new IpfwadmExit(1, $"ipfwadm: {e.Message}\n");
     }
 }
+
+/// <summary>
+/// What the original printed when run by a user other than root: -lz opens the chain's /proc file
+/// read/write (mode 0644) and cannot; everything else fails to create its raw socket.
+/// </summary>
+static IpfwadmExit NotRoot(FirewallRequest request, string program) => request.Command == FirewallCommand.ListAndZero
+    ? new IpfwadmExit(1, $"{program}: cannot open file /proc/net/{ProcFile(request.Chain)}\n")
+    : new IpfwadmExit(1, "ipfwadm: socket creation failed: Operation not permitted\n");
+
+static string ProcFile(FirewallChain chain) => chain switch
+{
+    FirewallChain.Accounting => "ip_acct",
+    FirewallChain.Input => "ip_input",
+    FirewallChain.Output => "ip_output",
+    _ => "ip_forward",
+};
 
 /// <summary>argv[0] exactly as typed (messages use it, as the original did), from the kernel's copy.</summary>
 static string InvokedName()

@@ -16,7 +16,8 @@ public sealed record FirewallRequest
     /// <summary>-c: the packets to check, one per address pair.</summary>
     public ImmutableArray<CheckedPacket> Packets { get; init; } = [];
 
-    public bool IsReadOnly => Command is FirewallCommand.List or FirewallCommand.Check or FirewallCommand.ListMasquerade;
+    /// <summary>What anyone may ask: the listings. -c changes nothing but needed root (a raw socket) in 2.0 too.</summary>
+    public bool IsReadOnly => Command is FirewallCommand.List or FirewallCommand.ListMasquerade;
 }
 
 public enum FirewallCommand

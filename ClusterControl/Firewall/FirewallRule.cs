@@ -87,8 +87,13 @@ public sealed record FirewallRule
     public byte TosXor { get; init; }
     public AccountingDirection Direction { get; init; }
 
-    /// <summary>The same rule, whatever id clusterd gave it: how -d finds the rule to delete.</summary>
-    public bool SameMatchAs(FirewallRule other) => this with { Id = 0 } == other with { Id = 0 };
+    /// <summary>
+    /// How -d finds the rule to delete, as the 2.0 kernel's del_from_chain compared: every field but
+    /// the id (counters), the TOS masks and the redirect port (it sits after the compared port slots).
+    /// </summary>
+    public bool SameMatchAs(FirewallRule other) => Comparable(this) == Comparable(other);
+
+    private static FirewallRule Comparable(FirewallRule rule) => rule with { Id = 0, TosAnd = 0xff, TosXor = 0, RedirectPort = 0 };
 
     public string? Pool => Policy == RulePolicy.Cluster ? Interface : null;
 

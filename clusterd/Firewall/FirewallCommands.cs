@@ -85,7 +85,7 @@ public static class FirewallCommands
         foreach (var requested in request.Rules)
         {
             var wanted = requested with { Chain = request.Chain };
-            int index = rules.FindIndex(r => r.SameMatchAs(wanted with { Id = r.Id }));
+            int index = rules.FindIndex(r => r.SameMatchAs(wanted));
             if (index < 0) throw new RefusedException(ControlError.KernelRefused, InvalidArgument);
             rules = rules.RemoveAt(index);
         }

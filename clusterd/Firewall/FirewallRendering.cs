@@ -54,8 +54,8 @@ public sealed class FirewallRendering : IFirewallRendering
 
         foreach (var rule in config.RulesOf(FirewallChain.Accounting))
         {
-            if (rule.Direction != AccountingDirection.Out) Add(script, "acct_in", Matches(rule, Device.Incoming), $"counter name {CounterName(rule)}");
-            if (rule.Direction != AccountingDirection.In) Add(script, "acct_out", Matches(rule, Device.Outgoing), $"counter name {CounterName(rule)}");
+            if (rule.Direction != AccountingDirection.Out) Add(script, "acct_in", Matches(rule, Device.Incoming, reverseToo: true), $"counter name {CounterName(rule)}");
+            if (rule.Direction != AccountingDirection.In) Add(script, "acct_out", Matches(rule, Device.Outgoing, reverseToo: true), $"counter name {CounterName(rule)}");
         }
         Chain(script, config, FirewallChain.Input, "input", Device.Incoming, "icmp type port-unreachable");
         Chain(script, config, FirewallChain.Forward, "forward", Device.Outgoing, "icmp type host-unreachable");
@@ -72,12 +72,12 @@ public sealed class FirewallRendering : IFirewallRendering
         {
             string counter = $"counter name {CounterName(rule)}";
             string log = rule.Log ? $" log prefix \"ipfwadm {name}: \"" : "";
-            var matches = Matches(rule, device);
+            var matches = Matches(rule, device, reverseToo: true);
             switch (rule.Policy)
             {
                 case RulePolicy.Cluster:
                     uint tag = Marks.RuleTag | (uint)rule.Id;
-                    Add(script, name, matches.Take(1),
+                    Add(script, name, Matches(rule, device, reverseToo: false),
                         $"ct state new meta mark & {Marks.Hex(Marks.TagMask)} != {Marks.Hex(Marks.NodeTag)} meta mark set {Marks.Hex(tag)} {counter}{log} jump {ClusterTable.QueueChain}");
                     Add(script, name, matches, $"{counter}{log} accept");
                     break;
@@ -115,24 +115,47 @@ public sealed class FirewallRendering : IFirewallRendering
     }
 
     /// <summary>
-    /// The rule's match, once per direction (twice for a -b rule: the reverse swaps the sides).
-    /// None for -y or -k on UDP or ICMP: the 2.0 kernel tested those flags on TCP packets only, so
-    /// such a rule never matched.
+    /// The rule's match alternatives, one nft rule each: the normal direction, then (with -b and
+    /// <paramref name="reverseToo"/>) the reverse one with the sides swapped. None when the rule
+    /// names an interface nftables cannot compare against (<see cref="DeviceName"/>).
     /// </summary>
-    private static List<string> Matches(FirewallRule rule, Device device)
+    private static List<string> Matches(FirewallRule rule, Device device, bool reverseToo)
     {
-        if ((rule.SynOnly || rule.AckSet) && rule.Protocol is RuleProtocol.Udp or RuleProtocol.Icmp) return [];
-        var forward = Match(rule, rule.Source, rule.Destination, device);
-        if (!rule.Bidirectional) return [forward];
-        string reverse = Match(rule, rule.Destination, rule.Source, device);
-        return reverse == forward ? [forward] : [forward, reverse];
+        var matches = new List<string>();
+        if (rule.Policy != RulePolicy.Cluster && rule.Interface.Length > 0 && DeviceName(rule.Interface) is null) return matches;
+        var directions = new List<(AddressMatch From, AddressMatch To)> { (rule.Source, rule.Destination) };
+        if (rule.Bidirectional && reverseToo) directions.Add((rule.Destination, rule.Source));
+        foreach (var (from, to) in directions)
+            foreach (string flags in TcpFlagAlternatives(rule))
+            {
+                string match = string.Join(' ', Match(rule, from, to, device).Append(flags).Where(part => part.Length > 0));
+                if (!matches.Contains(match)) matches.Add(match);
+            }
+        return matches;
     }
 
-    private static string Match(FirewallRule rule, AddressMatch source, AddressMatch destination, Device device)
+    /// <summary>
+    /// How -y and -k restrict a rule. The 2.0 kernel tested those flags on TCP packets only and
+    /// let every other protocol pass them ("actually ignored for these packets", ip_fw.c), so on a
+    /// UDP or ICMP rule they change nothing, and a rule for all protocols needs two nft rules: one
+    /// for packets that are not TCP, one for TCP packets with the flags.
+    /// </summary>
+    private static IEnumerable<string> TcpFlagAlternatives(FirewallRule rule)
+    {
+        if (!rule.SynOnly && !rule.AckSet || rule.Protocol is RuleProtocol.Udp or RuleProtocol.Icmp) return [""];
+        var flags = new List<string>();
+        if (rule.SynOnly) flags.Add("tcp flags & (syn | ack) == syn");
+        if (rule.AckSet) flags.Add("tcp flags & ack == ack");
+        string tcp = string.Join(' ', flags);
+        return rule.Protocol == RuleProtocol.All ? ["meta l4proto != tcp", tcp] : [tcp];
+    }
+
+    /// <summary>The parts of one direction's match (interface, addresses, protocol, ports), each an nft expression.</summary>
+    private static IEnumerable<string> Match(FirewallRule rule, AddressMatch source, AddressMatch destination, Device device)
     {
         var parts = new List<string>();
         if (rule.Interface.Length > 0 && rule.Policy != RulePolicy.Cluster)
-            parts.Add($"{(device == Device.Incoming ? "iifname" : "oifname")} \"{rule.Interface}\"");
+            parts.Add($"{(device == Device.Incoming ? "iifname" : "oifname")} \"{DeviceName(rule.Interface)}\"");
         Address(parts, "saddr", source);
         Address(parts, "daddr", destination);
         switch (rule.Protocol)
@@ -149,9 +172,19 @@ public sealed class FirewallRendering : IFirewallRendering
                 if (Ports(rule.Source) is { } types) parts.Add($"icmp type {types}");
                 break;
         }
-        if (rule.SynOnly) parts.Add("tcp flags & (syn | ack) == syn");
-        if (rule.AckSet) parts.Add("tcp flags & ack == ack");
-        return string.Join(' ', parts);
+        return parts;
+    }
+
+    /// <summary>
+    /// An -W name as an nft string that compares equal to exactly that device name, or null when
+    /// nft cannot say it: 16 bytes or more (ipfwadm keeps 16 characters, a Linux name has at most
+    /// 15, so such a rule never matched a device) or a double quote (nft strings have no escape
+    /// for it). A trailing '*' is escaped: unescaped, nft reads it as a prefix wildcard.
+    /// </summary>
+    private static string? DeviceName(string name)
+    {
+        if (System.Text.Encoding.UTF8.GetByteCount(name) >= 16 || name.Contains('"')) return null;
+        return name.EndsWith('*') ? name[..^1] + "\\*" : name;
     }
 
     private static void Address(List<string> parts, string field, AddressMatch side)

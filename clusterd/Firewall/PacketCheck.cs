@@ -33,8 +33,9 @@ public static class PacketCheck
         if (rule.Protocol != RuleProtocol.All && rule.Protocol != packet.Protocol) return false;
         if (rule.Interface.Length > 0 && rule.Policy != RulePolicy.Cluster && rule.Interface != packet.Interface) return false;
         if (rule.InterfaceAddress.Value != 0 && rule.Policy != RulePolicy.Cluster && rule.InterfaceAddress != packet.InterfaceAddress) return false;
-        if (rule.AckSet) return false; // a checked packet never has ACK set
-        if (rule.SynOnly && (!packet.Syn || packet.Protocol != RuleProtocol.Tcp)) return false;
+        // -y and -k test TCP packets only (the 2.0 kernel ignored them for every other protocol);
+        // a checked TCP packet never has ACK set, and has SYN only when -c was given -y.
+        if (packet.Protocol == RuleProtocol.Tcp && (rule.AckSet || (rule.SynOnly && !packet.Syn))) return false;
         return Sides(rule, packet.Source, packet.SourcePort, packet.Destination, packet.DestinationPort, packet.Protocol)
                || (rule.Bidirectional && Sides(rule, packet.Destination, packet.DestinationPort, packet.Source, packet.SourcePort, packet.Protocol));
     }
