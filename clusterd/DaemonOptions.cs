@@ -31,7 +31,7 @@ public sealed record DaemonOptions(string SocketPath, string StateDirectory, int
         });
         var queues = new Option<int>("--queues")
         {
-            Description = "how many queues to bind from --queue on; new connections fan out over them by CPU",
+            Description = "how many queues to bind from --queue on; new connections are spread over them by address hash",
             DefaultValueFactory = _ => 1,
         };
         queues.Validators.Add(r =>

@@ -15,8 +15,9 @@ switch (args)
     case ["stream", var target, var port, var seconds]:
         Console.WriteLine($"mbps {Bench.Stream.MegabitsPerSecond(new IPEndPoint(IPAddress.Parse(target), int.Parse(port)), TimeSpan.FromSeconds(double.Parse(seconds))):F0}");
         return 0;
-    case ["udp-flood", var target, var seconds, var rate]:
-        Console.WriteLine($"sent {UdpFlood.Run(IPAddress.Parse(target), TimeSpan.FromSeconds(double.Parse(seconds)), int.Parse(rate))}");
+    case ["udp-flood", var target, var sources, var seconds, var rate]:
+        using (new Timestamps())
+            Console.WriteLine($"sent {UdpFlood.Run(IPAddress.Parse(target), IPAddress.Parse(sources), TimeSpan.FromSeconds(double.Parse(seconds)), int.Parse(rate))}");
         return 0;
     case ["hold", var target, var port, var count, .. var command]:
         return Hold.Run(new IPEndPoint(IPAddress.Parse(target), int.Parse(port)), int.Parse(count), command is ["--", .. var rest] ? rest : command);
@@ -31,7 +32,7 @@ switch (args)
             usage: ipc-bench conntrack-fill COUNT SHARED MARKHEX...
                    ipc-bench cps ADDRESS PORT SECONDS CONCURRENCY
                    ipc-bench stream ADDRESS PORT SECONDS
-                   ipc-bench udp-flood ADDRESS SECONDS PACKETS_PER_SECOND(0=max)
+                   ipc-bench udp-flood ADDRESS SOURCE_NETWORK SECONDS PACKETS_PER_SECOND(0=max)
                    ipc-bench hold ADDRESS PORT COUNT [-- COMMAND...]
                    ipc-bench greet PORT NAME | sink PORT
             """);

@@ -6,19 +6,28 @@ using System.Net.Sockets;
 namespace Bench;
 
 /// <summary>
-/// A flood of new UDP flows: every datagram has a source port/destination port pair not used
-/// before, so each one is the first packet of a new connection and goes to the queue.
-/// Sent through a raw socket so one thread can vary the ports freely.
+/// A flood of new UDP flows: no two datagrams share source address, source port and destination
+/// port, so each one is the first packet of a new connection and goes to the queue. Sent through
+/// a raw socket with our own IP header, so one thread can vary the source address too (the
+/// queue's load balancing hashes addresses).
 /// </summary>
 public static class UdpFlood
 {
+    /// <param name="sourceNetwork">Sources are taken from this /24 (hosts 2..254).</param>
     /// <param name="packetsPerSecond">0 = as fast as possible; otherwise paced to this rate.</param>
-    public static long Run(IPAddress target, TimeSpan duration, int packetsPerSecond)
+    public static long Run(IPAddress target, IPAddress sourceNetwork, TimeSpan duration, int packetsPerSecond)
     {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Raw, ProtocolType.Udp);
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Raw, ProtocolType.Raw);
+        socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.HeaderIncluded, true);
         var endpoint = new IPEndPoint(target, 0);
-        var datagram = new byte[8 + 18];
-        BinaryPrimitives.WriteUInt16BigEndian(datagram.AsSpan(4), (ushort)datagram.Length);
+        var packet = new byte[20 + 8 + 18];
+        packet[0] = 0x45;                                      // IPv4, 20-byte header
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(2), (ushort)packet.Length);
+        packet[8] = 64;                                        // TTL
+        packet[9] = 17;                                        // UDP
+        target.TryWriteBytes(packet.AsSpan(16), out _);
+        sourceNetwork.TryWriteBytes(packet.AsSpan(12), out _);
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(24), 8 + 18);
         long sent = 0;
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < duration)
@@ -28,10 +37,11 @@ public static class UdpFlood
                 Thread.SpinWait(50);
                 continue;
             }
-            // 64,000 source ports × destination ports from 10000 up: no flow repeats within a run.
-            BinaryPrimitives.WriteUInt16BigEndian(datagram, (ushort)(1024 + sent % 64000));
-            BinaryPrimitives.WriteUInt16BigEndian(datagram.AsSpan(2), (ushort)(10000 + sent / 64000));
-            socket.SendTo(datagram, endpoint);
+            long flow = sent;
+            packet[15] = (byte)(2 + flow % 253);                                              // source host
+            BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(20), (ushort)(1024 + flow / 253 % 64000));
+            BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(22), (ushort)(10000 + flow / 253 / 64000));
+            socket.SendTo(packet, endpoint);                   // the kernel fills in the header checksum
             sent++;
         }
         return sent;

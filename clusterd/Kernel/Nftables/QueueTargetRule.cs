@@ -16,11 +16,10 @@ public static class QueueTargetRule
     private const ushort NFTA_RULE_TABLE = 1, NFTA_RULE_CHAIN = 2, NFTA_RULE_EXPRESSIONS = 4;
     private const ushort NFTA_LIST_ELEM = 1, NFTA_EXPR_NAME = 1, NFTA_EXPR_DATA = 2;
     private const ushort NFTA_TARGET_NAME = 1, NFTA_TARGET_REV = 2, NFTA_TARGET_INFO = 3;
-    private const ushort NFQ_FLAG_CPU_FANOUT = 0x2;
-
     /// <param name="firstQueue">The first queue number.</param>
     /// <param name="queues">How many queues, numbered from <paramref name="firstQueue"/>; with more than one,
-    /// packets fan out by CPU (flows stay on a queue, so a connection is decided once).</param>
+    /// the kernel spreads packets over them by a hash of their addresses, so every packet of a
+    /// connection goes to the same queue.</param>
     public static void Append(string table, string chain, ushort firstQueue, ushort queues)
     {
         var batch = new NetlinkWriter(512);
@@ -41,7 +40,7 @@ public static class QueueTargetRule
         info.Clear();
         BinaryPrimitives.WriteUInt16LittleEndian(info, firstQueue);
         BinaryPrimitives.WriteUInt16LittleEndian(info[2..], queues);
-        BinaryPrimitives.WriteUInt16LittleEndian(info[4..], queues > 1 ? NFQ_FLAG_CPU_FANOUT : (ushort)0);
+        BinaryPrimitives.WriteUInt16LittleEndian(info[4..], 0); // no bypass: without clusterd, new connections wait
         batch.Attribute(NFTA_TARGET_INFO, info);
         batch.EndNest();
         batch.EndNest();
