@@ -6,9 +6,9 @@ public static class Binaries
     public static string RepoRoot { get; } = FindRoot();
 
 #if DEBUG
-    private const string Configuration = "Debug";
+    public const string Configuration = "Debug";
 #else
-    private const string Configuration = "Release";
+    public const string Configuration = "Release";
 #endif
 
     public static string Clconfig => Path("clconfig", "clconfig");
