@@ -3,20 +3,31 @@ using TestSupport;
 namespace Ipfwadm.Tests;
 
 /// <summary>
-/// Every case of Cases/spec-section6.cases: the real ipfwadm-cluster binary, invoked as
-/// "ipfwadm", against a real clusterd; stdout, stderr and exit status compared exactly.
+/// Every case of every Cases/*.cases file (spec-section6: the spec's numbered cases; edge-cases:
+/// further behaviour read from ipfwadm.c and the 2.0 kernel): the real ipfwadm-cluster binary,
+/// invoked as "ipfwadm", against a real clusterd; stdout, stderr and exit status compared exactly.
 /// </summary>
 public sealed class SpecCaseTests
 {
-    private static readonly string CasesFile = Path.Combine(AppContext.BaseDirectory, "Cases", "spec-section6.cases");
+    private static readonly string CasesDirectory = Path.Combine(AppContext.BaseDirectory, "Cases");
 
-    public static TheoryData<string> Cases => [.. CommandCase.Load(CasesFile).Select(c => c.Name)];
+    public static TheoryData<string, string> Cases
+    {
+        get
+        {
+            var cases = new TheoryData<string, string>();
+            foreach (string file in Directory.GetFiles(CasesDirectory, "*.cases").Order())
+                foreach (var @case in CommandCase.Load(file))
+                    cases.Add(Path.GetFileName(file), @case.Name);
+            return cases;
+        }
+    }
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void BehavesAsSpecified(string name)
+    public void BehavesAsSpecified(string file, string name)
     {
-        var @case = CommandCase.Load(CasesFile).Single(c => c.Name == name);
+        var @case = CommandCase.Load(Path.Combine(CasesDirectory, file)).Single(c => c.Name == name);
         using var daemon = ClusterdProcess.StartNew();
         foreach (var step in @case.Steps)
         {

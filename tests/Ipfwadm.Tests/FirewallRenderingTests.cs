@@ -1,0 +1,210 @@
+using ClusterControl;
+using ClusterControl.Firewall;
+using Clusterd.Firewall;
+using Clusterd.Kernel.Nftables;
+using Clusterd.State;
+using TestSupport;
+
+namespace Ipfwadm.Tests;
+
+/// <summary>
+/// The nft text clusterd renders for ipfwadm rules (a pure function: expected text, no kernel),
+/// and once, that the kernel's nft accepts a ruleset with a rule of every kind (check mode, in a
+/// throwaway network namespace).
+/// </summary>
+public sealed class FirewallRenderingTests
+{
+    private static readonly FirewallRendering Rendering = new();
+
+    [Fact]
+    public void FreshChainsEndInTheirAcceptPolicyAndMasqueradeByConntrackMark()
+    {
+        string script = Rendering.Chains(new ClusterConfig());
+        AssertRules(["accept"], script, "input");
+        AssertRules(["accept"], script, "forward");
+        AssertRules(["accept"], script, "output");
+        AssertRules([], script, "acct_in");
+        AssertRules(["ct mark & 0x20000000 == 0x20000000 masquerade"], script, "masq");
+    }
+
+    [Fact]
+    public void DefaultPoliciesAreTheLastRuleWithThe20RejectKinds()
+    {
+        var config = new ClusterConfig()
+            .WithPolicy(FirewallChain.Input, new DefaultPolicy(RulePolicy.Reject))
+            .WithPolicy(FirewallChain.Output, new DefaultPolicy(RulePolicy.Deny))
+            .WithPolicy(FirewallChain.Forward, new DefaultPolicy(RulePolicy.Accept, Masquerade: true));
+        string script = Rendering.Chains(config with { FirewallRules = [Rule(1, FirewallChain.Input)] });
+        AssertRules(["counter name r1 accept", "reject with icmp type port-unreachable"], script, "input");
+        AssertRules(["drop"], script, "output");
+        AssertRules(["ct mark set ct mark | 0x20000000 accept"], script, "forward");
+    }
+
+    [Fact]
+    public void AddressesMasksPortsAndARangeFirst()
+    {
+        var rule = Rule(1, FirewallChain.Input, RulePolicy.Deny) with
+        {
+            Protocol = RuleProtocol.Tcp,
+            Source = Side("10.0.0.0", "255.0.0.0", [1000, 2000, 25], range: true),
+            Destination = Side("1.2.3.4", "255.255.255.255", [80]),
+        };
+        AssertRules(
+            ["ip saddr 10.0.0.0/8 ip daddr 1.2.3.4 meta l4proto tcp tcp sport { 1000-2000, 25 } tcp dport 80 counter name r1 drop", "accept"],
+            Render(rule), "input");
+    }
+
+    [Fact]
+    public void NonContiguousMaskIsABitwiseCompare()
+    {
+        var rule = Rule(1, FirewallChain.Forward, RulePolicy.Reject) with { Source = Side("10.0.10.0", "255.0.255.0", []) };
+        AssertRules(
+            ["ip saddr & 255.0.255.0 == 10.0.10.0 counter name r1 reject with icmp type host-unreachable", "accept"],
+            Render(rule), "forward");
+    }
+
+    [Fact]
+    public void BidirectionalRuleAlsoMatchesWithTheSidesSwapped()
+    {
+        var rule = Rule(4, FirewallChain.Output) with
+        {
+            Protocol = RuleProtocol.Udp,
+            Bidirectional = true,
+            Source = Side("192.168.0.0", "255.255.255.0", [53]),
+        };
+        AssertRules(
+            [
+                "ip saddr 192.168.0.0/24 meta l4proto udp udp sport 53 counter name r4 accept",
+                "ip daddr 192.168.0.0/24 meta l4proto udp udp dport 53 counter name r4 accept",
+                "accept",
+            ],
+            Render(rule), "output");
+    }
+
+    [Fact]
+    public void SynFlagOnAnAllProtocolRuleLetsOtherProtocolsThrough()
+    {
+        var rule = Rule(2, FirewallChain.Input, RulePolicy.Deny) with { SynOnly = true };
+        AssertRules(
+            ["meta l4proto != tcp counter name r2 drop", "tcp flags & (syn | ack) == syn counter name r2 drop", "accept"],
+            Render(rule), "input");
+    }
+
+    [Fact]
+    public void SynAndAckFlagsAreIgnoredOnUdpAndTestedOnTcp()
+    {
+        var udp = Rule(1, FirewallChain.Input) with { Protocol = RuleProtocol.Udp, SynOnly = true, AckSet = true };
+        var tcp = Rule(2, FirewallChain.Input) with { Protocol = RuleProtocol.Tcp, AckSet = true };
+        AssertRules(
+            ["meta l4proto udp counter name r1 accept", "meta l4proto tcp tcp flags & ack == ack counter name r2 accept", "accept"],
+            Render(udp, tcp), "input");
+    }
+
+    [Fact]
+    public void InterfaceIsTheIncomingDeviceOnInputAndTheOutgoingOneOnForward()
+    {
+        var input = Rule(1, FirewallChain.Input) with { Interface = "eth0" };
+        var forward = Rule(2, FirewallChain.Forward) with { Interface = "ppp*" };
+        string script = Render(input, forward);
+        AssertRules(["iifname \"eth0\" counter name r1 accept", "accept"], script, "input");
+        AssertRules(["oifname \"ppp\\*\" counter name r2 accept", "accept"], script, "forward");
+    }
+
+    [Theory]
+    [InlineData("abcdefghijklmnop")]
+    [InlineData("a\"b")]
+    public void InterfaceNameNftCannotSayNeverMatchesButKeepsItsCounter(string name)
+    {
+        string script = Render(Rule(7, FirewallChain.Input) with { Interface = name });
+        AssertRules(["accept"], script, "input");
+        Assert.Contains($"add counter {ClusterTable.Qualified} r7\n", script);
+    }
+
+    [Fact]
+    public void IcmpTypesAreTheSourceList()
+    {
+        var rule = Rule(3, FirewallChain.Input) with { Protocol = RuleProtocol.Icmp, Source = Side("0.0.0.0", "0.0.0.0", [0, 8]) };
+        AssertRules(["meta l4proto icmp icmp type { 0, 8 } counter name r3 accept", "accept"], Render(rule), "input");
+    }
+
+    [Fact]
+    public void AccountingDirectionPicksTheHook()
+    {
+        var both = Rule(1, FirewallChain.Accounting) with { Protocol = RuleProtocol.Tcp, Destination = Side("0.0.0.0", "0.0.0.0", [80]) };
+        var incoming = Rule(2, FirewallChain.Accounting) with { Direction = AccountingDirection.In };
+        var outgoing = Rule(3, FirewallChain.Accounting) with { Direction = AccountingDirection.Out, Interface = "eth1" };
+        string script = Render(both, incoming, outgoing);
+        AssertRules(["meta l4proto tcp tcp dport 80 counter name r1", "counter name r2"], script, "acct_in");
+        AssertRules(["meta l4proto tcp tcp dport 80 counter name r1", "oifname \"eth1\" counter name r3"], script, "acct_out");
+    }
+
+    [Fact]
+    public void RedirectTagsThePacketAndTheProxyChainRedirectsIt()
+    {
+        var rule = Rule(5, FirewallChain.Input) with { Protocol = RuleProtocol.Tcp, Redirect = true, RedirectPort = 3128 };
+        string script = Render(rule);
+        AssertRules(["meta l4proto tcp meta mark set 0x80000005 counter name r5 accept", "accept"], script, "input");
+        AssertRules(["meta mark 0x80000005 meta l4proto tcp redirect to :3128"], script, "proxy");
+    }
+
+    [Fact]
+    public void ClusterRuleQueuesNewConnectionsAndAcceptsTheRest()
+    {
+        var rule = Rule(9, FirewallChain.Input, RulePolicy.Cluster) with
+        {
+            Bidirectional = true,
+            Destination = Side("1.2.3.4", "255.255.255.255", []),
+            Interface = "pool0",
+        };
+        AssertRules(
+            [
+                "ip daddr 1.2.3.4 ct state new meta mark & 0xc0000000 != 0x40000000 meta mark set 0x80000009 counter name r9 jump toqueue",
+                "ip daddr 1.2.3.4 counter name r9 accept",
+                "ip saddr 1.2.3.4 counter name r9 accept",
+                "accept",
+            ],
+            Render(rule), "input");
+    }
+
+    [Fact]
+    public void NftAcceptsARulesetWithARuleOfEveryKind()
+    {
+        var pool = new PoolConfig("pool0", ForwardMethod.Route, [new NodeConfig(Ipv4Address.Parse("10.0.0.5"), NodeState.Up, 1, 1)]);
+        var config = new ClusterConfig
+        {
+            Pools = [pool],
+            ForwardPolicy = new DefaultPolicy(RulePolicy.Accept, Masquerade: true),
+            InputPolicy = new DefaultPolicy(RulePolicy.Reject),
+            FirewallRules =
+            [
+                Rule(1, FirewallChain.Accounting) with { Protocol = RuleProtocol.Tcp, Bidirectional = true, Source = Side("10.0.0.0", "255.0.0.0", [1024, 65535, 7], range: true) },
+                Rule(2, FirewallChain.Input, RulePolicy.Deny) with { SynOnly = true, Log = true, Interface = "eth*" },
+                Rule(3, FirewallChain.Input) with { Protocol = RuleProtocol.Tcp, Redirect = true, RedirectPort = 8080, Destination = Side("0.0.0.0", "0.0.0.0", [80]) },
+                Rule(4, FirewallChain.Input, RulePolicy.Cluster) with { Interface = "pool0", InterfaceAddress = Ipv4Address.Parse("10.0.0.5"), Destination = Side("1.2.3.4", "255.255.255.255", []) },
+                Rule(5, FirewallChain.Forward) with { Masquerade = true, Source = Side("192.168.0.0", "255.255.0.0", []) },
+                Rule(6, FirewallChain.Forward, RulePolicy.Reject) with { Protocol = RuleProtocol.Icmp, Source = Side("0.0.0.0", "0.0.0.0", [8]) },
+                Rule(7, FirewallChain.Output, RulePolicy.Deny) with { Source = Side("10.0.10.0", "255.0.255.0", []), Interface = "lo" },
+            ],
+        };
+        string script = ClusterTable.Create(Rendering.Chains(config), []);
+        var result = CommandRunner.Run("unshare", ["--net", "--", "nft", "-c", "-f", "-"], stdin: script);
+        Assert.True(result.ExitCode == 0, $"{result}\n{script}");
+    }
+
+    private static FirewallRule Rule(int id, FirewallChain chain, RulePolicy policy = RulePolicy.Accept) =>
+        new() { Id = id, Chain = chain, Policy = policy };
+
+    private static AddressMatch Side(string address, string mask, ushort[] ports, bool range = false) =>
+        new(Ipv4Address.Parse(address), Ipv4Address.Parse(mask), [.. ports], range);
+
+    private static string Render(params FirewallRule[] rules) =>
+        Rendering.Chains(new ClusterConfig { FirewallRules = [.. rules] });
+
+    /// <summary>The bodies of the script's "add rule" statements for <paramref name="chain"/> are exactly <paramref name="expected"/>, in order.</summary>
+    private static void AssertRules(string[] expected, string script, string chain)
+    {
+        string prefix = $"add rule {ClusterTable.Qualified} {chain} ";
+        var actual = script.Split('\n').Where(line => line.StartsWith(prefix)).Select(line => line[prefix.Length..]);
+        Assert.Equal(string.Join('\n', expected), string.Join('\n', actual));
+    }
+}
