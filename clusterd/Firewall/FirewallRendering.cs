@@ -54,8 +54,8 @@ public sealed class FirewallRendering : IFirewallRendering
 
         foreach (var rule in config.RulesOf(FirewallChain.Accounting))
         {
-            if (rule.Direction != AccountingDirection.Out) Add(script, "acct_in", Matches(rule, Device.Incoming, reverseToo: true), $"counter name {CounterName(rule)}");
-            if (rule.Direction != AccountingDirection.In) Add(script, "acct_out", Matches(rule, Device.Outgoing, reverseToo: true), $"counter name {CounterName(rule)}");
+            if (rule.Direction != AccountingDirection.Out) Add(script, "acct_in", Matches(rule, Device.Incoming, Directions.BothCountedOnce), $"counter name {CounterName(rule)}");
+            if (rule.Direction != AccountingDirection.In) Add(script, "acct_out", Matches(rule, Device.Outgoing, Directions.BothCountedOnce), $"counter name {CounterName(rule)}");
         }
         Chain(script, config, FirewallChain.Input, "input", Device.Incoming, "icmp type port-unreachable");
         Chain(script, config, FirewallChain.Forward, "forward", Device.Outgoing, "icmp type host-unreachable");
@@ -72,12 +72,12 @@ public sealed class FirewallRendering : IFirewallRendering
         {
             string counter = $"counter name {CounterName(rule)}";
             string log = rule.Log ? $" log prefix \"ipfwadm {name}: \"" : "";
-            var matches = Matches(rule, device, reverseToo: true);
+            var matches = Matches(rule, device, Directions.Both);
             switch (rule.Policy)
             {
                 case RulePolicy.Cluster:
                     uint tag = Marks.RuleTag | (uint)rule.Id;
-                    Add(script, name, Matches(rule, device, reverseToo: false),
+                    Add(script, name, Matches(rule, device, Directions.Normal),
                         $"ct state new meta mark & {Marks.Hex(Marks.TagMask)} != {Marks.Hex(Marks.NodeTag)} meta mark set {Marks.Hex(tag)} {counter}{log} jump {ClusterTable.QueueChain}");
                     Add(script, name, matches, $"{counter}{log} accept");
                     break;
@@ -114,24 +114,53 @@ public sealed class FirewallRendering : IFirewallRendering
             script.Append($"add rule {ClusterTable.Qualified} {chain} {match}{(match.Length > 0 ? " " : "")}{action}\n");
     }
 
+    /// <summary>Which directions of a -b rule become nft rules.</summary>
+    private enum Directions
+    {
+        /// <summary>The normal direction only: a cluster rule schedules the connections opened that way.</summary>
+        Normal,
+        /// <summary>Both; a packet that matches both ways meets two nft rules, harmless before a verdict.</summary>
+        Both,
+        /// <summary>
+        /// Both, the reverse narrowed to packets the normal direction misses: accounting rules only
+        /// count, so a packet matching both ways would otherwise count twice; the kernel counted it once.
+        /// </summary>
+        BothCountedOnce,
+    }
+
     /// <summary>
-    /// The rule's match alternatives, one nft rule each: the normal direction, then (with -b and
-    /// <paramref name="reverseToo"/>) the reverse one with the sides swapped. None when the rule
-    /// names an interface nftables cannot compare against (<see cref="DeviceName"/>).
+    /// The rule's match alternatives, one nft rule each. None when the rule names an interface
+    /// nftables cannot compare against (<see cref="DeviceName"/>).
     /// </summary>
-    private static List<string> Matches(FirewallRule rule, Device device, bool reverseToo)
+    private static List<string> Matches(FirewallRule rule, Device device, Directions directions)
     {
         var matches = new List<string>();
         if (rule.Policy != RulePolicy.Cluster && rule.Interface.Length > 0 && DeviceName(rule.Interface) is null) return matches;
-        var directions = new List<(AddressMatch From, AddressMatch To)> { (rule.Source, rule.Destination) };
-        if (rule.Bidirectional && reverseToo) directions.Add((rule.Destination, rule.Source));
-        foreach (var (from, to) in directions)
-            foreach (string flags in TcpFlagAlternatives(rule))
+        foreach (string flags in TcpFlagAlternatives(rule))
+        {
+            var normal = Match(rule, rule.Source, rule.Destination, device);
+            AddMatch(matches, normal.Select(c => c.Text), flags);
+            if (!rule.Bidirectional || directions == Directions.Normal) continue;
+            var reverse = Match(rule, rule.Destination, rule.Source, device);
+            var reverseTexts = reverse.Select(c => c.Text).ToList();
+            if (directions == Directions.Both)
             {
-                string match = string.Join(' ', Match(rule, from, to, device).Append(flags).Where(part => part.Length > 0));
-                if (!matches.Contains(match)) matches.Add(match);
+                AddMatch(matches, reverseTexts, flags);
+                continue;
             }
+            // reverse and not normal, as disjoint rules: the i-th one negates the i-th condition that
+            // tells the directions apart and keeps the ones before it.
+            var distinguishing = normal.Where(c => !reverse.Contains(c)).ToList();
+            for (int i = 0; i < distinguishing.Count; i++)
+                AddMatch(matches, [.. reverseTexts, .. distinguishing.Take(i).Select(c => c.Text), distinguishing[i].Negated], flags);
+        }
         return matches;
+    }
+
+    private static void AddMatch(List<string> matches, IEnumerable<string> conditions, string flags)
+    {
+        string match = string.Join(' ', conditions.Append(flags).Where(part => part.Length > 0));
+        if (!matches.Contains(match)) matches.Add(match);
     }
 
     /// <summary>
@@ -150,29 +179,37 @@ public sealed class FirewallRendering : IFirewallRendering
         return rule.Protocol == RuleProtocol.All ? ["meta l4proto != tcp", tcp] : [tcp];
     }
 
-    /// <summary>The parts of one direction's match (interface, addresses, protocol, ports), each an nft expression.</summary>
-    private static IEnumerable<string> Match(FirewallRule rule, AddressMatch source, AddressMatch destination, Device device)
+    /// <summary>One nft match expression, and its negation.</summary>
+    private sealed record Condition(string Text, string Negated)
     {
-        var parts = new List<string>();
+        /// <summary><c>field value</c>, or <c>field == value</c> where nft needs the operator (after a mask).</summary>
+        public static Condition Is(string field, string value, bool explicitEquals = false) =>
+            new(explicitEquals ? $"{field} == {value}" : $"{field} {value}", $"{field} != {value}");
+    }
+
+    /// <summary>One direction's conditions: interface, addresses, protocol, ports.</summary>
+    private static List<Condition> Match(FirewallRule rule, AddressMatch source, AddressMatch destination, Device device)
+    {
+        var conditions = new List<Condition>();
         if (rule.Interface.Length > 0 && rule.Policy != RulePolicy.Cluster)
-            parts.Add($"{(device == Device.Incoming ? "iifname" : "oifname")} \"{DeviceName(rule.Interface)}\"");
-        Address(parts, "saddr", source);
-        Address(parts, "daddr", destination);
+            conditions.Add(Condition.Is(device == Device.Incoming ? "iifname" : "oifname", $"\"{DeviceName(rule.Interface)}\""));
+        Address(conditions, "saddr", source);
+        Address(conditions, "daddr", destination);
         switch (rule.Protocol)
         {
             case RuleProtocol.Tcp or RuleProtocol.Udp:
                 string protocol = Keywords(rule.Protocol);
-                parts.Add($"meta l4proto {protocol}");
-                if (Ports(source) is { } sourcePorts) parts.Add($"{protocol} sport {sourcePorts}");
-                if (Ports(destination) is { } destinationPorts) parts.Add($"{protocol} dport {destinationPorts}");
+                conditions.Add(Condition.Is("meta l4proto", protocol));
+                if (Ports(source) is { } sourcePorts) conditions.Add(Condition.Is($"{protocol} sport", sourcePorts));
+                if (Ports(destination) is { } destinationPorts) conditions.Add(Condition.Is($"{protocol} dport", destinationPorts));
                 break;
             case RuleProtocol.Icmp:
-                parts.Add("meta l4proto icmp");
+                conditions.Add(Condition.Is("meta l4proto", "icmp"));
                 // ICMP types sit in the source port list; the reverse of a -b rule keeps testing them.
-                if (Ports(rule.Source) is { } types) parts.Add($"icmp type {types}");
+                if (Ports(rule.Source) is { } types) conditions.Add(Condition.Is("icmp type", types));
                 break;
         }
-        return parts;
+        return conditions;
     }
 
     /// <summary>
@@ -187,13 +224,13 @@ public sealed class FirewallRendering : IFirewallRendering
         return name.EndsWith('*') ? name[..^1] + "\\*" : name;
     }
 
-    private static void Address(List<string> parts, string field, AddressMatch side)
+    private static void Address(List<Condition> conditions, string field, AddressMatch side)
     {
         if (side.Mask.Value == 0) return;
         int prefix = PrefixLength(side.Mask.Value);
-        parts.Add(prefix >= 0
-            ? $"ip {field} {side.Address}{(prefix == 32 ? "" : $"/{prefix}")}"
-            : $"ip {field} & {side.Mask} == {side.Address}");
+        conditions.Add(prefix >= 0
+            ? Condition.Is($"ip {field}", $"{side.Address}{(prefix == 32 ? "" : $"/{prefix}")}")
+            : Condition.Is($"ip {field} & {side.Mask}", side.Address.ToString(), explicitEquals: true));
     }
 
     /// <summary>The prefix length of a contiguous mask, or -1 for a mask like 255.0.255.0.</summary>

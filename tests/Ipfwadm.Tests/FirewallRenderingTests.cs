@@ -139,6 +139,32 @@ public sealed class FirewallRenderingTests
     }
 
     [Fact]
+    public void BidirectionalAccountingCountsAPacketMatchingBothWaysOnce()
+    {
+        var rule = Rule(1, FirewallChain.Accounting) with
+        {
+            Direction = AccountingDirection.In,
+            Protocol = RuleProtocol.Tcp,
+            Bidirectional = true,
+            Source = Side("10.0.0.0", "255.0.0.0", [80]),
+        };
+        AssertRules(
+            [
+                "ip saddr 10.0.0.0/8 meta l4proto tcp tcp sport 80 counter name r1",
+                "ip daddr 10.0.0.0/8 meta l4proto tcp tcp dport 80 ip saddr != 10.0.0.0/8 counter name r1",
+                "ip daddr 10.0.0.0/8 meta l4proto tcp tcp dport 80 ip saddr 10.0.0.0/8 tcp sport != 80 counter name r1",
+            ],
+            Render(rule), "acct_in");
+    }
+
+    [Fact]
+    public void BidirectionalAccountingWithTheSameSidesIsOneRule()
+    {
+        var rule = Rule(1, FirewallChain.Accounting) with { Direction = AccountingDirection.Out, Bidirectional = true };
+        AssertRules(["counter name r1"], Render(rule), "acct_out");
+    }
+
+    [Fact]
     public void RedirectTagsThePacketAndTheProxyChainRedirectsIt()
     {
         var rule = Rule(5, FirewallChain.Input) with { Protocol = RuleProtocol.Tcp, Redirect = true, RedirectPort = 3128 };
