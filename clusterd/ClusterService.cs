@@ -120,7 +120,7 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, IF
     }
 
     /// <summary>Replaces all connections with those conntrack holds (at start, or after lost events).</summary>
-    public void ResetConnections(IEnumerable<(Flow Flow, int NodeMark)> live)
+    public void ResetConnections(IReadOnlyCollection<(Flow Flow, int NodeMark)> live)
     {
         lock (_gate)
         {

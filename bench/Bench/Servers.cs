@@ -11,7 +11,7 @@ namespace Bench;
 public static class Servers
 {
     /// <summary>
-    /// TCP: on connect, writes "NAME LOCALADDRESS\n", then echoes what it receives until the client
+    /// TCP: on connect, writes "NAME LOCALADDRESS PEERADDRESS\n", then echoes what it receives until the client
     /// closes (so a test can check an old connection still carries data). UDP on the same port:
     /// answers every datagram with the same greeting.
     /// </summary>
@@ -27,7 +27,8 @@ public static class Servers
         Serve(port, async socket =>
         {
             var local = ((IPEndPoint)socket.LocalEndPoint!).Address;
-            await socket.SendAsync(Encoding.ASCII.GetBytes($"{name} {local}\n"), SocketFlags.None);
+            var peer = ((IPEndPoint)socket.RemoteEndPoint!).Address;
+            await socket.SendAsync(Encoding.ASCII.GetBytes($"{name} {local} {peer}\n"), SocketFlags.None);
             var buffer = new byte[4096];
             int read;
             while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None)) > 0)
@@ -39,7 +40,8 @@ public static class Servers
         System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
             .SelectMany(i => i.GetIPProperties().UnicastAddresses)
             .Select(a => a.Address)
-            .Where(a => a.AddressFamily == AddressFamily.InterNetwork);
+            .Where(a => a.AddressFamily == AddressFamily.InterNetwork)
+            .Distinct(); // a front-end carries one address on several links
 
     private static void GreetUdp(IPEndPoint local, string name)
     {

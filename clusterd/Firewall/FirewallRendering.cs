@@ -68,6 +68,10 @@ public sealed class FirewallRendering : IFirewallRendering
 
     private static void Chain(StringBuilder script, ClusterConfig config, FirewallChain chain, string name, Device device, string rejectWith)
     {
+        // The 2.0 kernel de-masqueraded replies on input and handed them on without the forward
+        // firewall; here they pass it first, or a default deny would cut every masqueraded connection.
+        if (chain == FirewallChain.Forward)
+            script.Append($"add rule {ClusterTable.Qualified} {name} ct mark & {Marks.Hex(Marks.MasqueradeBit)} == {Marks.Hex(Marks.MasqueradeBit)} ct direction reply accept\n");
         foreach (var rule in config.RulesOf(chain))
         {
             string counter = $"counter name {CounterName(rule)}";

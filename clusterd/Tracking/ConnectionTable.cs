@@ -44,11 +44,13 @@ public sealed class ConnectionTable
     }
 
     /// <summary>Replaces everything with the connections a conntrack dump found.</summary>
-    public void Reset(IEnumerable<(Flow Flow, int NodeMark)> live)
+    public void Reset(IReadOnlyCollection<(Flow Flow, int NodeMark)> live)
     {
         _flows.Clear();
         _arrivals.Clear();
         Loads.Clear();
+        _flows.EnsureCapacity(live.Count);
+        _arrivals.EnsureCapacity(live.Count);
         foreach (var (flow, mark) in live) Add(flow, mark);
     }
 

@@ -25,6 +25,9 @@ public sealed class ConnectionEndLoop(ClusterService service) : IDisposable
         });
         service.ResetConnections(live);
         Log.Debug(1, $"conntrack holds {live.Count} clustered connections");
+        // A dump of a large table leaves tens of megabytes of garbage; give it back now rather
+        // than carry it for the daemon's lifetime.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 
     public void Start()

@@ -11,7 +11,7 @@ namespace TestSupport;
 /// </summary>
 public sealed class LabClient(Lab lab)
 {
-    private static readonly IPEndPoint Service = new(IPAddress.Parse(Lab.SharedAddress), 80);
+    public static readonly IPEndPoint Service = new(IPAddress.Parse(Lab.SharedAddress), 80);
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
     /// <summary>Opens <paramref name="count"/> connections one after another and keeps them open.</summary>
@@ -41,17 +41,45 @@ public sealed class LabClient(Lab lab)
         }).ToList();
     });
 
-    private static HeldConnection Connect()
+    /// <summary>One connection to <paramref name="target"/>: the connection, or the socket error that stopped it.</summary>
+    public (HeldConnection? Connection, SocketError Error) TryConnect(IPEndPoint target, TimeSpan patience) =>
+        NetworkNamespace.Run(lab.Client, () =>
+        {
+            try
+            {
+                return ((HeldConnection?)Connect(target, patience), SocketError.Success);
+            }
+            catch (SocketException e)
+            {
+                return (null, e.SocketErrorCode);
+            }
+            catch (TimeoutException)
+            {
+                return (null, SocketError.TimedOut);
+            }
+        });
+
+    /// <summary>Sends UDP datagrams of <paramref name="payload"/> bytes to <paramref name="target"/>, expecting no answer.</summary>
+    public void SendDatagrams(IPEndPoint target, int count, int payload) => NetworkNamespace.Run(lab.Client, () =>
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        for (int i = 0; i < count; i++) socket.SendTo(new byte[payload], target);
+        return count;
+    });
+
+    private static HeldConnection Connect() => Connect(Service, Patience);
+
+    private static HeldConnection Connect(IPEndPoint target, TimeSpan patience)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp)
         {
-            ReceiveTimeout = (int)Patience.TotalMilliseconds,
-            SendTimeout = (int)Patience.TotalMilliseconds,
+            ReceiveTimeout = (int)patience.TotalMilliseconds,
+            SendTimeout = (int)patience.TotalMilliseconds,
         };
         try
         {
-            var connected = socket.BeginConnect(Service, null, null);
-            if (!connected.AsyncWaitHandle.WaitOne(Patience)) throw new TimeoutException("connect to the shared address timed out");
+            var connected = socket.BeginConnect(target, null, null);
+            if (!connected.AsyncWaitHandle.WaitOne(patience)) throw new TimeoutException($"connect to {target} timed out");
             socket.EndConnect(connected);
             var connection = new HeldConnection(socket);
             connection.ReadGreeting();
@@ -65,13 +93,13 @@ public sealed class LabClient(Lab lab)
     }
 }
 
-/// <summary>What a node's greeter says: its name and the address the client reached it at.</summary>
-public readonly record struct Greeting(string Node, string AddressSeen)
+/// <summary>What a greeter says: its name, the address the client reached it at, and (TCP) the client address it saw.</summary>
+public readonly record struct Greeting(string Node, string AddressSeen, string PeerSeen)
 {
     public static Greeting Parse(string line)
     {
         var words = line.Trim().Split(' ');
-        return new Greeting(words[0], words.Length > 1 ? words[1] : "");
+        return new Greeting(words[0], words.Length > 1 ? words[1] : "", words.Length > 2 ? words[2] : "");
     }
 }
 
@@ -82,12 +110,12 @@ public sealed class HeldConnection(Socket socket) : IDisposable
 
     public string Node { get; private set; } = "";
     public string AddressSeen { get; private set; } = "";
+    public string PeerSeen { get; private set; } = "";
 
     internal void ReadGreeting()
     {
         var greeting = Greeting.Parse(ReadLine());
-        Node = greeting.Node;
-        AddressSeen = greeting.AddressSeen;
+        (Node, AddressSeen, PeerSeen) = (greeting.Node, greeting.AddressSeen, greeting.PeerSeen);
     }
 
     /// <summary>Sends a line and reads the node's echo; throws when the connection no longer carries data.</summary>

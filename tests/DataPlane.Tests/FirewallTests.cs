@@ -1,0 +1,155 @@
+using System.Net;
+using System.Net.Sockets;
+using TestSupport;
+
+namespace DataPlane.Tests;
+
+/// <summary>
+/// ipfwadm rules doing to real packets in the lab what they say: the client reaches node 1
+/// (10.0.0.1) through the front-end, whose firewall clusterd programs.
+/// </summary>
+public sealed class FirewallTests : IDisposable
+{
+    private static readonly IPEndPoint Node1 = new(IPAddress.Parse("10.0.0.1"), 80);
+    private static readonly TimeSpan Short = TimeSpan.FromSeconds(2);
+    private readonly ClusterLab _cluster = new();
+
+    private (HeldConnection? Connection, SocketError Error) Connect(IPEndPoint target) => _cluster.Client.TryConnect(target, Short);
+
+    private string Ipfwadm(params string[] args)
+    {
+        var result = CommandRunner.Run(Binaries.Ipfwadm, args, _cluster.Daemon.ClientEnvironment);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return result.Stdout;
+    }
+
+    [Fact]
+    public void WithoutRulesTheNodeAnswers()
+    {
+        var (connection, error) = Connect(Node1);
+        Assert.Equal(SocketError.Success, error);
+        Assert.Equal("node1", connection!.Node);
+        connection.Dispose();
+    }
+
+    [Fact]
+    public void DenyDropsAndCheckAgrees()
+    {
+        Ipfwadm("-I", "-a", "deny", "-P", "tcp", "-D", "10.0.0.1", "80");
+        Assert.Equal(SocketError.TimedOut, Connect(Node1).Error);
+        Assert.Equal("packet denied\n", Ipfwadm("-I", "-c", "-P", "tcp", "-S", "192.0.2.2", "1025", "-D", "10.0.0.1", "80", "-V", "0.0.0.0", "-W", "fe-cl"));
+    }
+
+    [Fact]
+    public void RejectAnswersWithPortUnreachable()
+    {
+        Ipfwadm("-I", "-a", "reject", "-P", "tcp", "-D", "10.0.0.1", "80");
+        Assert.Equal(SocketError.ConnectionRefused, Connect(Node1).Error);
+        Assert.Equal("packet rejected\n", Ipfwadm("-I", "-c", "-P", "tcp", "-S", "192.0.2.2", "1025", "-D", "10.0.0.1", "80", "-V", "0.0.0.0", "-W", "fe-cl"));
+    }
+
+    [Fact]
+    public void FirstMatchWinsAndDefaultPolicyAppliesLast()
+    {
+        Ipfwadm("-I", "-p", "deny");
+        Ipfwadm("-I", "-a", "accept", "-P", "tcp", "-S", "192.0.2.0/24", "-D", "10.0.0.1", "80", "-b");
+        Assert.Equal(SocketError.Success, Connect(Node1).Error);
+        Assert.Equal(SocketError.TimedOut, Connect(new IPEndPoint(IPAddress.Parse("10.0.0.2"), 80)).Error);
+    }
+
+    [Fact]
+    public void AccountingCountsExactPacketsAndBytes()
+    {
+        Ipfwadm("-A", "in", "-a", "-P", "udp", "-D", "10.0.0.1", "7777");
+        _cluster.Client.SendDatagrams(new IPEndPoint(IPAddress.Parse("10.0.0.1"), 7777), count: 5, payload: 100);
+        string listing = Ipfwadm("-A", "-l", "-n", "-x");
+        var row = listing.Split('\n')[2].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(("5", "640"), (row[0], row[1])); // 5 × (20 IP + 8 UDP + 100)
+        Ipfwadm("-A", "-z");
+        Assert.Equal("0", Ipfwadm("-A", "-l", "-n", "-x").Split('\n')[2].Split(' ', StringSplitOptions.RemoveEmptyEntries)[0]);
+    }
+
+    [Fact]
+    public void MasqueradingHidesThePrivateClient()
+    {
+        var (plain, _) = Connect(Node1);
+        Assert.Equal("192.0.2.2", plain!.PeerSeen);
+        plain.Dispose();
+        Ipfwadm("-F", "-a", "m", "-S", "192.0.2.0/24");
+        var (masqueraded, error) = Connect(Node1);
+        Assert.Equal(SocketError.Success, error);
+        Assert.Equal("10.0.0.254", masqueraded!.PeerSeen);
+        Assert.Contains("IP masquerading entries\nprot expire", Ipfwadm("-M", "-l", "-n"));
+        masqueraded.Dispose();
+    }
+
+    [Fact]
+    public void RedirectLandsOnALocalPort()
+    {
+        using var local = Process(_cluster.Lab.FrontEnd, "greet", "8080", "frontend");
+        _cluster.Lab.Exec(_cluster.Lab.FrontEnd, "sh", "-c", "for i in $(seq 100); do ss -Hltn 'sport = :8080' | grep -q . && exit 0; sleep 0.05; done");
+        Ipfwadm("-I", "-a", "accept", "-P", "tcp", "-D", "1.2.3.4/32", "80", "-r", "8080");
+        var (connection, error) = Connect(LabClient.Service);
+        Assert.Equal(SocketError.Success, error);
+        Assert.Equal("frontend", connection!.Node);
+        connection.Dispose();
+    }
+
+    [Fact]
+    public void ADecadeOldMasqueradingScriptRunsAndWorks()
+    {
+        string script = Path.Combine(_cluster.Daemon.Directory, "rc.firewall");
+        File.WriteAllText(script, """
+            #!/bin/sh
+            # rc.firewall -- IP masquerading for the private net, in the style of the IP-Masquerade HOWTO
+            PATH=$TOOLS:$PATH
+            EXTIF=fe-n1
+            INTNET=192.0.2.0/24
+            ipfwadm -F -f
+            ipfwadm -I -f
+            ipfwadm -A -f
+            ipfwadm -F -p deny
+            # no spoofing: packets from outside claiming to be from the inside
+            ipfwadm -I -a deny -V 0.0.0.0 -W $EXTIF -S $INTNET -D 0.0.0.0/0 -o
+            ipfwadm -F -a m -S $INTNET -D 0.0.0.0/0
+            # accounting on the outside interface
+            ipfwadm -A in -a -W $EXTIF -P tcp -S 0/0 80
+            ipfwadm -A out -a -W $EXTIF -P tcp -D 0/0 80
+            ipfwadm -M -s 7200 10 160
+            """);
+        Directory.CreateDirectory(Path.Combine(_cluster.Daemon.Directory, "tools"));
+        File.CreateSymbolicLink(Path.Combine(_cluster.Daemon.Directory, "tools", "ipfwadm"), Binaries.Ipfwadm);
+        var run = CommandRunner.Run("sh", [script], new Dictionary<string, string>(_cluster.Daemon.ClientEnvironment)
+        {
+            ["TOOLS"] = Path.Combine(_cluster.Daemon.Directory, "tools"),
+        });
+        Assert.True(run.ExitCode == 0 && run.Stderr == "", run.ToString());
+
+        var (connection, error) = Connect(Node1);
+        Assert.Equal(SocketError.Success, error);
+        Assert.Equal("10.0.0.254", connection!.PeerSeen); // masqueraded
+        connection.Exchange("hello");
+        connection.Dispose();
+        string accounting = Ipfwadm("-A", "-l", "-n", "-x");
+        var counts = accounting.Split('\n').Skip(2).Where(l => l.Length > 0)
+            .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0])).ToList();
+        Assert.All(counts, packets => Assert.True(packets > 0, accounting)); // replies in, requests out
+        Assert.Equal("IP firewall forward rules, default policy: deny\n", Ipfwadm("-F", "-l").Split('\n')[0] + "\n");
+    }
+
+    private static ProcessHandle Process(string netns, params string[] args) =>
+        new(System.Diagnostics.Process.Start(CommandRunner.StartInfo("ip", ["netns", "exec", netns, Binaries.Path("bench/Bench", "ipc-bench"), .. args]))!);
+
+    /// <summary>A process this test started, ended by PID when the test ends.</summary>
+    private sealed class ProcessHandle(System.Diagnostics.Process process) : IDisposable
+    {
+        public void Dispose()
+        {
+            process.Kill();
+            process.WaitForExit();
+            process.Dispose();
+        }
+    }
+
+    public void Dispose() => _cluster.Dispose();
+}
