@@ -4,7 +4,8 @@ namespace Ipfwadm;
 
 /// <summary>
 /// What -c prints for each packet, with the 2.0 kernel's exit-status quirks: a masqueraded packet
-/// exits 255, and a packet matching a redirect rule is an unhandled error (ECONNABORTED).
+/// exits 255, and a packet matching a redirect rule is an unhandled error (ECONNABORTED), as is
+/// a packet on an interface that does not exist or lacks the -V address (EINVAL).
 /// </summary>
 public static class CheckResults
 {
@@ -24,12 +25,21 @@ public static class CheckResults
                     status = 255;
                     break;
                 case CheckVerdict.Redirected:
-                    Console.Out.Flush();
-                    Console.Error.WriteLine("ipfwadm: setsockopt failed: Software caused connection abort");
-                    status = 255;
+                    status = SetsockoptFailed("Software caused connection abort");
+                    break;
+                case CheckVerdict.NoSuchInterface:
+                    status = SetsockoptFailed("Invalid argument");
                     break;
             }
         }
         return status;
+    }
+
+    /// <summary>perror after a refused check: stdout first, as stdio would have flushed it by exit.</summary>
+    private static int SetsockoptFailed(string errorText)
+    {
+        Console.Out.Flush();
+        Console.Error.WriteLine($"ipfwadm: setsockopt failed: {errorText}");
+        return 255;
     }
 }

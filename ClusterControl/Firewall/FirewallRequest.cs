@@ -57,7 +57,11 @@ public sealed record FirewallAnswer
 
 public sealed record ListedRule(FirewallRule Rule, ulong Packets, ulong Bytes);
 
-public enum CheckVerdict { Accepted, Denied, Rejected, Masqueraded, Redirected, Clustered }
+/// <summary>
+/// What happened to a checked packet. <see cref="NoSuchInterface"/>: the -W interface does not
+/// exist or does not have the -V address, which the 2.0 kernel refused with EINVAL.
+/// </summary>
+public enum CheckVerdict { Accepted, Denied, Rejected, Masqueraded, Redirected, Clustered, NoSuchInterface }
 
 public sealed record MasqueradeEntry(RuleProtocol Protocol, Ipv4Address Source, ushort SourcePort,
     Ipv4Address Destination, ushort DestinationPort, ushort MasqueradePort, uint ExpiresHundredths);

@@ -47,7 +47,9 @@ public static class FirewallCommands
                 var config = service.Config;
                 return Answer(new FirewallAnswer
                 {
-                    Verdicts = [.. request.Packets.Select(packet => PacketCheck.Verdict(config, request.Chain, packet))],
+                    Verdicts = [.. request.Packets.Select(packet => LocalInterfaces.Has(packet.Interface, packet.InterfaceAddress)
+                        ? PacketCheck.Verdict(config, request.Chain, packet)
+                        : CheckVerdict.NoSuchInterface)],
                 });
             case FirewallCommand.ListMasquerade:
                 return Answer(new FirewallAnswer { Masqueraded = [.. MasqueradedConnections.Read()] });

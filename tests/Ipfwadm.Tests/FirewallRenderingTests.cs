@@ -16,12 +16,15 @@ public sealed class FirewallRenderingTests
 {
     private static readonly FirewallRendering Rendering = new();
 
+    /// <summary>Replies of masqueraded connections, which 2.0 handed on without the forward firewall: first in forward.</summary>
+    private const string MasqueradedReplies = "ct mark & 0x20000000 == 0x20000000 ct direction reply accept";
+
     [Fact]
     public void FreshChainsEndInTheirAcceptPolicyAndMasqueradeByConntrackMark()
     {
         string script = Rendering.Chains(new ClusterConfig());
         AssertRules(["accept"], script, "input");
-        AssertRules(["accept"], script, "forward");
+        AssertRules([MasqueradedReplies, "accept"], script, "forward");
         AssertRules(["accept"], script, "output");
         AssertRules([], script, "acct_in");
         AssertRules(["ct mark & 0x20000000 == 0x20000000 masquerade"], script, "masq");
@@ -37,7 +40,7 @@ public sealed class FirewallRenderingTests
         string script = Rendering.Chains(config with { FirewallRules = [Rule(1, FirewallChain.Input)] });
         AssertRules(["counter name r1 accept", "reject with icmp type port-unreachable"], script, "input");
         AssertRules(["drop"], script, "output");
-        AssertRules(["ct mark set ct mark | 0x20000000 accept"], script, "forward");
+        AssertRules([MasqueradedReplies, "ct mark set ct mark | 0x20000000 accept"], script, "forward");
     }
 
     [Fact]
@@ -59,7 +62,7 @@ public sealed class FirewallRenderingTests
     {
         var rule = Rule(1, FirewallChain.Forward, RulePolicy.Reject) with { Source = Side("10.0.10.0", "255.0.255.0", []) };
         AssertRules(
-            ["ip saddr & 255.0.255.0 == 10.0.10.0 counter name r1 reject with icmp type host-unreachable", "accept"],
+            [MasqueradedReplies, "ip saddr & 255.0.255.0 == 10.0.10.0 counter name r1 reject with icmp type host-unreachable", "accept"],
             Render(rule), "forward");
     }
 
@@ -107,7 +110,7 @@ public sealed class FirewallRenderingTests
         var forward = Rule(2, FirewallChain.Forward) with { Interface = "ppp*" };
         string script = Render(input, forward);
         AssertRules(["iifname \"eth0\" counter name r1 accept", "accept"], script, "input");
-        AssertRules(["oifname \"ppp\\*\" counter name r2 accept", "accept"], script, "forward");
+        AssertRules([MasqueradedReplies, "oifname \"ppp\\*\" counter name r2 accept", "accept"], script, "forward");
     }
 
     [Theory]

@@ -28,7 +28,7 @@ public sealed class SpecCaseTests
     public void BehavesAsSpecified(string file, string name)
     {
         var @case = CommandCase.Load(Path.Combine(CasesDirectory, file)).Single(c => c.Name == name);
-        using var daemon = ClusterdProcess.StartNew();
+        using var daemon = StartDaemonWithEth0();
         foreach (var step in @case.Steps)
         {
             var result = Invoke(step.Words, daemon.ClientEnvironment);
@@ -36,6 +36,20 @@ public sealed class SpecCaseTests
                 (step.Stdout, step.Stderr, step.ExitCode) == (result.Stdout, result.Stderr, result.ExitCode),
                 $"{string.Join(' ', step.Words)}\nexpected:\nexit {step.ExitCode}\n--- stdout\n{step.Stdout}--- stderr\n{step.Stderr}\nactual:\n{result}");
         }
+    }
+
+    /// <summary>
+    /// A clusterd whose network namespace has what the spec's cases assume (§6): an interface eth0
+    /// with address 10.0.0.254, which -c checks that name it need.
+    /// </summary>
+    public static ClusterdProcess StartDaemonWithEth0()
+    {
+        var daemon = ClusterdProcess.StartNew();
+        var made = CommandRunner.Run("nsenter", ["-t", daemon.Pid.ToString(), "-n", "sh", "-c",
+            "ip link add eth0 type veth peer name eth0peer && ip addr add 10.0.0.254/24 dev eth0 && ip link set eth0 up"]);
+        if (made.ExitCode == 0) return daemon;
+        daemon.Dispose();
+        throw new InvalidOperationException($"cannot add eth0 to clusterd's namespace\n{made}");
     }
 
     /// <summary>Runs ipfwadm (or clconfig) with argv[0] exactly as the case writes it.</summary>
