@@ -11,7 +11,7 @@ namespace Clusterd.Firewall;
 /// The ipfwadm chains as nftables rules in clusterd's table, with the 2.0 kernel's semantics:
 /// accounting counts incoming packets before everything and outgoing ones last; the input
 /// chain sees every received packet before routing; forward and output see the outgoing
-/// device; first match wins; the default policy is the chain's last rule. Every rule counts
+/// device, and output sees forwarded packets as well as local ones; first match wins; the default policy is the chain's last rule. Every rule counts
 /// in a named counter (<c>rID</c>), so counters survive re-rendering and can be read and zeroed.
 /// </summary>
 /// <remarks>
@@ -42,12 +42,13 @@ public sealed class FirewallRendering : IFirewallRendering
             	chain input { type filter hook prerouting priority -150; policy accept; }
             	chain forward { type filter hook forward priority 0; policy accept; }
             	chain output { type filter hook output priority 0; policy accept; }
+            	chain {{OutputRules}} { }
             	chain proxy { type nat hook prerouting priority -95; policy accept; }
             	chain masq { type nat hook postrouting priority 100; policy accept; }
             }
 
             """);
-        foreach (string chain in new[] { "acct_in", "acct_out", "input", "forward", "output", "proxy", "masq" })
+        foreach (string chain in new[] { "acct_in", "acct_out", "input", "forward", "output", OutputRules, "proxy", "masq" })
             script.Append($"flush chain {t} {chain}\n");
         foreach (var rule in config.FirewallRules)
             script.Append($"add counter {t} {CounterName(rule)}\n");
@@ -57,21 +58,31 @@ public sealed class FirewallRendering : IFirewallRendering
             if (rule.Direction != AccountingDirection.Out) Add(script, "acct_in", Matches(rule, Device.Incoming, Directions.BothCountedOnce), $"counter name {CounterName(rule)}");
             if (rule.Direction != AccountingDirection.In) Add(script, "acct_out", Matches(rule, Device.Outgoing, Directions.BothCountedOnce), $"counter name {CounterName(rule)}");
         }
-        Chain(script, config, FirewallChain.Input, "input", Device.Incoming, "icmp type port-unreachable");
-        Chain(script, config, FirewallChain.Forward, "forward", Device.Outgoing, "icmp type host-unreachable");
-        Chain(script, config, FirewallChain.Output, "output", Device.Outgoing, "icmp type host-unreachable");
+        Chain(script, config, FirewallChain.Input, "input", Device.Incoming, "icmp type port-unreachable", "accept");
+        Chain(script, config, FirewallChain.Forward, "forward", Device.Outgoing, "icmp type host-unreachable", $"jump {OutputRules}");
+        script.Append($"add rule {t} output jump {OutputRules}\n");
+        Chain(script, config, FirewallChain.Output, OutputRules, Device.Outgoing, "icmp type host-unreachable", "accept");
         script.Append($"add rule {t} masq ct mark & {Marks.Hex(Marks.MasqueradeBit)} == {Marks.Hex(Marks.MasqueradeBit)} masquerade\n");
         return script.ToString();
     }
 
+    /// <summary>
+    /// The output firewall's rules, in a regular chain: the output hook runs it for packets this
+    /// host sends, and the forward chain for the packets it accepts. The 2.0 output firewall saw
+    /// forwarded packets too; a modern kernel's output hook sees only local ones.
+    /// </summary>
+    private const string OutputRules = "output_rules";
+
     private enum Device { Incoming, Outgoing }
 
-    private static void Chain(StringBuilder script, ClusterConfig config, FirewallChain chain, string name, Device device, string rejectWith)
+    /// <param name="accept">The verdict of an accepted packet: accept, or on to the output rules.</param>
+    private static void Chain(StringBuilder script, ClusterConfig config, FirewallChain chain, string name, Device device, string rejectWith, string accept)
     {
         // The 2.0 kernel de-masqueraded replies on input and handed them on without the forward
-        // firewall; here they pass it first, or a default deny would cut every masqueraded connection.
+        // firewall (but through the output one); here they pass the forward chain first, or a
+        // default deny would cut every masqueraded connection.
         if (chain == FirewallChain.Forward)
-            script.Append($"add rule {ClusterTable.Qualified} {name} ct mark & {Marks.Hex(Marks.MasqueradeBit)} == {Marks.Hex(Marks.MasqueradeBit)} ct direction reply accept\n");
+            script.Append($"add rule {ClusterTable.Qualified} {name} ct mark & {Marks.Hex(Marks.MasqueradeBit)} == {Marks.Hex(Marks.MasqueradeBit)} ct direction reply {accept}\n");
         foreach (var rule in config.RulesOf(chain))
         {
             string counter = $"counter name {CounterName(rule)}";
@@ -94,20 +105,20 @@ public sealed class FirewallRendering : IFirewallRendering
                     script.Append($"add rule {ClusterTable.Qualified} proxy meta mark {Marks.Hex(redirectTag)} {toPort}\n");
                     break;
                 default:
-                    Add(script, name, matches, $"{counter}{log} {Verdict(rule.Policy, rule.Masquerade, rejectWith)}");
+                    Add(script, name, matches, $"{counter}{log} {Verdict(rule.Policy, rule.Masquerade, rejectWith, accept)}");
                     break;
             }
         }
         var policy = config.PolicyOf(chain);
-        script.Append($"add rule {ClusterTable.Qualified} {name} {Verdict(policy.Policy, policy.Masquerade, rejectWith)}\n");
+        script.Append($"add rule {ClusterTable.Qualified} {name} {Verdict(policy.Policy, policy.Masquerade, rejectWith, accept)}\n");
     }
 
-    private static string Verdict(RulePolicy policy, bool masquerade, string rejectWith) => policy switch
+    private static string Verdict(RulePolicy policy, bool masquerade, string rejectWith, string accept) => policy switch
     {
         RulePolicy.Deny => "drop",
         RulePolicy.Reject => $"reject with {rejectWith}",
-        _ when masquerade => $"ct mark set ct mark | {Marks.Hex(Marks.MasqueradeBit)} accept",
-        _ => "accept",
+        _ when masquerade => $"ct mark set ct mark | {Marks.Hex(Marks.MasqueradeBit)} {accept}",
+        _ => accept,
     };
 
     private static string Keywords(RuleProtocol protocol) => protocol == RuleProtocol.Tcp ? "tcp" : "udp";

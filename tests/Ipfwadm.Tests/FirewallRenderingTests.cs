@@ -17,15 +17,16 @@ public sealed class FirewallRenderingTests
     private static readonly FirewallRendering Rendering = new();
 
     /// <summary>Replies of masqueraded connections, which 2.0 handed on without the forward firewall: first in forward.</summary>
-    private const string MasqueradedReplies = "ct mark & 0x20000000 == 0x20000000 ct direction reply accept";
+    private const string MasqueradedReplies = "ct mark & 0x20000000 == 0x20000000 ct direction reply jump output_rules";
 
     [Fact]
     public void FreshChainsEndInTheirAcceptPolicyAndMasqueradeByConntrackMark()
     {
         string script = Rendering.Chains(new ClusterConfig());
         AssertRules(["accept"], script, "input");
-        AssertRules([MasqueradedReplies, "accept"], script, "forward");
-        AssertRules(["accept"], script, "output");
+        AssertRules([MasqueradedReplies, "jump output_rules"], script, "forward");
+        AssertRules(["jump output_rules"], script, "output");
+        AssertRules(["accept"], script, "output_rules");
         AssertRules([], script, "acct_in");
         AssertRules(["ct mark & 0x20000000 == 0x20000000 masquerade"], script, "masq");
     }
@@ -39,8 +40,19 @@ public sealed class FirewallRenderingTests
             .WithPolicy(FirewallChain.Forward, new DefaultPolicy(RulePolicy.Accept, Masquerade: true));
         string script = Rendering.Chains(config with { FirewallRules = [Rule(1, FirewallChain.Input)] });
         AssertRules(["counter name r1 accept", "reject with icmp type port-unreachable"], script, "input");
-        AssertRules(["drop"], script, "output");
-        AssertRules([MasqueradedReplies, "ct mark set ct mark | 0x20000000 accept"], script, "forward");
+        AssertRules(["drop"], script, "output_rules");
+        AssertRules([MasqueradedReplies, "ct mark set ct mark | 0x20000000 jump output_rules"], script, "forward");
+    }
+
+    [Fact]
+    public void ForwardedPacketsAcceptedByForwardMeetTheOutputRulesToo()
+    {
+        var forward = Rule(1, FirewallChain.Forward) with { Masquerade = true };
+        var output = Rule(2, FirewallChain.Output, RulePolicy.Reject) with { Protocol = RuleProtocol.Tcp };
+        string script = Render(forward, output);
+        AssertRules([MasqueradedReplies, "counter name r1 ct mark set ct mark | 0x20000000 jump output_rules", "jump output_rules"], script, "forward");
+        AssertRules(["jump output_rules"], script, "output");
+        AssertRules(["meta l4proto tcp counter name r2 reject with icmp type host-unreachable", "accept"], script, "output_rules");
     }
 
     [Fact]
@@ -62,7 +74,7 @@ public sealed class FirewallRenderingTests
     {
         var rule = Rule(1, FirewallChain.Forward, RulePolicy.Reject) with { Source = Side("10.0.10.0", "255.0.255.0", []) };
         AssertRules(
-            [MasqueradedReplies, "ip saddr & 255.0.255.0 == 10.0.10.0 counter name r1 reject with icmp type host-unreachable", "accept"],
+            [MasqueradedReplies, "ip saddr & 255.0.255.0 == 10.0.10.0 counter name r1 reject with icmp type host-unreachable", "jump output_rules"],
             Render(rule), "forward");
     }
 
@@ -81,7 +93,7 @@ public sealed class FirewallRenderingTests
                 "ip daddr 192.168.0.0/24 meta l4proto udp udp dport 53 counter name r4 accept",
                 "accept",
             ],
-            Render(rule), "output");
+            Render(rule), "output_rules");
     }
 
     [Fact]
@@ -110,7 +122,7 @@ public sealed class FirewallRenderingTests
         var forward = Rule(2, FirewallChain.Forward) with { Interface = "ppp*" };
         string script = Render(input, forward);
         AssertRules(["iifname \"eth0\" counter name r1 accept", "accept"], script, "input");
-        AssertRules([MasqueradedReplies, "oifname \"ppp\\*\" counter name r2 accept", "accept"], script, "forward");
+        AssertRules([MasqueradedReplies, "oifname \"ppp\\*\" counter name r2 jump output_rules", "jump output_rules"], script, "forward");
     }
 
     [Theory]
