@@ -13,6 +13,8 @@ SBIN      := $(DESTDIR)$(PREFIX)/sbin
 LIBDIR    := $(DESTDIR)$(PREFIX)/lib/ip_cluster
 MAN5      := $(DESTDIR)$(PREFIX)/share/man/man5
 MAN8      := $(DESTDIR)$(PREFIX)/share/man/man8
+UNITDIR   := $(DESTDIR)$(PREFIX)/lib/systemd/system
+COMPLETIONDIR := $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 PROGRAMS  := clusterd clconfig ipfwadm-cluster procfs-shim
 TESTLOG   := $(or $(TMPDIR),/tmp)/ip_cluster-test.log
 
@@ -47,6 +49,14 @@ install:
 	install -d $(SBIN)
 	@for p in $(PROGRAMS); do ln -sfn ../lib/ip_cluster/$$p/$$p $(SBIN)/$$p; done
 	ln -sfn ipfwadm-cluster $(SBIN)/ipfwadm
+	install -d $(MAN5) $(MAN8) $(UNITDIR) $(COMPLETIONDIR)
+	install -m 644 man/ip_cluster.5 $(MAN5)/
+	install -m 644 man/clconfig.8 man/clusterd.8 man/ipfwadm-cluster.8 man/procfs-shim.8 $(MAN8)/
+	echo '.so man8/ipfwadm-cluster.8' > $(MAN8)/ipfwadm.8
+	@for u in clusterd procfs-shim; do \
+	    sed 's|@SBINDIR@|$(PREFIX)/sbin|' dist/systemd/$$u.service > $(UNITDIR)/$$u.service; \
+	done
+	install -m 644 dist/bash-completion/clconfig dist/bash-completion/ipfwadm $(COMPLETIONDIR)/
 
 bench: deps build
 	@bench/run $(CONFIG)
