@@ -55,8 +55,10 @@ public sealed class FirewallRendering : IFirewallRendering
 
         foreach (var rule in config.RulesOf(FirewallChain.Accounting))
         {
-            if (rule.Direction != AccountingDirection.Out) Add(script, "acct_in", Matches(rule, Device.Incoming, Directions.BothCountedOnce), $"counter name {CounterName(rule)}");
-            if (rule.Direction != AccountingDirection.In) Add(script, "acct_out", Matches(rule, Device.Outgoing, Directions.BothCountedOnce), $"counter name {CounterName(rule)}");
+            if (rule.Direction != AccountingDirection.Out)
+                Add(script, "acct_in", Matches(rule, Device.Incoming, Directions.BothCountedOnce), $"counter name {CounterName(rule)}{Log(rule, "acct_in")}");
+            if (rule.Direction != AccountingDirection.In)
+                Add(script, "acct_out", Matches(rule, Device.Outgoing, Directions.BothCountedOnce), $"counter name {CounterName(rule)}{Log(rule, "acct_out")}");
         }
         Chain(script, config, FirewallChain.Input, "input", Device.Incoming, "icmp type port-unreachable", "accept");
         Chain(script, config, FirewallChain.Forward, "forward", Device.Outgoing, "icmp type host-unreachable", $"jump {OutputRules}");
@@ -86,7 +88,7 @@ public sealed class FirewallRendering : IFirewallRendering
         foreach (var rule in config.RulesOf(chain))
         {
             string counter = $"counter name {CounterName(rule)}";
-            string log = rule.Log ? $" log prefix \"ipfwadm {name}: \"" : "";
+            string log = Log(rule, name);
             var matches = Matches(rule, device, Directions.Both);
             switch (rule.Policy)
             {
@@ -120,6 +122,9 @@ public sealed class FirewallRendering : IFirewallRendering
         _ when masquerade => $"ct mark set ct mark | {Marks.Hex(Marks.MasqueradeBit)} {accept}",
         _ => accept,
     };
+
+    /// <summary>-o: the kernel log line the 2.0 kernel printed for a matching packet, named for the chain.</summary>
+    private static string Log(FirewallRule rule, string chain) => rule.Log ? $" log prefix \"ipfwadm {chain}: \"" : "";
 
     private static string Keywords(RuleProtocol protocol) => protocol == RuleProtocol.Tcp ? "tcp" : "udp";
 

@@ -147,10 +147,10 @@ public sealed class FirewallRenderingTests
     {
         var both = Rule(1, FirewallChain.Accounting) with { Protocol = RuleProtocol.Tcp, Destination = Side("0.0.0.0", "0.0.0.0", [80]) };
         var incoming = Rule(2, FirewallChain.Accounting) with { Direction = AccountingDirection.In };
-        var outgoing = Rule(3, FirewallChain.Accounting) with { Direction = AccountingDirection.Out, Interface = "eth1" };
+        var outgoing = Rule(3, FirewallChain.Accounting) with { Direction = AccountingDirection.Out, Interface = "eth1", Log = true };
         string script = Render(both, incoming, outgoing);
         AssertRules(["meta l4proto tcp tcp dport 80 counter name r1", "counter name r2"], script, "acct_in");
-        AssertRules(["meta l4proto tcp tcp dport 80 counter name r1", "oifname \"eth1\" counter name r3"], script, "acct_out");
+        AssertRules(["meta l4proto tcp tcp dport 80 counter name r1", "oifname \"eth1\" counter name r3 log prefix \"ipfwadm acct_out: \""], script, "acct_out");
     }
 
     [Fact]
