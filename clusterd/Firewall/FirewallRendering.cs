@@ -11,8 +11,8 @@ namespace Clusterd.Firewall;
 /// The ipfwadm chains as nftables rules in clusterd's table, with the 2.0 kernel's semantics:
 /// accounting counts incoming packets before everything and outgoing ones last; the input
 /// chain sees every received packet before routing; forward and output see the outgoing
-/// device, and output sees forwarded packets as well as local ones; first match wins; the default policy is the chain's last rule. Every rule counts
-/// in a named counter (<c>rID</c>), so counters survive re-rendering and can be read and zeroed.
+/// device, and output sees forwarded packets as well as local ones; first match wins; the
+/// default policy is the chain's last rule. Every rule counts in a named counter (<c>rID</c>), so counters survive re-rendering and can be read and zeroed.
 /// </summary>
 /// <remarks>
 /// A cluster rule tags a new, unscheduled connection with its rule mark and queues it to clusterd
@@ -156,24 +156,25 @@ public sealed class FirewallRendering : IFirewallRendering
     {
         var matches = new List<string>();
         if (rule.Policy != RulePolicy.Cluster && rule.Interface.Length > 0 && DeviceName(rule.Interface) is null) return matches;
-        foreach (string flags in TcpFlagAlternatives(rule))
+        var normal = Match(rule, rule.Source, rule.Destination, device);
+        var alternatives = new List<IEnumerable<string>> { normal.Select(c => c.Text) };
+        if (rule.Bidirectional && directions != Directions.Normal)
         {
-            var normal = Match(rule, rule.Source, rule.Destination, device);
-            AddMatch(matches, normal.Select(c => c.Text), flags);
-            if (!rule.Bidirectional || directions == Directions.Normal) continue;
             var reverse = Match(rule, rule.Destination, rule.Source, device);
             var reverseTexts = reverse.Select(c => c.Text).ToList();
-            if (directions == Directions.Both)
+            if (directions == Directions.Both) alternatives.Add(reverseTexts);
+            else
             {
-                AddMatch(matches, reverseTexts, flags);
-                continue;
+                // reverse and not normal, as disjoint rules: the i-th one negates the i-th condition
+                // that tells the directions apart and keeps the ones before it.
+                var distinguishing = normal.Where(c => !reverse.Contains(c)).ToList();
+                for (int i = 0; i < distinguishing.Count; i++)
+                    alternatives.Add([.. reverseTexts, .. distinguishing.Take(i).Select(c => c.Text), distinguishing[i].Negated]);
             }
-            // reverse and not normal, as disjoint rules: the i-th one negates the i-th condition that
-            // tells the directions apart and keeps the ones before it.
-            var distinguishing = normal.Where(c => !reverse.Contains(c)).ToList();
-            for (int i = 0; i < distinguishing.Count; i++)
-                AddMatch(matches, [.. reverseTexts, .. distinguishing.Take(i).Select(c => c.Text), distinguishing[i].Negated], flags);
         }
+        foreach (string flags in TcpFlagAlternatives(rule))
+            foreach (var conditions in alternatives)
+                AddMatch(matches, conditions, flags);
         return matches;
     }
 
