@@ -38,8 +38,9 @@ public static class CheckResults
     /// <summary>perror after a refused check: stdout first, as stdio would have flushed it by exit.</summary>
     private static int SetsockoptFailed(string errorText)
     {
+        var failure = IpfwadmExit.Setsockopt(errorText);
         Console.Out.Flush();
-        Console.Error.WriteLine($"ipfwadm: setsockopt failed: {errorText}");
-        return 255;
+        Console.Error.Write(failure.Stderr);
+        return failure.Status;
     }
 }
