@@ -49,6 +49,13 @@ public sealed class FirewallTests : IDisposable
     }
 
     [Fact]
+    public void OutputRulesAlsoSeeForwardedPackets()
+    {
+        Ipfwadm("-O", "-a", "deny", "-P", "tcp", "-D", "10.0.0.1", "80");
+        Assert.Equal(SocketError.TimedOut, Connect(Node1).Error);
+    }
+
+    [Fact]
     public void FirstMatchWinsAndDefaultPolicyAppliesLast()
     {
         Ipfwadm("-I", "-p", "deny");
