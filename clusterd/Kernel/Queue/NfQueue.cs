@@ -19,7 +19,11 @@ public sealed class NfQueue : IDisposable
     /// <summary>A large receive buffer absorbs bursts of new connections while a batch is being decided.</summary>
     private readonly NetlinkSocket _socket = new(receiveBuffer: 32 << 20);
     private readonly NetlinkWriter _verdicts = new(64 * 1024);
-    private readonly byte[] _receive = new byte[256 * 1024];
+    /// <summary>Room for a burst: each queued packet arrives as its own small datagram.</summary>
+    private const int DatagramsPerCall = 64, DatagramSize = 1024;
+
+    private readonly byte[][] _datagrams = Enumerable.Range(0, DatagramsPerCall).Select(_ => new byte[DatagramSize]).ToArray();
+    private readonly int[] _lengths = new int[DatagramsPerCall];
 
     public ushort Number { get; }
 
@@ -65,10 +69,17 @@ public sealed class NfQueue : IDisposable
     /// </summary>
     public bool ProcessBatch(Func<QueuedPacket, (uint Verdict, uint Mark)> decide, int timeoutMs)
     {
-        int length = _socket.Receive(_receive, timeoutMs);
-        if (length == 0) return false;
+        int received = _socket.ReceiveMany(_datagrams, _lengths, timeoutMs);
+        if (received == 0) return false;
         _verdicts.Clear();
-        foreach (var message in new NetlinkMessages(_receive.AsSpan(0, length)))
+        for (int i = 0; i < received; i++) Decide(_datagrams[i].AsSpan(0, _lengths[i]), decide);
+        if (_verdicts.Length > 0) _socket.Send(_verdicts.Written);
+        return true;
+    }
+
+    private void Decide(ReadOnlySpan<byte> datagram, Func<QueuedPacket, (uint Verdict, uint Mark)> decide)
+    {
+        foreach (var message in new NetlinkMessages(datagram))
         {
             if (message.Type != MessageType(NFNL_SUBSYS_QUEUE, PACKET)) continue;
             bool usable = QueuedPacket.TryParse(message.Attributes, out var packet, out uint id);
@@ -76,8 +87,6 @@ public sealed class NfQueue : IDisposable
             var (verdict, mark) = usable ? decide(packet) : (NF_ACCEPT, 0u);
             WriteVerdict(id, verdict, mark);
         }
-        if (_verdicts.Length > 0) _socket.Send(_verdicts.Written);
-        return true;
     }
 
     private void WriteVerdict(uint id, uint verdict, uint mark)
