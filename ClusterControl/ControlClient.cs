@@ -56,9 +56,6 @@ public sealed class ControlClient : IDisposable
         }
     }
 
-    /// <summary>The rest of the answer: the body text that follows an answer with HasBody.</summary>
-    public Stream Body => _stream;
-
     /// <summary>Copies the body to <paramref name="destination"/> as it arrives.</summary>
     public void CopyBodyTo(Stream destination)
     {
@@ -70,14 +67,6 @@ public sealed class ControlClient : IDisposable
         {
             throw new ControlUnreachableException($"lost clusterd at {SocketPath}: {e.Message}");
         }
-    }
-
-    /// <summary>Reads the body whole, for the small answers (pool listings, rule lists).</summary>
-    public string ReadBody()
-    {
-        using var buffer = new MemoryStream();
-        CopyBodyTo(buffer);
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
     /// <summary>Reads up to '\n' byte by byte, so nothing of the body is consumed with the answer line.</summary>

@@ -21,14 +21,3 @@ public interface IDataPlane : IDisposable
 public sealed record NodePlacement(NodeConfig Node, string Pool, ClusterControl.ForwardMethod Forward);
 
 public sealed class KernelRefusedException(string message) : Exception(message);
-
-/// <summary>A data plane that programs nothing, for running the control plane alone.</summary>
-public sealed class NoDataPlane : IDataPlane
-{
-    public void Apply(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired) { }
-
-    public IReadOnlyDictionary<string, Nftables.RuleCounter> Counters(IReadOnlyCollection<string> names, bool zero) =>
-        new Dictionary<string, Nftables.RuleCounter>();
-
-    public void Dispose() { }
-}

@@ -5,9 +5,3 @@ public interface IConnectionSource
 {
     IEnumerable<ConnectionRow> Snapshot();
 }
-
-/// <summary>No data plane, no connections.</summary>
-public sealed class NoConnections : IConnectionSource
-{
-    public IEnumerable<ConnectionRow> Snapshot() => [];
-}

@@ -34,14 +34,10 @@ public readonly ref struct NetlinkMessage(ReadOnlySpan<byte> bytes)
     private readonly ReadOnlySpan<byte> _bytes = bytes;
 
     public ushort Type => BinaryPrimitives.ReadUInt16LittleEndian(_bytes[4..]);
-    public ushort Flags => BinaryPrimitives.ReadUInt16LittleEndian(_bytes[6..]);
     public uint Sequence => BinaryPrimitives.ReadUInt32LittleEndian(_bytes[8..]);
 
     /// <summary>For NLMSG_ERROR: 0 for an acknowledgement, else a negative errno.</summary>
     public int ErrorCode => _bytes.Length >= 20 ? BinaryPrimitives.ReadInt32LittleEndian(_bytes[16..]) : -1;
-
-    /// <summary>nfgenmsg.res_id (big-endian): the queue number for NFQUEUE messages.</summary>
-    public ushort ResourceId => _bytes.Length >= 20 ? BinaryPrimitives.ReadUInt16BigEndian(_bytes[18..]) : (ushort)0;
 
     /// <summary>The attributes of an nfnetlink message (after nlmsghdr and nfgenmsg).</summary>
     public NetlinkAttributes Attributes =>
