@@ -73,6 +73,7 @@ public sealed class KernelDataPlane : IDataPlane
             Log.Error(e.Message);
         }
         _routes.RemoveAll();
+        _routes.Dispose();
         _sysctls.Dispose();
         _nft.Dispose();
     }

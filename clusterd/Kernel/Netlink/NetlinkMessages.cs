@@ -40,10 +40,11 @@ public readonly ref struct NetlinkMessage(ReadOnlySpan<byte> bytes)
     public int ErrorCode => _bytes.Length >= 20 ? BinaryPrimitives.ReadInt32LittleEndian(_bytes[16..]) : -1;
 
     /// <summary>The attributes of an nfnetlink message (after nlmsghdr and nfgenmsg).</summary>
-    public NetlinkAttributes Attributes =>
-        new(_bytes.Length > Netlink.HeaderSize + Netlink.NfGenMsgSize
-            ? _bytes[(Netlink.HeaderSize + Netlink.NfGenMsgSize)..]
-            : []);
+    public NetlinkAttributes Attributes => AttributesAfter(Netlink.NfGenMsgSize);
+
+    /// <summary>The attributes after a family header of <paramref name="familyHeaderSize"/> bytes.</summary>
+    public NetlinkAttributes AttributesAfter(int familyHeaderSize) =>
+        new(_bytes.Length > Netlink.HeaderSize + familyHeaderSize ? _bytes[(Netlink.HeaderSize + Netlink.Align(familyHeaderSize))..] : []);
 }
 
 /// <summary>A run of netlink attributes, walked without copying; malformed lengths end the walk.</summary>

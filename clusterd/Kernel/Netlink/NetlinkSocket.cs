@@ -12,9 +12,10 @@ public sealed partial class NetlinkSocket : IDisposable
 
     /// <param name="groups">Multicast groups to join (netlink group numbers, 1-based), e.g. conntrack events.</param>
     /// <param name="receiveBuffer">SO_RCVBUFFORCE size; bursts of queued packets or events must fit.</param>
-    public NetlinkSocket(IEnumerable<int>? groups = null, int receiveBuffer = 8 << 20)
+    /// <param name="protocol">The netlink family: netfilter unless routing (<see cref="Netlink.NETLINK_ROUTE"/>).</param>
+    public NetlinkSocket(IEnumerable<int>? groups = null, int receiveBuffer = 8 << 20, int protocol = Netlink.NETLINK_NETFILTER)
     {
-        _fd = socket(Netlink.AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, Netlink.NETLINK_NETFILTER);
+        _fd = socket(Netlink.AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol);
         if (_fd < 0) throw Error("socket");
         Span<byte> address = stackalloc byte[12]; // struct sockaddr_nl { u16 family; u16 pad; u32 pid; u32 groups; }
         address.Clear();

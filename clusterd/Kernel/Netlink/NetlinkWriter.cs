@@ -26,20 +26,26 @@ public sealed class NetlinkWriter(int capacity = 4096)
         _nests.Clear();
     }
 
-    /// <summary>Starts a message: nlmsghdr then nfgenmsg. Returns its sequence number.</summary>
+    /// <summary>Starts an nfnetlink message: nlmsghdr then nfgenmsg. Returns its sequence number.</summary>
     public uint Begin(ushort type, ushort flags, byte family, ushort resourceId)
+    {
+        Span<byte> nfgenmsg = [family, Netlink.NFNETLINK_V0, 0, 0];
+        BinaryPrimitives.WriteUInt16BigEndian(nfgenmsg[2..], resourceId);
+        return Begin(type, flags, nfgenmsg);
+    }
+
+    /// <summary>Starts a message of any family: nlmsghdr then that family's header. Returns its sequence number.</summary>
+    public uint Begin(ushort type, ushort flags, ReadOnlySpan<byte> familyHeader)
     {
         if (_messageStart >= 0) throw new InvalidOperationException("previous message not ended");
         _messageStart = _length;
-        var header = Reserve(Netlink.HeaderSize + Netlink.NfGenMsgSize);
+        var header = Reserve(Netlink.HeaderSize);
         uint sequence = ++_sequence;
         BinaryPrimitives.WriteUInt16LittleEndian(header[4..], type);
         BinaryPrimitives.WriteUInt16LittleEndian(header[6..], flags);
         BinaryPrimitives.WriteUInt32LittleEndian(header[8..], sequence);
         BinaryPrimitives.WriteUInt32LittleEndian(header[12..], 0);
-        header[16] = family;
-        header[17] = Netlink.NFNETLINK_V0;
-        BinaryPrimitives.WriteUInt16BigEndian(header[18..], resourceId);
+        familyHeader.CopyTo(Reserve(Netlink.Align(familyHeader.Length)));
         return sequence;
     }
 
@@ -63,6 +69,14 @@ public sealed class NetlinkWriter(int capacity = 4096)
     {
         Span<byte> payload = stackalloc byte[4];
         BinaryPrimitives.WriteUInt32BigEndian(payload, value);
+        Attribute(type, payload);
+    }
+
+    /// <summary>A 32-bit value in host order, as rtnetlink attributes carry numbers.</summary>
+    public void HostOrder32(ushort type, uint value)
+    {
+        Span<byte> payload = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32LittleEndian(payload, value);
         Attribute(type, payload);
     }
 

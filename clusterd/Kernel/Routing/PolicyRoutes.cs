@@ -1,27 +1,28 @@
-using System.Diagnostics;
 using ClusterControl;
+using Clusterd.Kernel.Netlink;
 
 namespace Clusterd.Kernel.Routing;
 
 /// <summary>
 /// Route-mode forwarding, the 1997 behaviour: a packet keeps the shared address as destination
 /// and leaves with the node's private address as next hop. Each node mark gets a route table
-/// (numbered by the mark) holding one default route via the node, and an <c>ip rule</c> at
+/// (numbered by the mark) holding one default route via the node, and a policy rule at
 /// <see cref="Preference"/> sends packets carrying that mark to it. Masq nodes get the same
 /// table: after DNAT the destination is the node itself, so the route agrees.
 /// </summary>
-/// <remarks>Programmed with iproute2's batch mode; rules at <see cref="Preference"/> belong to clusterd.</remarks>
-public sealed class PolicyRoutes
+/// <remarks>Rules at <see cref="Preference"/> and the tables they name belong to clusterd.</remarks>
+public sealed class PolicyRoutes : IDisposable
 {
-    public const int Preference = 10000;
+    public const uint Preference = 10000;
 
+    private readonly Rtnetlink _rtnetlink = new();
+    /// <summary>Node mark → the gateway its table routes to (default = rule in place, route still to make).</summary>
     private readonly Dictionary<uint, Ipv4Address> _installed = [];
 
     /// <summary>Adopts the rules a killed clusterd left, so their connections keep flowing until <see cref="Sync"/>.</summary>
     public PolicyRoutes()
     {
-        foreach (string table in ListOwnRuleTables())
-            if (uint.TryParse(table, out uint mark)) _installed[mark] = default;
+        foreach (var (mark, _) in _rtnetlink.RulesAt(Preference)) _installed[mark] = default;
     }
 
     /// <summary>
@@ -31,72 +32,40 @@ public sealed class PolicyRoutes
     /// </summary>
     public void Sync(IReadOnlyDictionary<uint, Ipv4Address> wanted)
     {
-        var stale = _installed.Keys.Where(m => !wanted.ContainsKey(m)).ToList();
-        if (stale.Count > 0)
-            Batch(stale.SelectMany(mark => new[]
-            {
-                $"rule del fwmark {Marks.Hex(mark)} table {mark} pref {Preference}",
-                $"route flush table {mark}",
-            }));
-        foreach (var mark in stale) _installed.Remove(mark);
+        foreach (var mark in _installed.Keys.Where(m => !wanted.ContainsKey(m)).ToList())
+        {
+            Remove(mark);
+            _installed.Remove(mark);
+        }
         foreach (var (mark, address) in wanted)
         {
             if (_installed.TryGetValue(mark, out var current) && current == address) continue;
-            if (!_installed.ContainsKey(mark))
-                Batch([$"rule add fwmark {Marks.Hex(mark)} table {mark} pref {Preference}"]);
-            string error = Batch([$"route replace default via {address} table {mark}"]);
-            if (error.Length == 0) _installed[mark] = address;
-            else
+            _rtnetlink.AddRule(mark, mark, Preference);
+            _installed[mark] = default;
+            try
             {
-                _installed[mark] = default; // the rule is in place; the route is retried next time
-                Log.Error($"no route to node {address} yet ({error.Split('\n')[0]}); will retry");
+                _rtnetlink.ReplaceDefaultRoute(mark, address);
+                _installed[mark] = address;
+            }
+            catch (NetlinkException e)
+            {
+                Log.Error($"no route to node {address} yet ({e.Message}); will retry");
             }
         }
     }
 
-    /// <summary>Removes every rule at clusterd's preference, whatever left them (a crash, an older run).</summary>
+    /// <summary>Removes every rule at clusterd's preference and its table, whatever left them.</summary>
     public void RemoveAll()
     {
-        var tables = ListOwnRuleTables();
-        var commands = tables.SelectMany(t => new[] { $"rule del pref {Preference} table {t}", $"route flush table {t}" }).ToList();
-        if (commands.Count > 0) Batch(commands);
+        foreach (var (mark, _) in _rtnetlink.RulesAt(Preference)) Remove(mark);
         _installed.Clear();
     }
 
-    private static List<string> ListOwnRuleTables()
+    private void Remove(uint mark)
     {
-        var output = Run(["ip", "-4", "rule", "show", "pref", Preference.ToString()], stdin: null, out _);
-        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Select(words => Array.IndexOf(words, "lookup") is int i and >= 0 && i + 1 < words.Length ? words[i + 1] : null)
-            .OfType<string>()
-            .ToList();
+        _rtnetlink.DeleteRule(mark, mark, Preference);
+        _rtnetlink.DeleteDefaultRoute(mark);
     }
 
-    /// <summary>Runs iproute2 commands, going on past failures; returns what failed, or "".</summary>
-    private static string Batch(IEnumerable<string> commands)
-    {
-        Run(["ip", "-4", "-force", "-batch", "-"], string.Join('\n', commands) + "\n", out string error);
-        return error;
-    }
-
-    private static string Run(string[] command, string? stdin, out string error)
-    {
-        var info = new ProcessStartInfo(command[0])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string arg in command[1..]) info.ArgumentList.Add(arg);
-        using var process = Process.Start(info) ?? throw new KernelRefusedException("cannot run ip");
-        var errorTask = process.StandardError.ReadToEndAsync();
-        if (stdin is not null) process.StandardInput.Write(stdin);
-        process.StandardInput.Close();
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        error = errorTask.Result.Trim();
-        return output;
-    }
+    public void Dispose() => _rtnetlink.Dispose();
 }
