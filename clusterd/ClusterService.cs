@@ -76,18 +76,16 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, IF
     }
 
     /// <summary>Kernel counters by counter name; <paramref name="zero"/> zeroes them as they are read.</summary>
+    /// <remarks>Not under the state lock: reading counters touches no state, and the verdict loop must not wait on nft.</remarks>
     public IReadOnlyDictionary<string, Kernel.Nftables.RuleCounter> Counters(IReadOnlyCollection<string> names, bool zero)
     {
-        lock (_gate)
+        try
         {
-            try
-            {
-                return dataPlane.Counters(names, zero);
-            }
-            catch (KernelRefusedException e)
-            {
-                throw new RefusedException(ControlError.KernelRefused, e.Message);
-            }
+            return dataPlane.Counters(names, zero);
+        }
+        catch (KernelRefusedException e)
+        {
+            throw new RefusedException(ControlError.KernelRefused, e.Message);
         }
     }
 

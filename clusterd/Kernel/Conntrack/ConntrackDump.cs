@@ -12,7 +12,7 @@ public static class ConntrackDump
     {
         using var socket = new NetlinkSocket(receiveBuffer: 4 << 20);
         var request = new NetlinkWriter(64);
-        uint sequence = request.Begin(MessageType(NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_GET),
+        request.Begin(MessageType(NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_GET),
             NLM_F_REQUEST | NLM_F_DUMP, AF_INET, 0);
         if (markBits != 0)
         {
@@ -20,23 +20,9 @@ public static class ConntrackDump
             request.BigEndian32(CTA_MARK_MASK, markBits);
         }
         request.End();
-        socket.Send(request.Written);
-        var buffer = new byte[256 * 1024];
-        while (true)
+        socket.Dump(request.Written, "conntrack dump", message =>
         {
-            int length = socket.Receive(buffer, 10_000);
-            if (length == 0) throw new NetlinkException("conntrack dump", 110);
-            foreach (var message in new NetlinkMessages(buffer.AsSpan(0, length)))
-            {
-                if (message.Sequence != sequence) continue;
-                if (message.Type == NLMSG_DONE) return;
-                if (message.Type == NLMSG_ERROR)
-                {
-                    if (message.ErrorCode < 0) throw new NetlinkException("conntrack dump", -message.ErrorCode);
-                    return;
-                }
-                if (ConntrackEntry.TryParse(message.Attributes, out var entry)) visit(entry);
-            }
-        }
+            if (ConntrackEntry.TryParse(message.Attributes, out var entry)) visit(entry);
+        });
     }
 }

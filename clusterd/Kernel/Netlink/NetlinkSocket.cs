@@ -110,6 +110,37 @@ public sealed partial class NetlinkSocket : IDisposable
         }
     }
 
+    /// <summary>Hands one message of a dump to its reader.</summary>
+    public delegate void MessageVisitor(NetlinkMessage message);
+
+    /// <summary>
+    /// Sends a dump request (NLM_F_DUMP) and hands every message answering it to
+    /// <paramref name="visit"/> until the kernel says the dump is done. An error answer, or
+    /// silence for <paramref name="timeoutMs"/>, throws <see cref="NetlinkException"/>.
+    /// </summary>
+    public void Dump(ReadOnlySpan<byte> request, string what, MessageVisitor visit, int timeoutMs = 10_000)
+    {
+        uint sequence = BitConverter.ToUInt32(request[8..12]);
+        Send(request);
+        var buffer = new byte[256 * 1024];
+        while (true)
+        {
+            int length = Receive(buffer, timeoutMs);
+            if (length == 0) throw new NetlinkException(what, ETIMEDOUT);
+            foreach (var message in new NetlinkMessages(buffer.AsSpan(0, length)))
+            {
+                if (message.Sequence != sequence) continue;
+                if (message.Type == Netlink.NLMSG_DONE) return;
+                if (message.Type == Netlink.NLMSG_ERROR)
+                {
+                    if (message.ErrorCode < 0) throw new NetlinkException(what, -message.ErrorCode);
+                    return;
+                }
+                visit(message);
+            }
+        }
+    }
+
     /// <summary>Sends a request with NLM_F_ACK set and waits for its acknowledgement; a negative error throws.</summary>
     public void Acknowledged(ReadOnlySpan<byte> request, int timeoutMs = 5000)
     {

@@ -56,34 +56,26 @@ public sealed class Rtnetlink : IDisposable
     public List<(uint Mark, uint Table)> RulesAt(uint preference)
     {
         var request = new NetlinkWriter(64);
-        uint sequence = request.Begin(RTM_GETRULE, NLM_F_REQUEST | NLM_F_DUMP, RuleHeader());
+        request.Begin(RTM_GETRULE, NLM_F_REQUEST | NLM_F_DUMP, RuleHeader());
         request.End();
-        _socket.Send(request.Written);
         var rules = new List<(uint, uint)>();
-        var buffer = new byte[64 * 1024];
-        while (true)
+        _socket.Dump(request.Written, "listing routing rules", message =>
         {
-            int length = _socket.Receive(buffer, 5000);
-            if (length == 0) return rules;
-            foreach (var message in new NetlinkMessages(buffer.AsSpan(0, length)))
+            uint priority = 0, mark = 0, table = 0;
+            foreach (var attribute in message.AttributesAfter(FamilyHeaderSize))
             {
-                if (message.Sequence != sequence) continue;
-                if (message.Type is NLMSG_DONE or NLMSG_ERROR) return rules;
-                uint priority = 0, mark = 0, table = 0;
-                foreach (var attribute in message.AttributesAfter(FamilyHeaderSize))
+                if (attribute.Payload.Length < 4) continue;
+                uint value = BitConverter.ToUInt32(attribute.Payload);
+                switch (attribute.Type)
                 {
-                    if (attribute.Payload.Length < 4) continue;
-                    uint value = BitConverter.ToUInt32(attribute.Payload);
-                    switch (attribute.Type)
-                    {
-                        case FRA_PRIORITY: priority = value; break;
-                        case FRA_FWMARK: mark = value; break;
-                        case FRA_TABLE: table = value; break;
-                    }
+                    case FRA_PRIORITY: priority = value; break;
+                    case FRA_FWMARK: mark = value; break;
+                    case FRA_TABLE: table = value; break;
                 }
-                if (priority == preference && mark != 0) rules.Add((mark, table));
             }
-        }
+            if (priority == preference && mark != 0) rules.Add((mark, table));
+        });
+        return rules;
     }
 
     private static byte[] Rule(ushort type, ushort flags, uint mark, uint table, uint preference)
