@@ -4,7 +4,7 @@ using ClusterControl;
 namespace Clusterd;
 
 /// <summary>clusterd's command line.</summary>
-public sealed record DaemonOptions(string SocketPath, string StateDirectory, int Queue, int Queues, int? DebugLevel)
+public sealed record DaemonOptions(string SocketPath, string StateDirectory, int Queue, int Queues, int? DebugLevel, bool Cleanup)
 {
     public const string DefaultStateDirectory = "/var/lib/ip_cluster";
 
@@ -43,9 +43,14 @@ public sealed record DaemonOptions(string SocketPath, string StateDirectory, int
         {
             if (r.GetValueOrDefault<int?>() is < 0 or > 9) r.AddError("--debug must be 0..9");
         });
-        var command = new RootCommand("clusterd - the ip_cluster front-end daemon") { socket, stateDir, queue, queues, debug };
+        var cleanup = new Option<bool>("--cleanup")
+        {
+            Description = "remove what clusterd put into the kernel (table, routing rules, sysctls) and exit; clusterd must be stopped",
+        };
+        var command = new RootCommand("clusterd - the ip_cluster front-end daemon") { socket, stateDir, queue, queues, debug, cleanup };
         command.SetAction(result => run(new DaemonOptions(
-            result.GetValue(socket)!, result.GetValue(stateDir)!, result.GetValue(queue), result.GetValue(queues), result.GetValue(debug))));
+            result.GetValue(socket)!, result.GetValue(stateDir)!, result.GetValue(queue), result.GetValue(queues), result.GetValue(debug),
+            result.GetValue(cleanup))));
         return command;
     }
 }

@@ -11,7 +11,9 @@ using Clusterd.Workers;
 
 return DaemonOptions.Command(Run).Parse(args).Invoke();
 
-static int Run(DaemonOptions options)
+static int Run(DaemonOptions options) => options.Cleanup ? Cleanup(options) : Serve(options);
+
+static int Serve(DaemonOptions options)
 {
     using var stopping = new CancellationTokenSource();
     using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
@@ -30,7 +32,7 @@ static int Run(DaemonOptions options)
         if (options.DebugLevel is { } level) config = config with { DebugLevel = level };
 
         var firewall = new FirewallRendering();
-        using var dataPlane = new KernelDataPlane(firewall, (ushort)options.Queue, (ushort)options.Queues);
+        using var dataPlane = new KernelDataPlane(firewall, options.StateDirectory, (ushort)options.Queue, (ushort)options.Queues);
         var service = new ClusterService(stateFile, dataPlane, firewall, config);
         service.Start();
         stateFile.Save(service.Config);
@@ -54,6 +56,32 @@ static int Run(DaemonOptions options)
     }
     catch (Exception e) when (e is IOException or UnauthorizedAccessException or KernelRefusedException
                                   or NetlinkException or System.Net.Sockets.SocketException)
+    {
+        Log.Error(e.Message);
+        return 1;
+    }
+}
+
+/// <summary>The explicit teardown: a stop leaves the kernel forwarding established connections; this ends that.</summary>
+static int Cleanup(DaemonOptions options)
+{
+    try
+    {
+        using (ClusterControl.ControlClient.Connect(options.SocketPath))
+        {
+            Log.Error($"clusterd is running (it answers at {options.SocketPath}); stop it before --cleanup");
+            return 1;
+        }
+    }
+    catch (ClusterControl.ControlUnreachableException)
+    {
+    }
+    try
+    {
+        KernelDataPlane.RemoveAll(options.StateDirectory);
+        return 0;
+    }
+    catch (Exception e) when (e is IOException or UnauthorizedAccessException or KernelRefusedException or NetlinkException)
     {
         Log.Error(e.Message);
         return 1;

@@ -31,6 +31,8 @@ public sealed class FirewallRendering : IFirewallRendering
             ? new ClusterTarget(rule.Interface, rule.StaticNode)
             : null;
 
+    public IReadOnlySet<string> CounterNames(ClusterConfig config) => config.FirewallRules.Select(CounterName).ToHashSet();
+
     public string Chains(ClusterConfig config)
     {
         var script = new StringBuilder();

@@ -7,20 +7,24 @@ namespace Clusterd.Kernel;
 
 /// <summary>
 /// The real data plane: clusterd's nftables table, the NFQUEUE target rule, the per-node routes
-/// and the front-end sysctls. Created at start, updated by <see cref="Apply"/>, removed on a clean exit.
+/// and the front-end sysctls. Taken over (or made) at start and updated by <see cref="Apply"/>.
+/// It all stays in the kernel when clusterd stops, so that neither a stop nor a restart interrupts
+/// an established connection; <see cref="RemoveAll"/> (<c>clusterd --cleanup</c>) takes it away.
 /// </summary>
 public sealed class KernelDataPlane : IDataPlane
 {
     private readonly NftablesLibrary _nft = new();
     private readonly PolicyRoutes _routes = new();
     private readonly IFirewallRendering _firewall;
-    private readonly Sysctls _sysctls;
-    private bool _created;
+    private bool _taken;
+    /// <summary>The named counters the table holds; those no configuration uses any more are deleted at the next apply.</summary>
+    private IReadOnlySet<string> _counters = new HashSet<string>();
 
-    public KernelDataPlane(IFirewallRendering firewall, ushort firstQueue, ushort queues)
+    public KernelDataPlane(IFirewallRendering firewall, string stateDirectory, ushort firstQueue, ushort queues)
     {
         _firewall = firewall;
-        _sysctls = new Sysctls();
+        new Sysctls(stateDirectory).Apply();
+        _routes.Install();
         FirstQueue = firstQueue;
         Queues = queues;
     }
@@ -38,19 +42,25 @@ public sealed class KernelDataPlane : IDataPlane
             .Where(p => p.Forward == ForwardMethod.Masq)
             .Select(p => (Marks.ForNode(p.Node.Mark), p.Node.Address));
         string chains = _firewall.Chains(config);
-        if (_created)
-        {
-            _nft.Run(ClusterTable.Update(chains, masqNodes));
-        }
-        else
-        {
-            // A table left by a killed clusterd is replaced in one transaction: known connections keep
-            // their restore rule throughout; only new ones wait for the queue rule added next.
-            _nft.Run(ClusterTable.Create(chains, masqNodes));
-            QueueTargetRule.Append(ClusterTable.Name, ClusterTable.QueueChain, FirstQueue, Queues);
-            _created = true;
-        }
+        if (!_taken) TakeTable();
+        var counters = _firewall.CounterNames(config);
+        var unused = _counters.Where(name => !counters.Contains(name))
+            .Select(name => $"delete counter {ClusterTable.Qualified} {name}\n");
+        _nft.Run(ClusterTable.Update(chains, masqNodes) + string.Concat(unused));
+        _counters = counters;
         _routes.Sync(placements.ToDictionary(p => Marks.ForNode(p.Node.Mark), p => p.Node.Address));
+    }
+
+    /// <summary>
+    /// Makes sure the table exists with the queue target in place before any rule jumps to it. A table
+    /// a previous clusterd left keeps forwarding meanwhile; its rules are replaced by the first update.
+    /// </summary>
+    private void TakeTable()
+    {
+        _nft.Run(ClusterTable.Skeleton);
+        QueueTargetRule.Replace(ClusterTable.Name, ClusterTable.QueueChain, FirstQueue, Queues);
+        _counters = NamedCounters.Parse(_nft.Run($"list counters table {ClusterTable.Qualified}\n", json: true)).Keys.ToHashSet();
+        _taken = true;
     }
 
     public IReadOnlyDictionary<string, RuleCounter> Counters(IReadOnlyCollection<string> names, bool zero)
@@ -62,19 +72,21 @@ public sealed class KernelDataPlane : IDataPlane
         return NamedCounters.Parse(_nft.Run(script, json: true));
     }
 
+    /// <summary>
+    /// Removes everything clusterd put into the kernel — the table, the routing rules and tables — and
+    /// puts the sysctls back as they were before clusterd first ran. Established connections through
+    /// the front-end stop being forwarded.
+    /// </summary>
+    public static void RemoveAll(string stateDirectory)
+    {
+        using (var nft = new NftablesLibrary()) nft.Run(ClusterTable.Delete);
+        using (var routes = new PolicyRoutes()) routes.RemoveAll();
+        new Sysctls(stateDirectory).Restore();
+    }
+
     public void Dispose()
     {
-        try
-        {
-            if (_created) _nft.Run(ClusterTable.Delete);
-        }
-        catch (KernelRefusedException e)
-        {
-            Log.Error(e.Message);
-        }
-        _routes.RemoveAll();
         _routes.Dispose();
-        _sysctls.Dispose();
         _nft.Dispose();
     }
 }

@@ -1,14 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ClusterControl;
-using Clusterd.Native;
 
 namespace Clusterd.State;
 
 /// <summary>
-/// The saved configuration, <c>state.json</c> in the state directory. Every change is written to a
-/// temporary file, flushed to disk and renamed over the old one, so a crash leaves either the old
-/// or the new configuration, never a torn one.
+/// The saved configuration, <c>state.json</c> in the state directory, replaced atomically
+/// (<see cref="AtomicFile"/>) at every change.
 /// </summary>
 public sealed class StateFile(string directory)
 {
@@ -42,18 +40,8 @@ public sealed class StateFile(string directory)
         }
     }
 
-    public void Save(ClusterConfig config)
-    {
-        Directory.CreateDirectory(directory);
-        string temporary = Path + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            JsonSerializer.Serialize(stream, config, StateJson.Default.ClusterConfig);
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temporary, Path, overwrite: true);
-        Libc.FsyncDirectory(directory);
-    }
+    public void Save(ClusterConfig config) =>
+        AtomicFile.Write(Path, stream => JsonSerializer.Serialize(stream, config, StateJson.Default.ClusterConfig));
 }
 
 [JsonSourceGenerationOptions(

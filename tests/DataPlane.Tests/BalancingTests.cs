@@ -188,17 +188,5 @@ public sealed class BalancingTests : IDisposable
         }
     }
 
-    [Fact]
-    public void CleanExitLeavesNothingBehind()
-    {
-        _cluster.SeedSetUp();
-        _cluster.Client.Open(3).ForEach(c => c.Dispose());
-        Assert.Equal(0, _cluster.Daemon.Stop());
-        Assert.Equal("", _cluster.Lab.Exec(_cluster.Lab.FrontEnd, "nft", "list", "ruleset").Stdout);
-        Assert.DoesNotContain("10000:", _cluster.Lab.Exec(_cluster.Lab.FrontEnd, "ip", "rule").Stdout);
-        Assert.DoesNotContain("queue", _cluster.Lab.Exec(_cluster.Lab.FrontEnd, "cat", "/proc/net/netfilter/nfnetlink_queue").Stdout);
-        Assert.Equal("", _cluster.Lab.Exec(_cluster.Lab.FrontEnd, "cat", "/proc/net/netfilter/nfnetlink_queue").Stdout);
-    }
-
     public void Dispose() => _cluster.Dispose();
 }

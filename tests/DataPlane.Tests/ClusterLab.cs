@@ -9,9 +9,9 @@ public sealed class ClusterLab : IDisposable
     public ClusterdProcess Daemon { get; }
     public LabClient Client { get; }
 
-    public ClusterLab(int nodes = 3)
+    public ClusterLab(int nodes = 3, bool sharedOnFrontEnd = true)
     {
-        Lab = Lab.Create(nodes);
+        Lab = Lab.Create(nodes, sharedOnFrontEnd);
         try
         {
             Daemon = ClusterdProcess.StartNew(Lab.FrontEnd);

@@ -2,14 +2,14 @@ using TestSupport;
 
 namespace DataPlane.Tests;
 
-/// <summary>The lab itself: reachable without a balancer, and gone without a trace afterwards.</summary>
+/// <summary>The lab itself: reachable without a balancer (on a front-end that does not own the shared address), and gone without a trace afterwards.</summary>
 public sealed class LabTests
 {
     [Fact]
     public void NodesAnswerThroughAPlainRouteAndTheLabTearsDown()
     {
         string prefix;
-        using (var lab = Lab.Create(2))
+        using (var lab = Lab.Create(2, sharedOnFrontEnd: false))
         {
             prefix = lab.Prefix;
             Assert.Equal(0, lab.Exec(lab.FrontEnd, "ip", "route", "add", "1.2.3.4/32", "via", "10.0.0.2").ExitCode);

@@ -227,7 +227,7 @@ public sealed class FirewallRenderingTests
                 Rule(7, FirewallChain.Output, RulePolicy.Deny) with { Source = Side("10.0.10.0", "255.0.255.0", []), Interface = "lo" },
             ],
         };
-        string script = ClusterTable.Create(Rendering.Chains(config), []);
+        string script = ClusterTable.Skeleton + ClusterTable.Update(Rendering.Chains(config), []);
         var result = CommandRunner.Run("unshare", ["--net", "--", "nft", "-c", "-f", "-"], stdin: script);
         Assert.True(result.ExitCode == 0, $"{result}\n{script}");
     }

@@ -106,6 +106,14 @@ public sealed class ClusterdProcess : IDisposable
         process.WaitForExit();
     }
 
+    /// <summary>
+    /// Runs <c>clusterd --cleanup</c> with this daemon's socket and state directory in its lab
+    /// namespace, as an administrator tearing the front-end down would.
+    /// </summary>
+    public CommandResult Cleanup() =>
+        CommandRunner.Run("ip", ["netns", "exec", _netns ?? throw new InvalidOperationException("cleanup needs a named namespace"),
+            Binaries.Clusterd, "--socket", SocketPath, "--state-dir", StateDirectory, "--cleanup"]);
+
     public bool HasExited => _process?.HasExited ?? true;
 
     private void WaitUntilAnswering()

@@ -20,7 +20,7 @@ public static class Netlink
 
     public const ushort NLM_F_REQUEST = 0x1, NLM_F_MULTI = 0x2, NLM_F_ACK = 0x4;
     public const ushort NLM_F_ROOT = 0x100, NLM_F_MATCH = 0x200, NLM_F_DUMP = NLM_F_ROOT | NLM_F_MATCH;
-    public const ushort NLM_F_REPLACE = 0x100, NLM_F_CREATE = 0x400, NLM_F_APPEND = 0x800;
+    public const ushort NLM_F_REPLACE = 0x100, NLM_F_EXCL = 0x200, NLM_F_CREATE = 0x400, NLM_F_APPEND = 0x800;
 
     public const ushort NLA_F_NESTED = 0x8000;
     public const ushort NLA_TYPE_MASK = 0x3fff;

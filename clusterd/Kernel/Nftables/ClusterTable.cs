@@ -15,7 +15,9 @@ namespace Clusterd.Kernel.Nftables;
 /// node mark goes into the conntrack mark) → -100 <c>node_nat</c> (masq pools) → routing (route pools:
 /// the node mark selects the node's route table).
 /// The <c>toqueue</c> chain holds the NFQUEUE target, which nft cannot write on this kernel; it is
-/// created once at start (<see cref="QueueTargetRule"/>) and never touched by <see cref="Update"/>.
+/// written at start (<see cref="QueueTargetRule"/>), before the rules that jump to it, and never
+/// touched by <see cref="Update"/>. The table outlives clusterd, so a restart leaves established
+/// connections alone; <see cref="Delete"/> is for <c>clusterd --cleanup</c>.
 /// </remarks>
 public static class ClusterTable
 {
@@ -24,16 +26,17 @@ public static class ClusterTable
 
     private static readonly string[] OwnChains = ["restore", "save", "node_nat"];
 
-    /// <summary>The script that (re)creates the table from nothing, with an empty queue chain.</summary>
-    public static string Create(string firewallChains, IEnumerable<(uint Mark, Ipv4Address Address)> masqNodes) =>
-        $"table {Qualified}\ndelete table {Qualified}\ntable {Qualified} {{\n\tchain {QueueChain} {{\n\t}}\n}}\n"
-        + Update(firewallChains, masqNodes, flushFirst: false);
+    /// <summary>
+    /// The script that makes sure the table and its queue chain exist, touching nothing already there:
+    /// what a previous clusterd left keeps forwarding its connections while this one starts.
+    /// </summary>
+    public const string Skeleton = $"table {Qualified} {{\n\tchain {QueueChain} {{\n\t}}\n}}\n";
 
     /// <summary>
     /// The script that replaces every rule but the queue target, in one transaction: chains are
     /// flushed and refilled, so a refused script leaves the old rules in force.
     /// </summary>
-    public static string Update(string firewallChains, IEnumerable<(uint Mark, Ipv4Address Address)> masqNodes, bool flushFirst = true)
+    public static string Update(string firewallChains, IEnumerable<(uint Mark, Ipv4Address Address)> masqNodes)
     {
         var script = new StringBuilder();
         script.Append($"table {Qualified} {{\n");
@@ -42,11 +45,8 @@ public static class ClusterTable
         script.Append("\tchain save {\n\t\ttype filter hook prerouting priority -140; policy accept;\n\t}\n");
         script.Append("\tchain node_nat {\n\t\ttype nat hook prerouting priority -100; policy accept;\n\t}\n");
         script.Append("}\n");
-        if (flushFirst)
-        {
-            foreach (string chain in OwnChains) script.Append($"flush chain {Qualified} {chain}\n");
-            script.Append($"flush map {Qualified} masq_nodes\n");
-        }
+        foreach (string chain in OwnChains) script.Append($"flush chain {Qualified} {chain}\n");
+        script.Append($"flush map {Qualified} masq_nodes\n");
         string node = Marks.Hex(Marks.NodeTag), tags = Marks.Hex(Marks.TagMask);
         // Only the original direction: replies carry no mark, so they are routed normally back to the client.
         script.Append($"add rule {Qualified} restore ct direction original ct mark & {tags} == {node} meta mark set ct mark & {Marks.Hex(~Marks.MasqueradeBit)}\n");
@@ -58,5 +58,6 @@ public static class ClusterTable
         return script.ToString();
     }
 
-    public const string Delete = $"delete table {Qualified}\n";
+    /// <summary>Deletes the table; declaring it first makes the script succeed when there is none.</summary>
+    public const string Delete = $"table {Qualified}\ndelete table {Qualified}\n";
 }

@@ -5,25 +5,34 @@ using static Clusterd.Kernel.Netlink.Netlink;
 namespace Clusterd.Kernel.Nftables;
 
 /// <summary>
-/// Appends the one rule nft cannot write on this kernel: the xtables NFQUEUE target carried in
+/// Writes the one rule nft cannot write on this kernel: the xtables NFQUEUE target carried in
 /// nf_tables (nft_compat), because CONFIG_NFT_QUEUE (the native <c>queue</c> statement) is absent.
-/// The rule goes into an otherwise empty chain that the rendered ruleset jumps to.
+/// The rule is the only one of a chain that the rendered ruleset jumps to.
 /// </summary>
 public static class QueueTargetRule
 {
-    private const byte NFT_MSG_NEWRULE = 6;
+    private const byte NFT_MSG_NEWRULE = 6, NFT_MSG_DELRULE = 8;
     private const byte NFPROTO_IPV4 = 2;
     private const ushort NFTA_RULE_TABLE = 1, NFTA_RULE_CHAIN = 2, NFTA_RULE_EXPRESSIONS = 4;
     private const ushort NFTA_LIST_ELEM = 1, NFTA_EXPR_NAME = 1, NFTA_EXPR_DATA = 2;
     private const ushort NFTA_TARGET_NAME = 1, NFTA_TARGET_REV = 2, NFTA_TARGET_INFO = 3;
+    /// <summary>
+    /// Makes the NFQUEUE target the only rule of <paramref name="chain"/>, in one nf_tables transaction
+    /// (the chain's rules are deleted and the target added together), so a restarting clusterd never
+    /// leaves a moment when cluster rules jump to an empty chain.
+    /// </summary>
     /// <param name="firstQueue">The first queue number.</param>
     /// <param name="queues">How many queues, numbered from <paramref name="firstQueue"/>; with more than one,
     /// the kernel spreads packets over them by a hash of their addresses, so every packet of a
     /// connection goes to the same queue.</param>
-    public static void Append(string table, string chain, ushort firstQueue, ushort queues)
+    public static void Replace(string table, string chain, ushort firstQueue, ushort queues)
     {
         var batch = new NetlinkWriter(512);
         batch.Begin(NFNL_MSG_BATCH_BEGIN, NLM_F_REQUEST, AF_UNSPEC, NFNL_SUBSYS_NFTABLES);
+        batch.End();
+        batch.Begin(MessageType(NFNL_SUBSYS_NFTABLES, NFT_MSG_DELRULE), NLM_F_REQUEST, NFPROTO_IPV4, 0);
+        batch.String(NFTA_RULE_TABLE, table); // a table and chain with no rule handle: every rule of the chain
+        batch.String(NFTA_RULE_CHAIN, chain);
         batch.End();
         batch.Begin(MessageType(NFNL_SUBSYS_NFTABLES, NFT_MSG_NEWRULE),
             NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_APPEND, NFPROTO_IPV4, 0);
@@ -40,7 +49,7 @@ public static class QueueTargetRule
         info.Clear();
         BinaryPrimitives.WriteUInt16LittleEndian(info, firstQueue);
         BinaryPrimitives.WriteUInt16LittleEndian(info[2..], queues);
-        BinaryPrimitives.WriteUInt16LittleEndian(info[4..], 0); // no bypass: without clusterd, new connections wait
+        BinaryPrimitives.WriteUInt16LittleEndian(info[4..], 0); // no bypass: without clusterd, new connections wait for it
         batch.Attribute(NFTA_TARGET_INFO, info);
         batch.EndNest();
         batch.EndNest();

@@ -6,15 +6,17 @@ namespace Clusterd.Kernel.Routing;
 
 /// <summary>
 /// The rtnetlink messages route mode needs (linux/rtnetlink.h, linux/fib_rules.h): a default
-/// route in a numbered table, and a policy rule sending a firewall mark to that table.
+/// route in a numbered table, and policy rules (<see cref="RoutingRule"/>) that send a firewall
+/// mark to that table or past the local table.
 /// Numbers in rtnetlink attributes are host order; addresses network order.
 /// </summary>
 public sealed class Rtnetlink : IDisposable
 {
     private const ushort RTM_NEWROUTE = 24, RTM_DELROUTE = 25, RTM_NEWRULE = 32, RTM_DELRULE = 33, RTM_GETRULE = 34;
     private const ushort RTA_GATEWAY = 5, RTA_TABLE = 15;
-    private const ushort FRA_PRIORITY = 6, FRA_FWMARK = 10, FRA_TABLE = 15, FRA_FWMASK = 16;
-    private const byte RTPROT_STATIC = 4, RT_SCOPE_UNIVERSE = 0, RTN_UNICAST = 1, FR_ACT_TO_TBL = 1;
+    private const ushort FRA_IIFNAME = 3, FRA_GOTO = 4, FRA_PRIORITY = 6, FRA_FWMARK = 10, FRA_TABLE = 15, FRA_FWMASK = 16,
+        FRA_OIFNAME = 17, FRA_UID_RANGE = 20, FRA_IP_PROTO = 22, FRA_SPORT_RANGE = 23, FRA_DPORT_RANGE = 24;
+    private const byte RTPROT_STATIC = 4, RT_SCOPE_UNIVERSE = 0, RTN_UNICAST = 1, FR_ACT_TO_TBL = 1, FR_ACT_GOTO = 2;
     /// <summary>struct rtmsg and struct fib_rule_hdr are both 12 bytes.</summary>
     private const int FamilyHeaderSize = 12;
 
@@ -45,47 +47,65 @@ public sealed class Rtnetlink : IDisposable
         Tolerating([ESRCH, ENOENT], () => _socket.Acknowledged(request.Written));
     }
 
-    /// <summary>"ip rule add fwmark MARK table TABLE pref PREFERENCE"; an identical rule already there is fine.</summary>
-    public void AddRule(uint mark, uint table, uint preference) =>
-        Tolerating([EEXIST], () => _socket.Acknowledged(Rule(RTM_NEWRULE, NLM_F_CREATE, mark, table, preference)));
+    /// <summary>Adds <paramref name="rule"/>; an identical rule already there is fine (and not added twice).</summary>
+    public void AddRule(RoutingRule rule) =>
+        Tolerating([EEXIST], () => _socket.Acknowledged(Rule(RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL, rule)));
 
-    public void DeleteRule(uint mark, uint table, uint preference) =>
-        Tolerating([ENOENT], () => _socket.Acknowledged(Rule(RTM_DELRULE, 0, mark, table, preference)));
+    /// <summary>Deletes <paramref name="rule"/>; one already gone is fine.</summary>
+    public void DeleteRule(RoutingRule rule) =>
+        Tolerating([ENOENT], () => _socket.Acknowledged(Rule(RTM_DELRULE, 0, rule)));
 
-    /// <summary>The fwmark rules at <paramref name="preference"/>: (mark, table) of each.</summary>
-    public List<(uint Mark, uint Table)> RulesAt(uint preference)
+    /// <summary>Every IPv4 rule, in the order the kernel evaluates them.</summary>
+    public List<RoutingRule> Rules()
     {
         var request = new NetlinkWriter(64);
-        request.Begin(RTM_GETRULE, NLM_F_REQUEST | NLM_F_DUMP, RuleHeader());
+        request.Begin(RTM_GETRULE, NLM_F_REQUEST | NLM_F_DUMP, RuleHeader(0));
         request.End();
-        var rules = new List<(uint, uint)>();
-        _socket.Dump(request.Written, "listing routing rules", message =>
-        {
-            uint priority = 0, mark = 0, table = 0;
-            foreach (var attribute in message.AttributesAfter(FamilyHeaderSize))
-            {
-                if (attribute.Payload.Length < 4) continue;
-                uint value = BitConverter.ToUInt32(attribute.Payload);
-                switch (attribute.Type)
-                {
-                    case FRA_PRIORITY: priority = value; break;
-                    case FRA_FWMARK: mark = value; break;
-                    case FRA_TABLE: table = value; break;
-                }
-            }
-            if (priority == preference && mark != 0) rules.Add((mark, table));
-        });
+        var rules = new List<RoutingRule>();
+        _socket.Dump(request.Written, "listing routing rules", message => rules.Add(ParseRule(message)));
         return rules;
     }
 
-    private static byte[] Rule(ushort type, ushort flags, uint mark, uint table, uint preference)
+    private static RoutingRule ParseRule(NetlinkMessage message)
+    {
+        var header = message.Payload;
+        bool otherSelectors = header.Length < FamilyHeaderSize || header[1] != 0 || header[2] != 0 || header[3] != 0;
+        uint table = header.Length >= FamilyHeaderSize ? header[4] : 0u;
+        bool isGoto = header.Length >= FamilyHeaderSize && header[7] == FR_ACT_GOTO;
+        otherSelectors |= header.Length >= FamilyHeaderSize && header[7] is not (FR_ACT_TO_TBL or FR_ACT_GOTO);
+        uint priority = 0, mark = 0, mask = 0, target = 0;
+        foreach (var attribute in message.AttributesAfter(FamilyHeaderSize))
+        {
+            if (attribute.Type is FRA_IIFNAME or FRA_OIFNAME or FRA_UID_RANGE or FRA_SPORT_RANGE or FRA_DPORT_RANGE or FRA_IP_PROTO)
+                otherSelectors = true;
+            if (attribute.Payload.Length < 4) continue;
+            uint value = BitConverter.ToUInt32(attribute.Payload);
+            switch (attribute.Type)
+            {
+                case FRA_PRIORITY: priority = value; break;
+                case FRA_FWMARK: mark = value; break;
+                case FRA_FWMASK: mask = value; break;
+                case FRA_TABLE: table = value; break;
+                case FRA_GOTO: target = value; break;
+            }
+        }
+        // A mark given without a mask matches it exactly (the kernel's default mask).
+        if (mark != 0 && mask == 0) mask = uint.MaxValue;
+        return new RoutingRule(priority, isGoto ? 0 : table, mark, mask, isGoto ? target : null, otherSelectors);
+    }
+
+    private static byte[] Rule(ushort type, ushort flags, RoutingRule rule)
     {
         var request = new NetlinkWriter(128);
-        request.Begin(type, (ushort)(NLM_F_REQUEST | NLM_F_ACK | flags), RuleHeader());
-        request.HostOrder32(FRA_FWMARK, mark);
-        request.HostOrder32(FRA_FWMASK, uint.MaxValue);
-        request.HostOrder32(FRA_PRIORITY, preference);
-        request.HostOrder32(FRA_TABLE, table);
+        request.Begin(type, (ushort)(NLM_F_REQUEST | NLM_F_ACK | flags), RuleHeader(rule.GotoPreference is null ? FR_ACT_TO_TBL : FR_ACT_GOTO));
+        if (rule.MarkMask != 0)
+        {
+            request.HostOrder32(FRA_FWMARK, rule.Mark);
+            request.HostOrder32(FRA_FWMASK, rule.MarkMask);
+        }
+        request.HostOrder32(FRA_PRIORITY, rule.Preference);
+        if (rule.GotoPreference is { } target) request.HostOrder32(FRA_GOTO, target);
+        else request.HostOrder32(FRA_TABLE, rule.Table);
         request.End();
         return request.Written.ToArray();
     }
@@ -93,8 +113,8 @@ public sealed class Rtnetlink : IDisposable
     /// <summary>struct rtmsg: IPv4, default destination (length 0), static unicast route; the table goes in RTA_TABLE.</summary>
     private static byte[] RouteHeader() => [AF_INET, 0, 0, 0, 0, RTPROT_STATIC, RT_SCOPE_UNIVERSE, RTN_UNICAST, 0, 0, 0, 0];
 
-    /// <summary>struct fib_rule_hdr: IPv4, action "to table"; the table goes in FRA_TABLE.</summary>
-    private static byte[] RuleHeader() => [AF_INET, 0, 0, 0, 0, 0, 0, FR_ACT_TO_TBL, 0, 0, 0, 0];
+    /// <summary>struct fib_rule_hdr: IPv4, no address selectors, the action; the table goes in FRA_TABLE.</summary>
+    private static byte[] RuleHeader(byte action) => [AF_INET, 0, 0, 0, 0, 0, 0, action, 0, 0, 0, 0];
 
     private static void Tolerating(int[] harmless, Action request)
     {

@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using TestSupport;
+using Xunit.Abstractions;
+
+namespace DataPlane.Tests;
+
+/// <summary>
+/// A stop or restart of clusterd leaves the kernel forwarding: established connections never
+/// notice, new ones at worst wait for it, and only <c>clusterd --cleanup</c> takes everything away
+/// — leaving the front-end's routing, firewall and sysctls exactly as they were before.
+/// </summary>
+public sealed class RestartTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly ClusterLab _cluster = new();
+
+    private string FrontEnd(params string[] command) => _cluster.Lab.Exec(_cluster.Lab.FrontEnd, command).Stdout;
+
+    private string Routing() => FrontEnd("ip", "rule") + FrontEnd("ip", "-4", "route", "show", "table", "all");
+
+    private string Sysctls() => FrontEnd("sysctl", "net.ipv4.ip_forward", "net.ipv4.conf.all.rp_filter",
+        "net.ipv4.conf.all.accept_local", "net.ipv4.conf.all.src_valid_mark");
+
+    [Theory]
+    [InlineData("route")]
+    [InlineData("masq")]
+    public void HeldConnectionsStreamOnThroughARestart(string method)
+    {
+        _cluster.SeedSetUp();
+        _cluster.Clconfig("-forward", "pool0", method);
+        var connections = _cluster.Client.Open(50);
+        try
+        {
+            using var streaming = new Streaming(connections);
+            Thread.Sleep(200);
+            Assert.Equal(0, _cluster.Daemon.Stop());
+            Thread.Sleep(1000);
+            _cluster.Daemon.Start();
+            Thread.Sleep(200);
+            var gap = streaming.Finish();
+            output.WriteLine($"{method}: longest gap between two echoes of one connection across the restart: {gap.TotalMilliseconds:F0} ms");
+            Assert.True(gap < TimeSpan.FromSeconds(1), $"connections stalled for {gap.TotalMilliseconds:F0} ms");
+            Assert.Equal(50, _cluster.Connections().Values.Sum());
+        }
+        finally
+        {
+            connections.ForEach(c => c.Dispose());
+        }
+    }
+
+    [Fact]
+    public void NewConnectionsAcrossRestartsAreNeverRefused()
+    {
+        _cluster.SeedSetUp();
+        var errors = new List<SocketError>();
+        int made = 0, restarts = 0;
+        var clock = Stopwatch.StartNew();
+        bool stopping = false;
+        var client = new Thread(() =>
+        {
+            while (!Volatile.Read(ref stopping))
+            {
+                var (connection, error) = _cluster.Client.TryConnect(LabClient.Service, TimeSpan.FromSeconds(10));
+                connection?.Dispose();
+                if (error == SocketError.Success) made++;
+                else lock (errors) errors.Add(error);
+                Thread.Sleep(5); // about 200 new connections a second
+            }
+        });
+        client.Start();
+        for (; restarts < 5; restarts++)
+        {
+            Thread.Sleep(300);
+            Assert.Equal(0, _cluster.Daemon.Stop());
+            _cluster.Daemon.Start();
+        }
+        Thread.Sleep(300);
+        Volatile.Write(ref stopping, true);
+        client.Join();
+        output.WriteLine($"{made} connections in {clock.Elapsed.TotalSeconds:F1} s across {restarts} restarts; failures: {string.Join(", ", errors)}");
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public void RestartsAdoptWhatIsThereAndCleanupRestoresTheFrontEnd()
+    {
+        _cluster.Daemon.Kill();
+        _cluster.Daemon.Cleanup(); // the lab's own state, before clusterd ever ran
+        string routingBefore = Routing(), sysctlsBefore = Sysctls();
+        _cluster.Daemon.Start();
+        _cluster.SeedSetUp();
+        _cluster.Client.Open(3).ForEach(c => c.Dispose());
+        string routingRunning = Routing(), rulesetRunning = FrontEnd("nft", "list", "ruleset");
+        Assert.Contains("fwmark 0x40000000/0xc0000000 goto 10000", routingRunning);
+
+        Assert.Equal(0, _cluster.Daemon.Stop());
+        Assert.Equal(routingRunning, Routing());
+        _cluster.Daemon.Start();
+        _cluster.Daemon.Kill();
+        _cluster.Daemon.Start();
+        Assert.Equal(routingRunning, Routing()); // adopted, nothing added twice
+        Assert.Equal(rulesetRunning, FrontEnd("nft", "list", "ruleset"));
+
+        Assert.Contains("stop it before --cleanup", _cluster.Daemon.Cleanup().Stderr);
+        Assert.Equal(0, _cluster.Daemon.Stop());
+        var cleanup = _cluster.Daemon.Cleanup();
+        Assert.True(cleanup.ExitCode == 0, cleanup.ToString());
+        Assert.Equal(routingBefore, Routing());
+        Assert.Equal(sysctlsBefore, Sysctls());
+        Assert.Equal("", FrontEnd("nft", "list", "ruleset"));
+    }
+
+    [Fact]
+    public void UnroutableNodesGetOneRuleEachHoweverOftenTheConfigurationChanges()
+    {
+        for (int i = 1; i <= 20; i++) _cluster.Clconfig("-add", "pool0", $"10.9.9.{i}"); // no route to 10.9.9.0/24
+        for (int change = 0; change < 30; change++) _cluster.Clconfig("-set", "pool0", "10.9.9.1", "cost", (change + 1).ToString());
+        var rules = FrontEnd("ip", "rule").Split('\n').Where(line => line.StartsWith("10000:")).ToList();
+        Assert.Equal(20, rules.Count);
+        Assert.Equal(20, rules.Distinct().Count());
+    }
+
+    public void Dispose() => _cluster.Dispose();
+
+    /// <summary>Echoes on every connection, round after round, and keeps the longest time one connection went without an echo.</summary>
+    private sealed class Streaming : IDisposable
+    {
+        private readonly Thread _thread;
+        private volatile bool _stopping;
+        private TimeSpan _longestGap;
+        private Exception? _failure;
+
+        public Streaming(List<HeldConnection> connections)
+        {
+            _thread = new Thread(() =>
+            {
+                var clock = Stopwatch.StartNew();
+                var last = connections.Select(_ => clock.Elapsed).ToArray();
+                try
+                {
+                    for (int round = 0; !_stopping; round++)
+                    {
+                        for (int i = 0; i < connections.Count; i++)
+                        {
+                            connections[i].Exchange($"round {round}");
+                            var now = clock.Elapsed;
+                            if (now - last[i] > _longestGap) _longestGap = now - last[i];
+                            last[i] = now;
+                        }
+                    }
+                }
+                catch (Exception e)
+                {
+                    _failure = e;
+                }
+            });
+            _thread.Start();
+        }
+
+        public TimeSpan Finish()
+        {
+            _stopping = true;
+            _thread.Join();
+            if (_failure is not null) throw new InvalidOperationException("a held connection broke", _failure);
+            return _longestGap;
+        }
+
+        public void Dispose()
+        {
+            _stopping = true;
+            _thread.Join();
+        }
+    }
+}
