@@ -56,6 +56,7 @@ public sealed class Sysctls(string stateDirectory, string procSys = "/proc/sys")
     /// <summary>Puts back every value clusterd changed, and forgets them.</summary>
     public void Restore()
     {
+        if (!File.Exists(SavedPath)) return;
         foreach (var (name, value) in Load()) File.WriteAllText(Full(name), value);
         File.Delete(SavedPath);
     }

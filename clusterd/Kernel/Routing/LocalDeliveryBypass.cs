@@ -17,7 +17,7 @@ namespace Clusterd.Kernel.Routing;
 /// were. The bypass stays in place when clusterd stops (established connections keep needing it);
 /// <c>clusterd --cleanup</c> removes it.
 /// </remarks>
-public sealed class LocalDeliveryBypass(Rtnetlink rtnetlink)
+public sealed class LocalDeliveryBypass(IRoutingRules kernel)
 {
     private const uint LocalPreference = 0, StandInPreference = 1;
 
@@ -30,37 +30,37 @@ public sealed class LocalDeliveryBypass(Rtnetlink rtnetlink)
     /// <summary>Puts the bypass ahead of local delivery, unless it already is (a restart, or after a crash).</summary>
     public void Install()
     {
-        var rules = rtnetlink.Rules();
-        int bypass = rules.IndexOf(Rule);
-        int local = rules.FindIndex(r => r.Preference == LocalPreference && r.IsLocalDelivery);
-        if (local < 0 && rules.Contains(StandIn))
+        var current = kernel.Rules();
+        int bypass = current.IndexOf(Rule);
+        int local = current.FindIndex(r => r.Preference == LocalPreference && r.IsLocalDelivery);
+        if (local < 0 && current.Contains(StandIn))
         {
             // A crash in the middle of the reshuffle: finish it.
-            if (bypass < 0) rtnetlink.AddRule(Rule);
-            rtnetlink.AddRule(Local);
+            if (bypass < 0) kernel.AddRule(Rule);
+            kernel.AddRule(Local);
         }
         else if (bypass < 0 || (local >= 0 && local < bypass))
         {
-            if (bypass >= 0) rtnetlink.DeleteRule(Rule);
+            if (bypass >= 0) kernel.DeleteRule(Rule);
             bool reshuffle = local >= 0; // else local delivery was moved by the administrator: nothing to get ahead of
             if (reshuffle)
             {
-                rtnetlink.AddRule(StandIn);
-                rtnetlink.DeleteRule(Local);
+                kernel.AddRule(StandIn);
+                kernel.DeleteRule(Local);
             }
-            rtnetlink.AddRule(Rule);
-            if (reshuffle) rtnetlink.AddRule(Local);
+            kernel.AddRule(Rule);
+            if (reshuffle) kernel.AddRule(Local);
         }
-        rtnetlink.DeleteRule(StandIn);
+        kernel.DeleteRule(StandIn);
     }
 
     /// <summary>Removes the bypass: the rules are as they were before <see cref="Install"/>.</summary>
     public void Remove()
     {
-        var rules = rtnetlink.Rules();
-        rtnetlink.DeleteRule(Rule);
-        if (rules.Contains(StandIn) && !rules.Exists(r => r.Preference == LocalPreference && r.IsLocalDelivery))
-            rtnetlink.AddRule(Local); // a crash in the middle of the reshuffle left only the stand-in
-        rtnetlink.DeleteRule(StandIn);
+        var current = kernel.Rules();
+        kernel.DeleteRule(Rule);
+        if (current.Contains(StandIn) && !current.Exists(r => r.Preference == LocalPreference && r.IsLocalDelivery))
+            kernel.AddRule(Local); // a crash in the middle of the reshuffle left only the stand-in
+        kernel.DeleteRule(StandIn);
     }
 }

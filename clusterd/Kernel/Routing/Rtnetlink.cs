@@ -10,7 +10,7 @@ namespace Clusterd.Kernel.Routing;
 /// mark to that table or past the local table.
 /// Numbers in rtnetlink attributes are host order; addresses network order.
 /// </summary>
-public sealed class Rtnetlink : IDisposable
+public sealed class Rtnetlink : IRoutingRules, IDisposable
 {
     private const ushort RTM_NEWROUTE = 24, RTM_DELROUTE = 25, RTM_NEWRULE = 32, RTM_DELRULE = 33, RTM_GETRULE = 34;
     private const ushort RTA_GATEWAY = 5, RTA_TABLE = 15;
