@@ -110,7 +110,7 @@ public sealed class FirewallTests : IDisposable
             #!/bin/sh
             # rc.firewall -- IP masquerading for the private net, in the style of the IP-Masquerade HOWTO
             PATH=$TOOLS:$PATH
-            EXTIF=fe-n1
+            EXTIF=fe-lan
             INTNET=192.0.2.0/24
             ipfwadm -F -f
             ipfwadm -I -f
