@@ -20,7 +20,8 @@ namespace Clusterd.Firewall;
 /// packets, and replies with -b — is accepted. A redirect rule tags the packet and accepts it; the
 /// <c>proxy</c> NAT chain sends tagged packets to the local port. A masquerading rule sets a
 /// conntrack mark bit; the <c>masq</c> NAT chain masquerades connections carrying it.
-/// Not rendered (no nftables counterpart): the TOS and/xor rewrite and the -V interface address.
+/// A rule that rewrites TOS first jumps to the rewrite (<see cref="TosRewrite"/>), then meets its verdict.
+/// Not rendered (no nftables counterpart): the -V interface address.
 /// </remarks>
 public sealed class FirewallRendering : IFirewallRendering
 {
@@ -52,6 +53,7 @@ public sealed class FirewallRendering : IFirewallRendering
             script.Append($"flush chain {t} {chain}\n");
         foreach (var rule in config.FirewallRules)
             script.Append($"add counter {t} {CounterName(rule)}\n");
+        TosRewrite.AppendChains(script, config.FirewallRules);
 
         foreach (var rule in config.RulesOf(FirewallChain.Accounting))
         {
@@ -90,6 +92,9 @@ public sealed class FirewallRendering : IFirewallRendering
             string counter = $"counter name {CounterName(rule)}";
             string log = Log(rule, name);
             var matches = Matches(rule, device, Directions.Both);
+            // Ahead of the verdict rules, on disjoint matches so that no packet is rewritten twice:
+            // after the jump the packet meets the next rule, and its verdict rule still matches it.
+            if (TosRewrite.Dispatch(rule) is { } rewrite) Add(script, name, Matches(rule, device, Directions.BothCountedOnce), rewrite);
             switch (rule.Policy)
             {
                 case RulePolicy.Cluster:
@@ -143,7 +148,8 @@ public sealed class FirewallRendering : IFirewallRendering
         Both,
         /// <summary>
         /// Both, the reverse narrowed to packets the normal direction misses: accounting rules only
-        /// count, so a packet matching both ways would otherwise count twice; the kernel counted it once.
+        /// count, and a TOS rewrite only changes, so a packet matching both ways would otherwise count
+        /// twice or be rewritten twice; the kernel did either once.
         /// </summary>
         BothCountedOnce,
     }

@@ -103,6 +103,53 @@ public sealed class FirewallTests : IDisposable
     }
 
     [Fact]
+    public void TosRewriteChangesThePacketsTheRuleAccepts()
+    {
+        // and 0x01, xor 0x10: every byte becomes 0x10, or 0x11 when bit 0 was set (the kernel kept bit 0).
+        Ipfwadm("-I", "-a", "accept", "-P", "udp", "-D", "10.0.0.1", "7777", "-t", "0x01", "0x10");
+        Ipfwadm("-I", "-a", "deny", "-P", "udp", "-D", "10.0.0.1", "7779", "-t", "0x01", "0x10");
+        var seen = TosAtNode1(() =>
+        {
+            SendWithTos(0x08, 7777);
+            SendWithTos(0xe3, 7777);
+            SendWithTos(0x08, 7778); // no rule: unchanged
+            SendWithTos(0x08, 7779); // denied: never arrives
+            SendWithTos(0x04, 7778); // the last datagram, so the receiver knows it has seen all
+        }, expected: 4);
+        Assert.Equal([(7777, 0x10), (7777, 0x11), (7778, 0x08), (7778, 0x04)], seen);
+    }
+
+    /// <summary>One datagram from the client to node 1 with the given TOS byte.</summary>
+    private void SendWithTos(int tos, int port) => NetworkNamespace.Run(_cluster.Lab.Client, () =>
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.TypeOfService, tos);
+        return socket.SendTo("tos"u8, new IPEndPoint(Node1.Address, port));
+    });
+
+    /// <summary>
+    /// (destination port, TOS byte) of the UDP datagrams from the client that reach node 1 while
+    /// <paramref name="send"/> runs, read from their IP headers by a raw socket on the node. The
+    /// node's stack drops a datagram whose header checksum is wrong before a raw socket sees it.
+    /// </summary>
+    private List<(int Port, int Tos)> TosAtNode1(Action send, int expected)
+    {
+        using var raw = NetworkNamespace.Run(_cluster.Lab.Node(1), () =>
+            new Socket(AddressFamily.InterNetwork, SocketType.Raw, ProtocolType.Udp) { ReceiveTimeout = (int)Short.TotalMilliseconds });
+        send();
+        var seen = new List<(int Port, int Tos)>();
+        var packet = new byte[2048];
+        while (seen.Count < expected)
+        {
+            int length = raw.Receive(packet);
+            int udp = (packet[0] & 0x0f) * 4;
+            bool fromClient = length >= udp + 8 && new IPAddress(packet.AsSpan(12, 4)).Equals(IPAddress.Parse("192.0.2.2"));
+            if (fromClient) seen.Add((packet[udp + 2] << 8 | packet[udp + 3], packet[1]));
+        }
+        return seen;
+    }
+
+    [Fact]
     public void ADecadeOldMasqueradingScriptRunsAndWorks()
     {
         string script = Path.Combine(_cluster.Daemon.Directory, "rc.firewall");

@@ -208,6 +208,51 @@ public sealed class FirewallRenderingTests
     }
 
     [Fact]
+    public void TosRewriteJumpsToTheNewBytesChainAheadOfTheVerdict()
+    {
+        // and 0xFD clears bit 1, xor 0x10 flips bit 4: 0x02 -> 0x10, 0x12 -> 0x00, 0x00 -> 0x10, ...
+        var rule = Rule(3, FirewallChain.Input) with { Protocol = RuleProtocol.Udp, TosAnd = 0xfd, TosXor = 0x10 };
+        string script = Render(rule);
+        var entries = Enumerable.Range(0, 256).Select(old => (Old: old, New: (old & 0xfd) ^ 0x10)).Where(c => c.Old != c.New)
+            .Select(c => $"0x{c.Old:x2} : jump tos_{c.New:x2}");
+        AssertRules([$"meta l4proto udp @nh,8,8 vmap {{ {string.Join(", ", entries)} }}", "meta l4proto udp counter name r3 accept", "accept"], script, "input");
+        Assert.Contains("0x02 : jump tos_10, ", script);
+        Assert.Contains("0x12 : jump tos_00, ", script);
+        AssertRules(["ip dscp set 4 ip ecn set 0"], script, "tos_10");
+        AssertRules(["ip dscp set 0 ip ecn set 0"], script, "tos_00");
+        AssertRules(["ip dscp set 63 ip ecn set 1"], script, "tos_fd");
+        Assert.DoesNotContain("tos_12", script); // 0x12 is no rule's new byte: 0x12 & 0xfd ^ 0x10 = 0x00, 0x02 -> 0x10
+    }
+
+    [Theory]
+    [InlineData(RulePolicy.Deny, 0xfd, 0x10)]
+    [InlineData(RulePolicy.Reject, 0xfd, 0x10)]
+    [InlineData(RulePolicy.Accept, 0xff, 0x00)]
+    public void TosRewriteOnlyWhereTheKernelAppliedIt(RulePolicy policy, int and, int xor)
+    {
+        string script = Render(Rule(1, FirewallChain.Input, policy) with { TosAnd = (byte)and, TosXor = (byte)xor });
+        Assert.DoesNotContain("vmap", script);
+        Assert.DoesNotContain("tos_", script);
+    }
+
+    [Fact]
+    public void BidirectionalTosRewriteMeetsEachPacketOnce()
+    {
+        var rule = Rule(2, FirewallChain.Forward) with
+        {
+            Bidirectional = true,
+            Source = Side("10.0.0.0", "255.0.0.0", []),
+            TosAnd = 0xff,
+            TosXor = 0x10,
+        };
+        var lines = Render(rule).Split('\n').Where(l => l.StartsWith($"add rule {ClusterTable.Qualified} forward ")).ToList();
+        Assert.Equal(6, lines.Count);
+        Assert.StartsWith($"add rule {ClusterTable.Qualified} forward ip saddr 10.0.0.0/8 @nh,8,8 vmap", lines[1]);
+        Assert.StartsWith($"add rule {ClusterTable.Qualified} forward ip daddr 10.0.0.0/8 ip saddr != 10.0.0.0/8 @nh,8,8 vmap", lines[2]);
+        Assert.EndsWith("counter name r2 jump output_rules", lines[3]);
+    }
+
+    [Fact]
     public void NftAcceptsARulesetWithARuleOfEveryKind()
     {
         var pool = new PoolConfig("pool0", ForwardMethod.Route, [new NodeConfig(Ipv4Address.Parse("10.0.0.5"), NodeState.Up, 1, 1)]);
@@ -225,6 +270,7 @@ public sealed class FirewallRenderingTests
                 Rule(5, FirewallChain.Forward) with { Masquerade = true, Source = Side("192.168.0.0", "255.255.0.0", []) },
                 Rule(6, FirewallChain.Forward, RulePolicy.Reject) with { Protocol = RuleProtocol.Icmp, Source = Side("0.0.0.0", "0.0.0.0", [8]) },
                 Rule(7, FirewallChain.Output, RulePolicy.Deny) with { Source = Side("10.0.10.0", "255.0.255.0", []), Interface = "lo" },
+                Rule(8, FirewallChain.Output) with { Protocol = RuleProtocol.Udp, TosAnd = 0x01, TosXor = 0x10 },
             ],
         };
         string script = ClusterTable.Create(Rendering.Chains(config), []);
