@@ -1,4 +1,6 @@
 using ClusterControl;
+using Clusterd.Firewall;
+using Clusterd.Kernel.Netlink;
 using Clusterd.Kernel.Nftables;
 using Clusterd.Kernel.Routing;
 using Clusterd.State;
@@ -16,6 +18,8 @@ public sealed class KernelDataPlane : IDataPlane
     private readonly IFirewallRendering _firewall;
     private readonly Sysctls _sysctls;
     private bool _created;
+    /// <summary>The firewall chains last programmed, to tell whether new interface addresses change them.</summary>
+    private string? _appliedChains;
 
     public KernelDataPlane(IFirewallRendering firewall, ushort firstQueue, ushort queues)
     {
@@ -28,7 +32,16 @@ public sealed class KernelDataPlane : IDataPlane
     public ushort FirstQueue { get; }
     public ushort Queues { get; }
 
-    public void Apply(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired)
+    public void Apply(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired) =>
+        Program(config, retired, _firewall.Chains(config, CurrentInterfaces()));
+
+    public void InterfacesChanged(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired)
+    {
+        string chains = _firewall.Chains(config, CurrentInterfaces());
+        if (chains != _appliedChains) Program(config, retired, chains);
+    }
+
+    private void Program(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired, string chains)
     {
         var placements = config.Pools
             .SelectMany(pool => pool.Nodes.Select(node => new NodePlacement(node, pool.Name, pool.Forward)))
@@ -37,7 +50,6 @@ public sealed class KernelDataPlane : IDataPlane
         var masqNodes = placements
             .Where(p => p.Forward == ForwardMethod.Masq)
             .Select(p => (Marks.ForNode(p.Node.Mark), p.Node.Address));
-        string chains = _firewall.Chains(config);
         if (_created)
         {
             _nft.Run(ClusterTable.Update(chains, masqNodes));
@@ -51,6 +63,19 @@ public sealed class KernelDataPlane : IDataPlane
             _created = true;
         }
         _routes.Sync(placements.ToDictionary(p => Marks.ForNode(p.Node.Mark), p => p.Node.Address));
+        _appliedChains = chains;
+    }
+
+    private static InterfaceAddresses CurrentInterfaces()
+    {
+        try
+        {
+            return new InterfaceAddresses(AddressNetlink.Read());
+        }
+        catch (NetlinkException e)
+        {
+            throw new KernelRefusedException($"reading interface addresses: {e.Message}");
+        }
     }
 
     public IReadOnlyDictionary<string, RuleCounter> Counters(IReadOnlyCollection<string> names, bool zero)

@@ -119,6 +119,51 @@ public sealed class FirewallTests : IDisposable
         Assert.Equal([(7777, 0x10), (7777, 0x11), (7778, 0x08), (7778, 0x04)], seen);
     }
 
+    [Fact]
+    public void InterfaceAddressMatchesTheInterfaceHoldingItAndFollowsItAtRunTime()
+    {
+        // 192.0.2.1 is fe-cl's, where the client's packets arrive.
+        Ipfwadm("-I", "-a", "deny", "-P", "tcp", "-D", "10.0.0.1", "80", "-V", "192.0.2.1");
+        Assert.Equal(SocketError.TimedOut, Connect(Node1).Error);
+        Ipfwadm("-I", "-f");
+
+        // 198.51.100.1 starts on fe-n2, which the client's packets do not arrive on.
+        FrontEnd("ip", "addr", "add", "198.51.100.1/32", "dev", "fe-n2");
+        Ipfwadm("-I", "-a", "deny", "-P", "tcp", "-D", "10.0.0.1", "80", "-V", "198.51.100.1");
+        Assert.Equal(SocketError.Success, ConnectOnce(Node1));
+        FrontEnd("ip", "addr", "add", "198.51.100.1/32", "dev", "fe-cl");
+        Assert.Equal(SocketError.TimedOut, Eventually(SocketError.TimedOut));
+        FrontEnd("ip", "addr", "del", "198.51.100.1/32", "dev", "fe-cl");
+        Assert.Equal(SocketError.Success, Eventually(SocketError.Success));
+        FrontEnd("ip", "addr", "del", "198.51.100.1/32", "dev", "fe-n2");
+        Assert.Equal(SocketError.Success, ConnectOnce(Node1)); // no interface holds it: the rule matches nothing
+    }
+
+    private void FrontEnd(params string[] command)
+    {
+        var result = _cluster.Lab.Exec(_cluster.Lab.FrontEnd, command);
+        Assert.True(result.ExitCode == 0, result.ToString());
+    }
+
+    private SocketError ConnectOnce(IPEndPoint target)
+    {
+        var (connection, error) = Connect(target);
+        connection?.Dispose();
+        return error;
+    }
+
+    /// <summary>Connects to node 1 until the outcome is <paramref name="wanted"/> (clusterd re-renders after an address event), for at most 10 tries; the last outcome.</summary>
+    private SocketError Eventually(SocketError wanted)
+    {
+        var outcome = ConnectOnce(Node1);
+        for (int i = 0; i < 10 && outcome != wanted; i++)
+        {
+            Thread.Sleep(200);
+            outcome = ConnectOnce(Node1);
+        }
+        return outcome;
+    }
+
     /// <summary>One datagram from the client to node 1 with the given TOS byte.</summary>
     private void SendWithTos(int tos, int port) => NetworkNamespace.Run(_cluster.Lab.Client, () =>
     {

@@ -22,7 +22,7 @@ public sealed class FirewallRenderingTests
     [Fact]
     public void FreshChainsEndInTheirAcceptPolicyAndMasqueradeByConntrackMark()
     {
-        string script = Rendering.Chains(new ClusterConfig());
+        string script = Rendering.Chains(new ClusterConfig(), InterfaceAddresses.None);
         AssertRules(["accept"], script, "input");
         AssertRules([MasqueradedReplies, "jump output_rules"], script, "forward");
         AssertRules(["jump output_rules"], script, "output");
@@ -38,7 +38,7 @@ public sealed class FirewallRenderingTests
             .WithPolicy(FirewallChain.Input, new DefaultPolicy(RulePolicy.Reject))
             .WithPolicy(FirewallChain.Output, new DefaultPolicy(RulePolicy.Deny))
             .WithPolicy(FirewallChain.Forward, new DefaultPolicy(RulePolicy.Accept, Masquerade: true));
-        string script = Rendering.Chains(config with { FirewallRules = [Rule(1, FirewallChain.Input)] });
+        string script = Rendering.Chains(config with { FirewallRules = [Rule(1, FirewallChain.Input)] }, InterfaceAddresses.None);
         AssertRules(["counter name r1 accept", "reject with icmp type port-unreachable"], script, "input");
         AssertRules(["drop"], script, "output_rules");
         AssertRules([MasqueradedReplies, "ct mark set ct mark | 0x20000000 jump output_rules"], script, "forward");
@@ -133,6 +133,24 @@ public sealed class FirewallRenderingTests
         string script = Render(Rule(7, FirewallChain.Input) with { Interface = name });
         AssertRules(["accept"], script, "input");
         Assert.Contains($"add counter {ClusterTable.Qualified} r7\n", script);
+    }
+
+    [Fact]
+    public void InterfaceAddressIsTheInterfacesHoldingIt()
+    {
+        var input = Rule(1, FirewallChain.Input) with { InterfaceAddress = Ipv4Address.Parse("10.0.0.254") };
+        var forward = Rule(2, FirewallChain.Forward, RulePolicy.Deny) with { InterfaceAddress = Ipv4Address.Parse("192.0.2.1"), Interface = "eth1" };
+        string script = Render(input, forward);
+        AssertRules(["iifname \"eth0\" counter name r1 accept", "accept"], script, "input");
+        AssertRules([MasqueradedReplies, "oifname \"eth1\" oifname { \"br0\", \"eth1\" } counter name r2 drop", "jump output_rules"], script, "forward");
+    }
+
+    [Fact]
+    public void InterfaceAddressNoInterfaceHoldsNeverMatchesButKeepsItsCounter()
+    {
+        string script = Render(Rule(4, FirewallChain.Input, RulePolicy.Deny) with { InterfaceAddress = Ipv4Address.Parse("10.9.9.9") });
+        AssertRules(["accept"], script, "input");
+        Assert.Contains($"add counter {ClusterTable.Qualified} r4\n", script);
     }
 
     [Fact]
@@ -271,9 +289,10 @@ public sealed class FirewallRenderingTests
                 Rule(6, FirewallChain.Forward, RulePolicy.Reject) with { Protocol = RuleProtocol.Icmp, Source = Side("0.0.0.0", "0.0.0.0", [8]) },
                 Rule(7, FirewallChain.Output, RulePolicy.Deny) with { Source = Side("10.0.10.0", "255.0.255.0", []), Interface = "lo" },
                 Rule(8, FirewallChain.Output) with { Protocol = RuleProtocol.Udp, TosAnd = 0x01, TosXor = 0x10 },
+                Rule(9, FirewallChain.Input, RulePolicy.Deny) with { InterfaceAddress = Ipv4Address.Parse("192.0.2.1") },
             ],
         };
-        string script = ClusterTable.Create(Rendering.Chains(config), []);
+        string script = ClusterTable.Create(Rendering.Chains(config, Eth0AndAlias), []);
         var result = CommandRunner.Run("unshare", ["--net", "--", "nft", "-c", "-f", "-"], stdin: script);
         Assert.True(result.ExitCode == 0, $"{result}\n{script}");
     }
@@ -284,8 +303,12 @@ public sealed class FirewallRenderingTests
     private static AddressMatch Side(string address, string mask, ushort[] ports, bool range = false) =>
         new(Ipv4Address.Parse(address), Ipv4Address.Parse(mask), [.. ports], range);
 
+    /// <summary>eth0 holds 10.0.0.254; 192.0.2.1 is held by eth1 and by br0.</summary>
+    private static readonly InterfaceAddresses Eth0AndAlias = new(
+        [("eth0", Ipv4Address.Parse("10.0.0.254")), ("eth1", Ipv4Address.Parse("192.0.2.1")), ("br0", Ipv4Address.Parse("192.0.2.1"))]);
+
     private static string Render(params FirewallRule[] rules) =>
-        Rendering.Chains(new ClusterConfig { FirewallRules = [.. rules] });
+        Rendering.Chains(new ClusterConfig { FirewallRules = [.. rules] }, Eth0AndAlias);
 
     /// <summary>The bodies of the script's "add rule" statements for <paramref name="chain"/> are exactly <paramref name="expected"/>, in order.</summary>
     private static void AssertRules(string[] expected, string script, string chain)
