@@ -19,7 +19,7 @@ namespace Clusterd.Firewall;
 public static class TosRewrite
 {
     /// <summary>The byte each old TOS byte becomes, for the bytes the rule changes; none for rules that do not accept.</summary>
-    public static IEnumerable<(int Old, int New)> Changes(FirewallRule rule) =>
+    private static IEnumerable<(int Old, int New)> Changes(FirewallRule rule) =>
         rule.Chain == FirewallChain.Accounting || rule.Policy is RulePolicy.Deny or RulePolicy.Reject
             ? []
             : Enumerable.Range(0, 256).Select(old => (Old: old, New: (old & rule.TosAnd) ^ rule.TosXor)).Where(c => c.Old != c.New);

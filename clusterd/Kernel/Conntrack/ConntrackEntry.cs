@@ -11,7 +11,7 @@ namespace Clusterd.Kernel.Conntrack;
 /// adjustment (none unless a NAT helper changed a payload's length).
 /// </summary>
 public readonly record struct ConntrackEntry(Flow Flow, Flow? Reply, uint Mark, uint Status, uint TimeoutSeconds, byte? TcpState,
-    SequenceAdjustment OriginalSequence = default)
+    SequenceAdjustment OriginalSequence)
 {
     private const uint IPS_SRC_NAT = 1 << 4;
 
