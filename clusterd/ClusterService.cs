@@ -117,6 +117,22 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, IF
         }
     }
 
+    /// <summary>Interfaces gained or lost addresses: -V rules follow the interfaces now holding theirs.</summary>
+    public void InterfacesChanged()
+    {
+        lock (_gate)
+        {
+            try
+            {
+                dataPlane.InterfacesChanged(_config, Retired(_config));
+            }
+            catch (KernelRefusedException e)
+            {
+                Log.Error($"re-rendering for new interface addresses: {e.Message}");
+            }
+        }
+    }
+
     /// <summary>Replaces all connections with those conntrack holds (at start, or after lost events).</summary>
     public void ResetConnections(IReadOnlyCollection<(Flow Flow, int NodeMark)> live)
     {

@@ -34,7 +34,9 @@ static int Serve(DaemonOptions options)
         var firewall = new FirewallRendering();
         using var dataPlane = new KernelDataPlane(firewall, options.StateDirectory, (ushort)options.Queue, (ushort)options.Queues);
         var service = new ClusterService(stateFile, dataPlane, firewall, config);
+        using var addresses = new AddressWatchLoop(service);
         service.Start();
+        addresses.Start();
         stateFile.Save(service.Config);
 
         // Listen for ends before counting what exists, so no connection ends unseen in between.

@@ -76,7 +76,8 @@ public sealed class Listing(bool extended, bool numeric, bool exact)
             var protocol = entry.Protocol;
             uint j = entry.ExpiresHundredths;
             text.Append($"{Keywords.Name(protocol),-5}{j / 6000:00}:{j / 100 % 60:00}.{j % 100:00} ");
-            if (extended) text.Append($"{0,10} {0,5} {0,5} ");
+            // %10lu %5hd %5hd: 2.0 kept the deltas in shorts.
+            if (extended) text.Append($"{entry.InitialSequence,10} {(short)entry.Delta,5} {(short)entry.PreviousDelta,5} ");
             string source = numeric ? entry.Source.ToString() : NameDatabase.NameOf(entry.Source) ?? entry.Source.ToString();
             string destination = numeric ? entry.Destination.ToString() : NameDatabase.NameOf(entry.Destination) ?? entry.Destination.ToString();
             text.Append($"{source,-20} {destination,-20} ");

@@ -23,9 +23,14 @@ public static class NameDatabase
             .Select(w => (w[0], ushort.TryParse(w[1].Split('/')[0], out ushort p) ? p : (ushort)0, w[1].Split('/')[1], w[2..]))
             .ToList());
 
-    /// <summary>gethostbyname: every address /etc/hosts gives the name.</summary>
+    /// <summary>
+    /// gethostbyname: a numeric name is read as inet_aton reads it (the C library answers those
+    /// without a look-up), any other gets every address /etc/hosts gives it.
+    /// </summary>
     public static List<Ipv4Address> HostAddresses(string name) =>
-        Hosts.Value.Where(h => h.Names.Contains(name)).Select(h => h.Address).Distinct().ToList();
+        InetAton.TryParse(name, out var numeric)
+            ? [numeric]
+            : Hosts.Value.Where(h => h.Names.Contains(name)).Select(h => h.Address).Distinct().ToList();
 
     /// <summary>getnetbyname.</summary>
     public static Ipv4Address? Network(string name) =>

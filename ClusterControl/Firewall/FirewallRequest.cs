@@ -63,5 +63,8 @@ public sealed record ListedRule(FirewallRule Rule, ulong Packets, ulong Bytes);
 /// </summary>
 public enum CheckVerdict { Accepted, Denied, Rejected, Masqueraded, Redirected, Clustered, NoSuchInterface }
 
+/// <param name="InitialSequence">With <paramref name="Delta"/> and <paramref name="PreviousDelta"/>: the
+/// outgoing direction's sequence adjustment, as 2.0 listed its out_seq (the -e columns).</param>
 public sealed record MasqueradeEntry(RuleProtocol Protocol, Ipv4Address Source, ushort SourcePort,
-    Ipv4Address Destination, ushort DestinationPort, ushort MasqueradePort, uint ExpiresHundredths);
+    Ipv4Address Destination, ushort DestinationPort, ushort MasqueradePort, uint ExpiresHundredths,
+    uint InitialSequence = 0, int Delta = 0, int PreviousDelta = 0);

@@ -20,7 +20,10 @@ namespace Clusterd.Firewall;
 /// packets, and replies with -b — is accepted. A redirect rule tags the packet and accepts it; the
 /// <c>proxy</c> NAT chain sends tagged packets to the local port. A masquerading rule sets a
 /// conntrack mark bit; the <c>masq</c> NAT chain masquerades connections carrying it.
-/// Not rendered (no nftables counterpart): the TOS and/xor rewrite and the -V interface address.
+/// A rule that rewrites TOS first jumps to the rewrite (<see cref="TosRewrite"/>), then meets its verdict.
+/// An -V interface address is, as in 2.0, the interface holding it: the rule matches packets of the
+/// interfaces that hold the address when the rules are rendered (clusterd renders again when that
+/// changes), and no packet while none does.
 /// </remarks>
 public sealed class FirewallRendering : IFirewallRendering
 {
@@ -33,7 +36,7 @@ public sealed class FirewallRendering : IFirewallRendering
 
     public IReadOnlySet<string> CounterNames(ClusterConfig config) => config.FirewallRules.Select(CounterName).ToHashSet();
 
-    public string Chains(ClusterConfig config)
+    public string Chains(ClusterConfig config, InterfaceAddresses interfaces)
     {
         var script = new StringBuilder();
         string t = ClusterTable.Qualified;
@@ -54,18 +57,19 @@ public sealed class FirewallRendering : IFirewallRendering
             script.Append($"flush chain {t} {chain}\n");
         foreach (var rule in config.FirewallRules)
             script.Append($"add counter {t} {CounterName(rule)}\n");
+        TosRewrite.AppendChains(script, config.FirewallRules);
 
         foreach (var rule in config.RulesOf(FirewallChain.Accounting))
         {
             if (rule.Direction != AccountingDirection.Out)
-                Add(script, "acct_in", Matches(rule, Device.Incoming, Directions.BothCountedOnce), $"counter name {CounterName(rule)}{Log(rule, "acct_in")}");
+                Add(script, "acct_in", Matches(rule, Device.Incoming, Directions.BothCountedOnce, interfaces), $"counter name {CounterName(rule)}{Log(rule, "acct_in")}");
             if (rule.Direction != AccountingDirection.In)
-                Add(script, "acct_out", Matches(rule, Device.Outgoing, Directions.BothCountedOnce), $"counter name {CounterName(rule)}{Log(rule, "acct_out")}");
+                Add(script, "acct_out", Matches(rule, Device.Outgoing, Directions.BothCountedOnce, interfaces), $"counter name {CounterName(rule)}{Log(rule, "acct_out")}");
         }
-        Chain(script, config, FirewallChain.Input, "input", Device.Incoming, "icmp type port-unreachable", "accept");
-        Chain(script, config, FirewallChain.Forward, "forward", Device.Outgoing, "icmp type host-unreachable", $"jump {OutputRules}");
+        Chain(script, config, interfaces, FirewallChain.Input, "input", Device.Incoming, "icmp type port-unreachable", "accept");
+        Chain(script, config, interfaces, FirewallChain.Forward, "forward", Device.Outgoing, "icmp type host-unreachable", $"jump {OutputRules}");
         script.Append($"add rule {t} output jump {OutputRules}\n");
-        Chain(script, config, FirewallChain.Output, OutputRules, Device.Outgoing, "icmp type host-unreachable", "accept");
+        Chain(script, config, interfaces, FirewallChain.Output, OutputRules, Device.Outgoing, "icmp type host-unreachable", "accept");
         script.Append($"add rule {t} masq ct mark & {Marks.Hex(Marks.MasqueradeBit)} == {Marks.Hex(Marks.MasqueradeBit)} masquerade\n");
         return script.ToString();
     }
@@ -80,7 +84,7 @@ public sealed class FirewallRendering : IFirewallRendering
     private enum Device { Incoming, Outgoing }
 
     /// <param name="accept">The verdict of an accepted packet: accept, or on to the output rules.</param>
-    private static void Chain(StringBuilder script, ClusterConfig config, FirewallChain chain, string name, Device device, string rejectWith, string accept)
+    private static void Chain(StringBuilder script, ClusterConfig config, InterfaceAddresses interfaces, FirewallChain chain, string name, Device device, string rejectWith, string accept)
     {
         // The 2.0 kernel de-masqueraded replies on input and handed them on without the forward
         // firewall (but through the output one); here they pass the forward chain first, or a
@@ -91,12 +95,15 @@ public sealed class FirewallRendering : IFirewallRendering
         {
             string counter = $"counter name {CounterName(rule)}";
             string log = Log(rule, name);
-            var matches = Matches(rule, device, Directions.Both);
+            var matches = Matches(rule, device, Directions.Both, interfaces);
+            // Ahead of the verdict rules, on disjoint matches so that no packet is rewritten twice:
+            // after the jump the packet meets the next rule, and its verdict rule still matches it.
+            if (TosRewrite.Dispatch(rule) is { } rewrite) Add(script, name, Matches(rule, device, Directions.BothCountedOnce, interfaces), rewrite);
             switch (rule.Policy)
             {
                 case RulePolicy.Cluster:
                     uint tag = Marks.RuleTag | (uint)rule.Id;
-                    Add(script, name, Matches(rule, device, Directions.Normal),
+                    Add(script, name, Matches(rule, device, Directions.Normal, interfaces),
                         $"ct state new meta mark & {Marks.Hex(Marks.TagMask)} != {Marks.Hex(Marks.NodeTag)} meta mark set {Marks.Hex(tag)} {counter}{log} jump {ClusterTable.QueueChain}");
                     Add(script, name, matches, $"{counter}{log} accept");
                     break;
@@ -145,24 +152,33 @@ public sealed class FirewallRendering : IFirewallRendering
         Both,
         /// <summary>
         /// Both, the reverse narrowed to packets the normal direction misses: accounting rules only
-        /// count, so a packet matching both ways would otherwise count twice; the kernel counted it once.
+        /// count, and a TOS rewrite only changes, so a packet matching both ways would otherwise count
+        /// twice or be rewritten twice; the kernel did either once.
         /// </summary>
         BothCountedOnce,
     }
 
     /// <summary>
     /// The rule's match alternatives, one nft rule each. None when the rule names an interface
-    /// nftables cannot compare against (<see cref="DeviceName"/>).
+    /// nftables cannot compare against (<see cref="DeviceName"/>), or an interface address no
+    /// interface holds now.
     /// </summary>
-    private static List<string> Matches(FirewallRule rule, Device device, Directions directions)
+    private static List<string> Matches(FirewallRule rule, Device device, Directions directions, InterfaceAddresses interfaces)
     {
         var matches = new List<string>();
         if (rule.Policy != RulePolicy.Cluster && rule.Interface.Length > 0 && DeviceName(rule.Interface) is null) return matches;
-        var normal = Match(rule, rule.Source, rule.Destination, device);
+        string? via = null;
+        if (rule.Policy != RulePolicy.Cluster && rule.InterfaceAddress.Value != 0)
+        {
+            var names = interfaces.Holding(rule.InterfaceAddress).Select(DeviceName).OfType<string>().ToList();
+            if (names.Count == 0) return matches;
+            via = names.Count == 1 ? $"\"{names[0]}\"" : $"{{ {string.Join(", ", names.Select(n => $"\"{n}\""))} }}";
+        }
+        var normal = Match(rule, rule.Source, rule.Destination, device, via);
         var alternatives = new List<IEnumerable<string>> { normal.Select(c => c.Text) };
         if (rule.Bidirectional && directions != Directions.Normal)
         {
-            var reverse = Match(rule, rule.Destination, rule.Source, device);
+            var reverse = Match(rule, rule.Destination, rule.Source, device, via);
             var reverseTexts = reverse.Select(c => c.Text).ToList();
             if (directions == Directions.Both) alternatives.Add(reverseTexts);
             else
@@ -210,12 +226,15 @@ public sealed class FirewallRendering : IFirewallRendering
             new(explicitEquals ? $"{field} == {value}" : $"{field} {value}", $"{field} != {value}");
     }
 
-    /// <summary>One direction's conditions: interface, addresses, protocol, ports.</summary>
-    private static List<Condition> Match(FirewallRule rule, AddressMatch source, AddressMatch destination, Device device)
+    /// <summary>One direction's conditions: interface, interface address, addresses, protocol, ports.</summary>
+    /// <param name="via">The interfaces holding the rule's -V address, as an nft name or set; null for any.</param>
+    private static List<Condition> Match(FirewallRule rule, AddressMatch source, AddressMatch destination, Device device, string? via)
     {
         var conditions = new List<Condition>();
+        string deviceField = device == Device.Incoming ? "iifname" : "oifname";
         if (rule.Interface.Length > 0 && rule.Policy != RulePolicy.Cluster)
-            conditions.Add(Condition.Is(device == Device.Incoming ? "iifname" : "oifname", $"\"{DeviceName(rule.Interface)}\""));
+            conditions.Add(Condition.Is(deviceField, $"\"{DeviceName(rule.Interface)}\""));
+        if (via is not null) conditions.Add(Condition.Is(deviceField, via));
         Address(conditions, "saddr", source);
         Address(conditions, "daddr", destination);
         switch (rule.Protocol)

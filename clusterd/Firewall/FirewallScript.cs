@@ -1,6 +1,7 @@
 using System.Text;
 using ClusterControl;
 using ClusterControl.Firewall;
+using Clusterd.Control;
 using Clusterd.State;
 
 namespace Clusterd.Firewall;
@@ -54,7 +55,7 @@ public static class FirewallScript
         else line.Append(" -a ").Append(PolicyWord(rule.Policy, rule.Masquerade));
         if (rule.Protocol != RuleProtocol.All) line.Append(" -P ").Append(rule.Protocol.ToString().ToLowerInvariant());
         line.Append(" -S ").Append(Side(rule.Source)).Append(" -D ").Append(Side(rule.Destination));
-        if (rule.Interface.Length > 0) line.Append(" -W ").Append(rule.Interface);
+        if (rule.Interface.Length > 0) line.Append(" -W ").Append(ShellWord.Quote(rule.Interface));
         if (rule.InterfaceAddress.Value != 0) line.Append(" -V ").Append(rule.InterfaceAddress);
         if (rule.Bidirectional) line.Append(" -b");
         if (rule.AckSet) line.Append(" -k");

@@ -17,7 +17,8 @@ public static class MasqueradedConnections
             entries.Add(new MasqueradeEntry(
                 entry.Flow.Protocol == Flow.Tcp ? RuleProtocol.Tcp : RuleProtocol.Udp,
                 entry.Flow.Source, entry.Flow.SourcePort, entry.Flow.Destination, entry.Flow.DestinationPort,
-                reply.DestinationPort, entry.TimeoutSeconds * 100));
+                reply.DestinationPort, entry.TimeoutSeconds * 100,
+                entry.OriginalSequence.CorrectionPosition, entry.OriginalSequence.OffsetAfter, entry.OriginalSequence.OffsetBefore));
         });
         return entries;
     }

@@ -13,6 +13,12 @@ public interface IDataPlane : IDisposable
     /// <param name="retired">Nodes no longer configured whose connections still flow; they keep their path.</param>
     void Apply(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired);
 
+    /// <summary>
+    /// Interfaces gained or lost addresses: programs <paramref name="config"/> again only when the
+    /// rules come out different (a -V rule's interfaces changed).
+    /// </summary>
+    void InterfacesChanged(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired);
+
     /// <summary>The named counters <paramref name="names"/>; with <paramref name="zero"/>, each read and zeroed in one step (ipfwadm -lz).</summary>
     IReadOnlyDictionary<string, Nftables.RuleCounter> Counters(IReadOnlyCollection<string> names, bool zero);
 }

@@ -6,8 +6,11 @@ namespace Clusterd.Kernel;
 /// <summary>What the data plane needs from the firewall rules: their nft form, and the cluster rules' targets.</summary>
 public interface IFirewallRendering
 {
-    /// <summary>nft statements that declare and fill the firewall chains of <see cref="Nftables.ClusterTable"/>.</summary>
-    string Chains(ClusterConfig config);
+    /// <summary>
+    /// nft statements that declare and fill the firewall chains of <see cref="Nftables.ClusterTable"/>,
+    /// for the interfaces holding the addresses they hold now (-V rules).
+    /// </summary>
+    string Chains(ClusterConfig config, Firewall.InterfaceAddresses interfaces);
 
     /// <summary>The named counters <see cref="Chains"/> declares.</summary>
     IReadOnlySet<string> CounterNames(ClusterConfig config);

@@ -1,4 +1,6 @@
 using ClusterControl;
+using Clusterd.Firewall;
+using Clusterd.Kernel.Netlink;
 using Clusterd.Kernel.Nftables;
 using Clusterd.Kernel.Routing;
 using Clusterd.State;
@@ -19,6 +21,8 @@ public sealed class KernelDataPlane : IDataPlane
     private bool _taken;
     /// <summary>The named counters the table holds; those no configuration uses any more are deleted at the next apply.</summary>
     private IReadOnlySet<string> _counters = new HashSet<string>();
+    /// <summary>The firewall chains last programmed, to tell whether new interface addresses change them.</summary>
+    private string? _appliedChains;
 
     public KernelDataPlane(IFirewallRendering firewall, string stateDirectory, ushort firstQueue, ushort queues)
     {
@@ -32,7 +36,16 @@ public sealed class KernelDataPlane : IDataPlane
     public ushort FirstQueue { get; }
     public ushort Queues { get; }
 
-    public void Apply(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired)
+    public void Apply(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired) =>
+        Program(config, retired, _firewall.Chains(config, CurrentInterfaces()));
+
+    public void InterfacesChanged(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired)
+    {
+        string chains = _firewall.Chains(config, CurrentInterfaces());
+        if (chains != _appliedChains) Program(config, retired, chains);
+    }
+
+    private void Program(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired, string chains)
     {
         var placements = config.Pools
             .SelectMany(pool => pool.Nodes.Select(node => new NodePlacement(node, pool.Name, pool.Forward)))
@@ -41,7 +54,6 @@ public sealed class KernelDataPlane : IDataPlane
         var masqNodes = placements
             .Where(p => p.Forward == ForwardMethod.Masq)
             .Select(p => (Marks.ForNode(p.Node.Mark), p.Node.Address));
-        string chains = _firewall.Chains(config);
         if (!_taken) TakeTable();
         var counters = _firewall.CounterNames(config);
         var unused = _counters.Where(name => !counters.Contains(name))
@@ -49,6 +61,19 @@ public sealed class KernelDataPlane : IDataPlane
         _nft.Run(ClusterTable.Update(chains, masqNodes) + string.Concat(unused));
         _counters = counters;
         _routes.Sync(placements.ToDictionary(p => Marks.ForNode(p.Node.Mark), p => p.Node.Address));
+        _appliedChains = chains;
+    }
+
+    private static InterfaceAddresses CurrentInterfaces()
+    {
+        try
+        {
+            return new InterfaceAddresses(AddressNetlink.Read());
+        }
+        catch (NetlinkException e)
+        {
+            throw new KernelRefusedException($"reading interface addresses: {e.Message}");
+        }
     }
 
     /// <summary>

@@ -60,6 +60,8 @@ public class NetlinkTests
             {
                 QueuedPacket.TryParse(message.Attributes, out _, out _);
                 ConntrackEntry.TryParse(message.Attributes, out _);
+                Kernel.Routing.AddressMessage.TryParse(message, out _);
+                Kernel.Routing.LinkMessage.TryParse(message, out _);
             }
         }
     }

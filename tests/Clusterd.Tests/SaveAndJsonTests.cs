@@ -37,6 +37,10 @@ public sealed class SaveAndJsonTests : IDisposable
             ["-F", "-a", "m", "-S", "192.168.0.0/255.255.0.0", "-k"],
             ["-A", "in", "-a", "-P", "tcp", "-D", "0/0", "80"],
             ["-A", "-a", "-W", "eth1"],
+            // -W names the shell would split, expand or end: saved in quotes, they come back as typed.
+            ["-I", "-a", "deny", "-W", "dmz net"],
+            ["-I", "-a", "deny", "-W", "it's;$x`id`*"],
+            ["-O", "-a", "deny", "-W", "a\"b\nc~"],
             ["-O", "-a", "deny", "-P", "udp", "-D", "0/0", "137:139"],
             ["-F", "-p", "deny"], ["-O", "-p", "reject"], ["-M", "-s", "600", "60", "120"],
         ];
@@ -51,6 +55,9 @@ public sealed class SaveAndJsonTests : IDisposable
         Assert.Contains("clconfig -add pool0 10.0.0.2 down cost 25\n", saved.Stdout);
 
         Assert.Contains("ipfwadm -F -p deny\n", saved.Stdout);
+        Assert.Contains(" -W 'dmz net'\n", saved.Stdout);
+        Assert.Contains(" -W 'it'\\''s;$x`id`*'\n", saved.Stdout);
+        Assert.Contains(" -W eth1\n", saved.Stdout);
         Assert.Contains("ipfwadm -I -a cluster -S 0.0.0.0/0.0.0.0 -D 1.2.3.4/255.255.255.255 -W pool0 -b\n", saved.Stdout);
 
         using var fresh = ClusterdProcess.StartNew();

@@ -103,6 +103,98 @@ public sealed class FirewallTests : IDisposable
     }
 
     [Fact]
+    public void TosRewriteChangesThePacketsTheRuleAccepts()
+    {
+        // and 0x01, xor 0x10: every byte becomes 0x10, or 0x11 when bit 0 was set (the kernel kept bit 0).
+        Ipfwadm("-I", "-a", "accept", "-P", "udp", "-D", "10.0.0.1", "7777", "-t", "0x01", "0x10");
+        Ipfwadm("-I", "-a", "deny", "-P", "udp", "-D", "10.0.0.1", "7779", "-t", "0x01", "0x10");
+        var seen = TosAtNode1(() =>
+        {
+            SendWithTos(0x08, 7777);
+            SendWithTos(0xe3, 7777);
+            SendWithTos(0x08, 7778); // no rule: unchanged
+            SendWithTos(0x08, 7779); // denied: never arrives
+            SendWithTos(0x04, 7778); // the last datagram, so the receiver knows it has seen all
+        }, expected: 4);
+        Assert.Equal([(7777, 0x10), (7777, 0x11), (7778, 0x08), (7778, 0x04)], seen);
+    }
+
+    [Fact]
+    public void InterfaceAddressMatchesTheInterfaceHoldingItAndFollowsItAtRunTime()
+    {
+        // 192.0.2.1 is fe-cl's, where the client's packets arrive.
+        Ipfwadm("-I", "-a", "deny", "-P", "tcp", "-D", "10.0.0.1", "80", "-V", "192.0.2.1");
+        Assert.Equal(SocketError.TimedOut, Connect(Node1).Error);
+        Ipfwadm("-I", "-f");
+
+        // 198.51.100.1 starts on fe-lan, which the client's packets do not arrive on.
+        FrontEnd("ip", "addr", "add", "198.51.100.1/32", "dev", "fe-lan");
+        Ipfwadm("-I", "-a", "deny", "-P", "tcp", "-D", "10.0.0.1", "80", "-V", "198.51.100.1");
+        Assert.Equal(SocketError.Success, ConnectOnce(Node1));
+        FrontEnd("ip", "addr", "add", "198.51.100.1/32", "dev", "fe-cl");
+        Assert.Equal(SocketError.TimedOut, Eventually(SocketError.TimedOut));
+        FrontEnd("ip", "addr", "del", "198.51.100.1/32", "dev", "fe-cl");
+        Assert.Equal(SocketError.Success, Eventually(SocketError.Success));
+        FrontEnd("ip", "addr", "del", "198.51.100.1/32", "dev", "fe-lan");
+        Assert.Equal(SocketError.Success, ConnectOnce(Node1)); // no interface holds it: the rule matches nothing
+    }
+
+    private void FrontEnd(params string[] command)
+    {
+        var result = _cluster.Lab.Exec(_cluster.Lab.FrontEnd, command);
+        Assert.True(result.ExitCode == 0, result.ToString());
+    }
+
+    private SocketError ConnectOnce(IPEndPoint target)
+    {
+        var (connection, error) = Connect(target);
+        connection?.Dispose();
+        return error;
+    }
+
+    /// <summary>Connects to node 1 until the outcome is <paramref name="wanted"/> (clusterd re-renders after an address event), for at most 10 tries; the last outcome.</summary>
+    private SocketError Eventually(SocketError wanted)
+    {
+        var outcome = ConnectOnce(Node1);
+        for (int i = 0; i < 10 && outcome != wanted; i++)
+        {
+            Thread.Sleep(200);
+            outcome = ConnectOnce(Node1);
+        }
+        return outcome;
+    }
+
+    /// <summary>One datagram from the client to node 1 with the given TOS byte.</summary>
+    private void SendWithTos(int tos, int port) => NetworkNamespace.Run(_cluster.Lab.Client, () =>
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.TypeOfService, tos);
+        return socket.SendTo("tos"u8, new IPEndPoint(Node1.Address, port));
+    });
+
+    /// <summary>
+    /// (destination port, TOS byte) of the UDP datagrams from the client that reach node 1 while
+    /// <paramref name="send"/> runs, read from their IP headers by a raw socket on the node. The
+    /// node's stack drops a datagram whose header checksum is wrong before a raw socket sees it.
+    /// </summary>
+    private List<(int Port, int Tos)> TosAtNode1(Action send, int expected)
+    {
+        using var raw = NetworkNamespace.Run(_cluster.Lab.Node(1), () =>
+            new Socket(AddressFamily.InterNetwork, SocketType.Raw, ProtocolType.Udp) { ReceiveTimeout = (int)Short.TotalMilliseconds });
+        send();
+        var seen = new List<(int Port, int Tos)>();
+        var packet = new byte[2048];
+        while (seen.Count < expected)
+        {
+            int length = raw.Receive(packet);
+            int udp = (packet[0] & 0x0f) * 4;
+            bool fromClient = length >= udp + 8 && new IPAddress(packet.AsSpan(12, 4)).Equals(IPAddress.Parse("192.0.2.2"));
+            if (fromClient) seen.Add((packet[udp + 2] << 8 | packet[udp + 3], packet[1]));
+        }
+        return seen;
+    }
+
+    [Fact]
     public void ADecadeOldMasqueradingScriptRunsAndWorks()
     {
         string script = Path.Combine(_cluster.Daemon.Directory, "rc.firewall");

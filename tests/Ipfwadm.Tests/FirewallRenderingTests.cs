@@ -22,7 +22,7 @@ public sealed class FirewallRenderingTests
     [Fact]
     public void FreshChainsEndInTheirAcceptPolicyAndMasqueradeByConntrackMark()
     {
-        string script = Rendering.Chains(new ClusterConfig());
+        string script = Rendering.Chains(new ClusterConfig(), InterfaceAddresses.None);
         AssertRules(["accept"], script, "input");
         AssertRules([MasqueradedReplies, "jump output_rules"], script, "forward");
         AssertRules(["jump output_rules"], script, "output");
@@ -38,7 +38,7 @@ public sealed class FirewallRenderingTests
             .WithPolicy(FirewallChain.Input, new DefaultPolicy(RulePolicy.Reject))
             .WithPolicy(FirewallChain.Output, new DefaultPolicy(RulePolicy.Deny))
             .WithPolicy(FirewallChain.Forward, new DefaultPolicy(RulePolicy.Accept, Masquerade: true));
-        string script = Rendering.Chains(config with { FirewallRules = [Rule(1, FirewallChain.Input)] });
+        string script = Rendering.Chains(config with { FirewallRules = [Rule(1, FirewallChain.Input)] }, InterfaceAddresses.None);
         AssertRules(["counter name r1 accept", "reject with icmp type port-unreachable"], script, "input");
         AssertRules(["drop"], script, "output_rules");
         AssertRules([MasqueradedReplies, "ct mark set ct mark | 0x20000000 jump output_rules"], script, "forward");
@@ -136,6 +136,24 @@ public sealed class FirewallRenderingTests
     }
 
     [Fact]
+    public void InterfaceAddressIsTheInterfacesHoldingIt()
+    {
+        var input = Rule(1, FirewallChain.Input) with { InterfaceAddress = Ipv4Address.Parse("10.0.0.254") };
+        var forward = Rule(2, FirewallChain.Forward, RulePolicy.Deny) with { InterfaceAddress = Ipv4Address.Parse("192.0.2.1"), Interface = "eth1" };
+        string script = Render(input, forward);
+        AssertRules(["iifname \"eth0\" counter name r1 accept", "accept"], script, "input");
+        AssertRules([MasqueradedReplies, "oifname \"eth1\" oifname { \"br0\", \"eth1\" } counter name r2 drop", "jump output_rules"], script, "forward");
+    }
+
+    [Fact]
+    public void InterfaceAddressNoInterfaceHoldsNeverMatchesButKeepsItsCounter()
+    {
+        string script = Render(Rule(4, FirewallChain.Input, RulePolicy.Deny) with { InterfaceAddress = Ipv4Address.Parse("10.9.9.9") });
+        AssertRules(["accept"], script, "input");
+        Assert.Contains($"add counter {ClusterTable.Qualified} r4\n", script);
+    }
+
+    [Fact]
     public void IcmpTypesAreTheSourceList()
     {
         var rule = Rule(3, FirewallChain.Input) with { Protocol = RuleProtocol.Icmp, Source = Side("0.0.0.0", "0.0.0.0", [0, 8]) };
@@ -208,6 +226,51 @@ public sealed class FirewallRenderingTests
     }
 
     [Fact]
+    public void TosRewriteJumpsToTheNewBytesChainAheadOfTheVerdict()
+    {
+        // and 0xFD clears bit 1, xor 0x10 flips bit 4: 0x02 -> 0x10, 0x12 -> 0x00, 0x00 -> 0x10, ...
+        var rule = Rule(3, FirewallChain.Input) with { Protocol = RuleProtocol.Udp, TosAnd = 0xfd, TosXor = 0x10 };
+        string script = Render(rule);
+        var entries = Enumerable.Range(0, 256).Select(old => (Old: old, New: (old & 0xfd) ^ 0x10)).Where(c => c.Old != c.New)
+            .Select(c => $"0x{c.Old:x2} : jump tos_{c.New:x2}");
+        AssertRules([$"meta l4proto udp @nh,8,8 vmap {{ {string.Join(", ", entries)} }}", "meta l4proto udp counter name r3 accept", "accept"], script, "input");
+        Assert.Contains("0x02 : jump tos_10, ", script);
+        Assert.Contains("0x12 : jump tos_00, ", script);
+        AssertRules(["ip dscp set 4 ip ecn set 0"], script, "tos_10");
+        AssertRules(["ip dscp set 0 ip ecn set 0"], script, "tos_00");
+        AssertRules(["ip dscp set 63 ip ecn set 1"], script, "tos_fd");
+        Assert.DoesNotContain("tos_12", script); // 0x12 is no rule's new byte: 0x12 & 0xfd ^ 0x10 = 0x00, 0x02 -> 0x10
+    }
+
+    [Theory]
+    [InlineData(RulePolicy.Deny, 0xfd, 0x10)]
+    [InlineData(RulePolicy.Reject, 0xfd, 0x10)]
+    [InlineData(RulePolicy.Accept, 0xff, 0x00)]
+    public void TosRewriteOnlyWhereTheKernelAppliedIt(RulePolicy policy, int and, int xor)
+    {
+        string script = Render(Rule(1, FirewallChain.Input, policy) with { TosAnd = (byte)and, TosXor = (byte)xor });
+        Assert.DoesNotContain("vmap", script);
+        Assert.DoesNotContain("tos_", script);
+    }
+
+    [Fact]
+    public void BidirectionalTosRewriteMeetsEachPacketOnce()
+    {
+        var rule = Rule(2, FirewallChain.Forward) with
+        {
+            Bidirectional = true,
+            Source = Side("10.0.0.0", "255.0.0.0", []),
+            TosAnd = 0xff,
+            TosXor = 0x10,
+        };
+        var lines = Render(rule).Split('\n').Where(l => l.StartsWith($"add rule {ClusterTable.Qualified} forward ")).ToList();
+        Assert.Equal(6, lines.Count);
+        Assert.StartsWith($"add rule {ClusterTable.Qualified} forward ip saddr 10.0.0.0/8 @nh,8,8 vmap", lines[1]);
+        Assert.StartsWith($"add rule {ClusterTable.Qualified} forward ip daddr 10.0.0.0/8 ip saddr != 10.0.0.0/8 @nh,8,8 vmap", lines[2]);
+        Assert.EndsWith("counter name r2 jump output_rules", lines[3]);
+    }
+
+    [Fact]
     public void NftAcceptsARulesetWithARuleOfEveryKind()
     {
         var pool = new PoolConfig("pool0", ForwardMethod.Route, [new NodeConfig(Ipv4Address.Parse("10.0.0.5"), NodeState.Up, 1, 1)]);
@@ -225,9 +288,11 @@ public sealed class FirewallRenderingTests
                 Rule(5, FirewallChain.Forward) with { Masquerade = true, Source = Side("192.168.0.0", "255.255.0.0", []) },
                 Rule(6, FirewallChain.Forward, RulePolicy.Reject) with { Protocol = RuleProtocol.Icmp, Source = Side("0.0.0.0", "0.0.0.0", [8]) },
                 Rule(7, FirewallChain.Output, RulePolicy.Deny) with { Source = Side("10.0.10.0", "255.0.255.0", []), Interface = "lo" },
+                Rule(8, FirewallChain.Output) with { Protocol = RuleProtocol.Udp, TosAnd = 0x01, TosXor = 0x10 },
+                Rule(9, FirewallChain.Input, RulePolicy.Deny) with { InterfaceAddress = Ipv4Address.Parse("192.0.2.1") },
             ],
         };
-        string script = ClusterTable.Skeleton + ClusterTable.Update(Rendering.Chains(config), []);
+        string script = ClusterTable.Skeleton + ClusterTable.Update(Rendering.Chains(config, Eth0AndAlias), []);
         var result = CommandRunner.Run("unshare", ["--net", "--", "nft", "-c", "-f", "-"], stdin: script);
         Assert.True(result.ExitCode == 0, $"{result}\n{script}");
     }
@@ -238,8 +303,12 @@ public sealed class FirewallRenderingTests
     private static AddressMatch Side(string address, string mask, ushort[] ports, bool range = false) =>
         new(Ipv4Address.Parse(address), Ipv4Address.Parse(mask), [.. ports], range);
 
+    /// <summary>eth0 holds 10.0.0.254; 192.0.2.1 is held by eth1 and by br0.</summary>
+    private static readonly InterfaceAddresses Eth0AndAlias = new(
+        [("eth0", Ipv4Address.Parse("10.0.0.254")), ("eth1", Ipv4Address.Parse("192.0.2.1")), ("br0", Ipv4Address.Parse("192.0.2.1"))]);
+
     private static string Render(params FirewallRule[] rules) =>
-        Rendering.Chains(new ClusterConfig { FirewallRules = [.. rules] });
+        Rendering.Chains(new ClusterConfig { FirewallRules = [.. rules] }, Eth0AndAlias);
 
     /// <summary>The bodies of the script's "add rule" statements for <paramref name="chain"/> are exactly <paramref name="expected"/>, in order.</summary>
     private static void AssertRules(string[] expected, string script, string chain)

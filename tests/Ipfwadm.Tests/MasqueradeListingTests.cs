@@ -34,6 +34,17 @@ public sealed class MasqueradeListingTests
     }
 
     [Fact]
+    public void ExtendedShowsTheOutgoingSequenceAdjustmentWithTheDeltasAsShorts()
+    {
+        var adjusted = Session with { InitialSequence = 3_000_000_000, Delta = -7, PreviousDelta = 70_000 };
+        Assert.Equal(
+            "IP masquerading entries\n"
+            + "prot expire      initseq delta prevd source               destination          ports\n"
+            + "tcp  14:59.99 3000000000    -7  4464 192.168.0.2          10.1.1.1             1025 (61000) -> 80\n",
+            new Listing(extended: true, numeric: true, exact: false).Masquerading([adjusted]));
+    }
+
+    [Fact]
     public void NoSessionsOnlyTheHeader() =>
         Assert.Equal("IP masquerading entries\n", new Listing(extended: false, numeric: true, exact: false).Masquerading([]));
 }

@@ -7,9 +7,11 @@ namespace Clusterd.Kernel.Conntrack;
 
 /// <summary>
 /// What clusterd reads of a conntrack entry: its original flow (and the reply flow, which shows any
-/// NAT), mark, status bits, remaining timeout, TCP state.
+/// NAT), mark, status bits, remaining timeout, TCP state, and the original direction's sequence
+/// adjustment (none unless a NAT helper changed a payload's length).
 /// </summary>
-public readonly record struct ConntrackEntry(Flow Flow, Flow? Reply, uint Mark, uint Status, uint TimeoutSeconds, byte? TcpState)
+public readonly record struct ConntrackEntry(Flow Flow, Flow? Reply, uint Mark, uint Status, uint TimeoutSeconds, byte? TcpState,
+    SequenceAdjustment OriginalSequence)
 {
     private const uint IPS_SRC_NAT = 1 << 4;
 
@@ -25,6 +27,7 @@ public readonly record struct ConntrackEntry(Flow Flow, Flow? Reply, uint Mark, 
         Flow? flow = null, reply = null;
         uint mark = 0, status = 0, timeout = 0;
         byte? tcpState = null;
+        SequenceAdjustment originalSequence = default;
         foreach (var attribute in attributes)
         {
             switch (attribute.Type)
@@ -35,10 +38,11 @@ public readonly record struct ConntrackEntry(Flow Flow, Flow? Reply, uint Mark, 
                 case CTA_MARK: attribute.TryBigEndian32(out mark); break;
                 case CTA_TIMEOUT: attribute.TryBigEndian32(out timeout); break;
                 case CTA_PROTOINFO: tcpState = ParseTcpState(attribute.Nested); break;
+                case CTA_SEQ_ADJ_ORIG: originalSequence = SequenceAdjustment.Parse(attribute.Nested); break;
             }
         }
         if (flow is null) return false;
-        entry = new ConntrackEntry(flow.Value, reply, mark, status, timeout, tcpState);
+        entry = new ConntrackEntry(flow.Value, reply, mark, status, timeout, tcpState, originalSequence);
         return true;
     }
 

@@ -14,6 +14,10 @@ public static class CtnetlinkMessages
     public const ushort CTA_PROTO_NUM = 1, CTA_PROTO_SRC_PORT = 2, CTA_PROTO_DST_PORT = 3;
     public const ushort CTA_PROTOINFO_TCP = 1, CTA_PROTOINFO_TCP_STATE = 1;
 
+    /// <summary>The original direction's sequence adjustment, and its parts (CTA_SEQADJ_*).</summary>
+    public const ushort CTA_SEQ_ADJ_ORIG = 15;
+    public const ushort CTA_SEQADJ_CORRECTION_POS = 1, CTA_SEQADJ_OFFSET_BEFORE = 2, CTA_SEQADJ_OFFSET_AFTER = 3;
+
     /// <summary>TCP conntrack states from FIN_WAIT on: the connection is closing and no longer counts as load.</summary>
     public const byte TCP_CONNTRACK_ESTABLISHED = 3, TCP_CONNTRACK_FIN_WAIT = 4;
 }

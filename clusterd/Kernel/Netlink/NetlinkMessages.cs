@@ -39,8 +39,9 @@ public readonly ref struct NetlinkMessage(ReadOnlySpan<byte> bytes)
     /// <summary>For NLMSG_ERROR: 0 for an acknowledgement, else a negative errno.</summary>
     public int ErrorCode => _bytes.Length >= 20 ? BinaryPrimitives.ReadInt32LittleEndian(_bytes[16..]) : -1;
 
-    /// <summary>What follows nlmsghdr: the family header, then the attributes.</summary>
-    public ReadOnlySpan<byte> Payload => _bytes[Netlink.HeaderSize..];
+    /// <summary>The family header after nlmsghdr (e.g. rtnetlink's ifaddrmsg), or nothing when the message is shorter.</summary>
+    public ReadOnlySpan<byte> FamilyHeader(int size) =>
+        _bytes.Length >= Netlink.HeaderSize + size ? _bytes.Slice(Netlink.HeaderSize, size) : [];
 
     /// <summary>The attributes of an nfnetlink message (after nlmsghdr and nfgenmsg).</summary>
     public NetlinkAttributes Attributes => AttributesAfter(Netlink.NfGenMsgSize);

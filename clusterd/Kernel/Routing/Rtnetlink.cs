@@ -68,11 +68,12 @@ public sealed class Rtnetlink : IRoutingRules, IDisposable
 
     private static RoutingRule ParseRule(NetlinkMessage message)
     {
-        var header = message.Payload;
-        bool otherSelectors = header.Length < FamilyHeaderSize || header[1] != 0 || header[2] != 0 || header[3] != 0;
-        uint table = header.Length >= FamilyHeaderSize ? header[4] : 0u;
-        bool isGoto = header.Length >= FamilyHeaderSize && header[7] == FR_ACT_GOTO;
-        otherSelectors |= header.Length >= FamilyHeaderSize && header[7] is not (FR_ACT_TO_TBL or FR_ACT_GOTO);
+        // struct fib_rule_hdr { u8 family, dst_len, src_len, tos, table, res1, res2, action; u32 flags; }
+        var header = message.FamilyHeader(FamilyHeaderSize);
+        if (header.IsEmpty) return new RoutingRule(0, OtherSelectors: true);
+        bool otherSelectors = header[1] != 0 || header[2] != 0 || header[3] != 0 || header[7] is not (FR_ACT_TO_TBL or FR_ACT_GOTO);
+        uint table = header[4];
+        bool isGoto = header[7] == FR_ACT_GOTO;
         uint priority = 0, mark = 0, mask = 0, target = 0;
         foreach (var attribute in message.AttributesAfter(FamilyHeaderSize))
         {
