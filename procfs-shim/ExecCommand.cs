@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ProcfsShim.Fuse;
+using Tmds.Linux;
 
 namespace ProcfsShim;
 
@@ -13,7 +14,7 @@ public static class ExecCommand
 {
     public static int Run(string[] command, string socketPath)
     {
-        int fd = LinuxFs.open("/dev/fuse", LinuxFs.O_RDWR); // inherited by the child, which mounts with it
+        int fd = LinuxFs.open("/dev/fuse", LibC.O_RDWR); // inherited by the child, which mounts with it
         if (fd < 0)
         {
             Console.Error.WriteLine($"procfs-shim: cannot open /dev/fuse: {LinuxFs.Describe(LinuxFs.LastError)}");

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using ClusterControl;
 using ProcfsShim.Fuse;
+using Tmds.Linux;
 
 namespace ProcfsShim;
 
@@ -33,14 +34,14 @@ public sealed partial class ProcFileSystem(string socketPath) : IFuseFileSystem
     public int Lookup(ulong parent, string name, out FuseAttr attr)
     {
         attr = default;
-        if (!_paths.TryGetValue(parent, out string? directory)) return LinuxFs.ENOENT;
+        if (!_paths.TryGetValue(parent, out string? directory)) return LibC.ENOENT;
         return GetAttr(Node(directory + "/" + name), out attr);
     }
 
     public int GetAttr(ulong node, out FuseAttr attr)
     {
         attr = default;
-        if (!_paths.TryGetValue(node, out string? path)) return LinuxFs.ENOENT;
+        if (!_paths.TryGetValue(node, out string? path)) return LibC.ENOENT;
         if (IsStatusFile(path))
         {
             attr = new FuseAttr { Ino = node, Mode = 0x8000 | 0b100_100_100, NLink = 1, BlockSize = 4096 };
@@ -50,9 +51,9 @@ public sealed partial class ProcFileSystem(string socketPath) : IFuseFileSystem
         if (error != 0) return error;
         attr = new FuseAttr
         {
-            Ino = node, Size = (ulong)stat.Size, Blocks = (ulong)stat.Blocks, Mode = stat.Mode, NLink = (uint)stat.NLink,
-            Uid = stat.Uid, Gid = stat.Gid, RDev = (uint)stat.RDevice, BlockSize = (uint)stat.BlockSize,
-            Atime = (ulong)stat.AccessSeconds, Mtime = (ulong)stat.ModifySeconds, Ctime = (ulong)stat.ChangeSeconds,
+            Ino = node, Size = (ulong)(long)stat.st_size, Blocks = (ulong)(long)stat.st_blocks, Mode = (uint)stat.st_mode, NLink = (uint)stat.st_nlink,
+            Uid = stat.st_uid, Gid = stat.st_gid, RDev = (uint)stat.st_rdev, BlockSize = (uint)(long)stat.st_blksize,
+            Atime = (ulong)(long)stat.st_atim.tv_sec, Mtime = (ulong)(long)stat.st_mtim.tv_sec, Ctime = (ulong)(long)stat.st_ctim.tv_sec,
         };
         return 0;
     }
@@ -60,7 +61,7 @@ public sealed partial class ProcFileSystem(string socketPath) : IFuseFileSystem
     public int List(ulong directory, out IReadOnlyList<DirectoryEntry> entries)
     {
         entries = [];
-        if (!_paths.TryGetValue(directory, out string? path)) return LinuxFs.ENOENT;
+        if (!_paths.TryGetValue(directory, out string? path)) return LibC.ENOENT;
         var list = new List<DirectoryEntry> { new(directory, ".", DirectoryEntry.Directory), new(directory, "..", DirectoryEntry.Directory) };
         try
         {
@@ -73,7 +74,7 @@ public sealed partial class ProcFileSystem(string socketPath) : IFuseFileSystem
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return e is DirectoryNotFoundException ? LinuxFs.ENOENT : LinuxFs.EACCES;
+            return e is DirectoryNotFoundException ? LibC.ENOENT : LibC.EACCES;
         }
         if (NetDirectory().IsMatch(path)) list.Add(new DirectoryEntry(Node(path + "/" + StatusFileSystem.FileName), StatusFileSystem.FileName, DirectoryEntry.Regular));
         entries = list;
@@ -83,11 +84,11 @@ public sealed partial class ProcFileSystem(string socketPath) : IFuseFileSystem
     public int Open(ulong node, uint flags, uint callerPid, out ulong handle)
     {
         handle = 0;
-        if (!_paths.TryGetValue(node, out string? path)) return LinuxFs.ENOENT;
+        if (!_paths.TryGetValue(node, out string? path)) return LibC.ENOENT;
         OpenFile file;
         if (IsStatusFile(path))
         {
-            if ((flags & PosixFiles.O_ACCMODE) != PosixFiles.O_RDONLY) return LinuxFs.EACCES;
+            if ((flags & LibC.O_ACCMODE) != LibC.O_RDONLY) return LibC.EACCES;
             try
             {
                 file = new StatusFile(StatusSnapshot.Take(socketPath));
@@ -95,7 +96,7 @@ public sealed partial class ProcFileSystem(string socketPath) : IFuseFileSystem
             catch (ControlUnreachableException e)
             {
                 Console.Error.WriteLine($"procfs-shim: {e.Message}");
-                return LinuxFs.ENOTCONN;
+                return LibC.ENOTCONN;
             }
         }
         else
@@ -120,14 +121,14 @@ public sealed partial class ProcFileSystem(string socketPath) : IFuseFileSystem
                 length = status.Snapshot.Read(offset, destination);
                 return 0;
             default:
-                return LinuxFs.EBADF;
+                return LibC.EBADF;
         }
     }
 
     public int Write(ulong handle, ulong offset, ReadOnlySpan<byte> data, out int written)
     {
         written = 0;
-        return _open.GetValueOrDefault(handle) is RealFile real ? PosixFiles.Write(real.Fd, data, out written) : LinuxFs.EACCES;
+        return _open.GetValueOrDefault(handle) is RealFile real ? PosixFiles.Write(real.Fd, data, out written) : LibC.EACCES;
     }
 
     /// <summary>Truncating a /proc file is meaningless; agreeing lets "echo 1 &gt; /proc/sys/…" go on to its write.</summary>
@@ -136,7 +137,7 @@ public sealed partial class ProcFileSystem(string socketPath) : IFuseFileSystem
     public int ReadLink(ulong node, uint callerPid, out string target)
     {
         target = "";
-        if (!_paths.TryGetValue(node, out string? path)) return LinuxFs.ENOENT;
+        if (!_paths.TryGetValue(node, out string? path)) return LibC.ENOENT;
         switch (path)
         {
             case "/self":

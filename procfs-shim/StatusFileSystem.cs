@@ -1,5 +1,6 @@
 using ClusterControl;
 using ProcfsShim.Fuse;
+using Tmds.Linux;
 
 namespace ProcfsShim;
 
@@ -29,7 +30,7 @@ public sealed class StatusFileSystem(string socketPath) : IFuseFileSystem
     public int Lookup(ulong parent, string name, out FuseAttr attr)
     {
         attr = default;
-        if (parent != Root || name != FileName) return Fuse.LinuxFs.ENOENT;
+        if (parent != Root || name != FileName) return LibC.ENOENT;
         attr = Attributes(File);
         return 0;
     }
@@ -37,20 +38,20 @@ public sealed class StatusFileSystem(string socketPath) : IFuseFileSystem
     public int GetAttr(ulong node, out FuseAttr attr)
     {
         attr = Attributes(node);
-        return node is Root or File ? 0 : Fuse.LinuxFs.ENOENT;
+        return node is Root or File ? 0 : LibC.ENOENT;
     }
 
     public int List(ulong directory, out IReadOnlyList<DirectoryEntry> entries)
     {
         entries = RootEntries;
-        return directory == Root ? 0 : Fuse.LinuxFs.ENOTDIR;
+        return directory == Root ? 0 : LibC.ENOTDIR;
     }
 
     public int Open(ulong node, uint flags, uint callerPid, out ulong handle)
     {
         handle = 0;
-        if (node != File) return Fuse.LinuxFs.EISDIR;
-        if ((flags & O_ACCMODE) != O_RDONLY) return Fuse.LinuxFs.EACCES;
+        if (node != File) return LibC.EISDIR;
+        if ((flags & O_ACCMODE) != O_RDONLY) return LibC.EACCES;
         try
         {
             var snapshot = StatusSnapshot.Take(socketPath);
@@ -61,19 +62,19 @@ public sealed class StatusFileSystem(string socketPath) : IFuseFileSystem
         catch (ControlUnreachableException e)
         {
             Console.Error.WriteLine($"procfs-shim: {e.Message}");
-            return Fuse.LinuxFs.ENOTCONN;
+            return LibC.ENOTCONN;
         }
         catch (IOException e)
         {
             Console.Error.WriteLine($"procfs-shim: cannot spool the status: {e.Message}");
-            return Fuse.LinuxFs.EIO;
+            return LibC.EIO;
         }
     }
 
     public int Read(ulong handle, ulong offset, Span<byte> destination, out int length)
     {
         length = 0;
-        if (!_open.TryGetValue(handle, out var snapshot)) return Fuse.LinuxFs.EBADF;
+        if (!_open.TryGetValue(handle, out var snapshot)) return LibC.EBADF;
         length = snapshot.Read(offset, destination);
         return 0;
     }
@@ -81,19 +82,19 @@ public sealed class StatusFileSystem(string socketPath) : IFuseFileSystem
     public int Write(ulong handle, ulong offset, ReadOnlySpan<byte> data, out int written)
     {
         written = 0;
-        return Fuse.LinuxFs.EACCES;
+        return LibC.EACCES;
     }
 
     public int Truncate(ulong node, out FuseAttr attr)
     {
         attr = default;
-        return Fuse.LinuxFs.EACCES;
+        return LibC.EACCES;
     }
 
     public int ReadLink(ulong node, uint callerPid, out string target)
     {
         target = "";
-        return Fuse.LinuxFs.EINVAL;
+        return LibC.EINVAL;
     }
 
     public void Release(ulong handle)

@@ -12,7 +12,10 @@ public enum FuseOpcode : uint
     BatchForget = 42, ReadDirPlus = 44, Lseek = 46,
 }
 
-// Message layouts, host byte order, exactly as linux/fuse.h lays them out.
+// Message layouts, host byte order, exactly as linux/fuse.h lays them out. fuse.h uses only
+// fixed-width fields, padded by hand to 8-byte alignment, so these layouts are the same on
+// every architecture (x86_64 and aarch64 alike): unlike libc's struct stat, they need no
+// per-architecture variant.
 
 [StructLayout(LayoutKind.Sequential)]
 public struct FuseInHeader

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
+using Tmds.Linux;
 
 namespace ProcfsShim.Fuse;
 
@@ -119,13 +120,13 @@ public sealed class FuseSession(FuseDevice device, IFuseFileSystem fileSystem)
             case FuseOpcode.Create or FuseOpcode.MkNod or FuseOpcode.MkDir
                 or FuseOpcode.Unlink or FuseOpcode.RmDir or FuseOpcode.Rename or FuseOpcode.Link
                 or FuseOpcode.SetXAttr or FuseOpcode.RemoveXAttr:
-                Error(header, LinuxFs.EROFS);
+                Error(header, LibC.EROFS);
                 break;
             case FuseOpcode.GetXAttr or FuseOpcode.ListXAttr:
-                Error(header, LinuxFs.ENODATA);
+                Error(header, LibC.ENODATA);
                 break;
             default:
-                Error(header, LinuxFs.ENOSYS);
+                Error(header, LibC.ENOSYS);
                 break;
         }
     }
