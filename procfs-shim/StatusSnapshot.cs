@@ -1,4 +1,5 @@
 using ClusterControl;
+using ProcfsShim.Fuse;
 
 namespace ProcfsShim;
 
@@ -7,7 +8,7 @@ namespace ProcfsShim;
 /// table of a million connections costs disk cache, not this process's memory, and every read
 /// of the handle sees the same bytes.
 /// </summary>
-public sealed class StatusSnapshot : IDisposable
+public sealed class StatusSnapshot : IFuseFile
 {
     private readonly FileStream _spool;
 
@@ -34,8 +35,11 @@ public sealed class StatusSnapshot : IDisposable
         }
     }
 
-    public int Read(ulong offset, Span<byte> destination) =>
-        offset >= (ulong)_spool.Length ? 0 : RandomAccess.Read(_spool.SafeFileHandle, destination, (long)offset);
+    public int Read(ulong offset, Span<byte> destination, out int length)
+    {
+        length = offset >= (ulong)_spool.Length ? 0 : RandomAccess.Read(_spool.SafeFileHandle, destination, (long)offset);
+        return 0;
+    }
 
     public void Dispose() => _spool.Dispose();
 }

@@ -59,8 +59,11 @@ public sealed class FuseDevice : IDisposable
         }
     }
 
-    /// <summary>Writes one reply; a reply to a request the kernel gave up on (ENOENT) is dropped.</summary>
-    public void Write(ReadOnlySpan<byte> reply) => LinuxFs.write(_fd, reply);
+    /// <summary>
+    /// Writes one reply; false when the kernel did not take it (ENOENT: it gave
+    /// up on the request), so what the reply handed over can be taken back.
+    /// </summary>
+    public bool Write(ReadOnlySpan<byte> reply) => LinuxFs.write(_fd, reply) >= 0;
 
     /// <summary>Detaches the mount; a blocked <see cref="Read"/> then returns 0.</summary>
     public void Unmount() => LinuxFs.umount2(MountPoint, LibC.MNT_DETACH);

@@ -138,6 +138,25 @@ public struct FuseStatFsOut
     public uint BlockSize, NameLength, FragmentSize;
 }
 
+[StructLayout(LayoutKind.Sequential)]
+public struct FuseForgetIn
+{
+    public ulong Lookups;
+}
+
+/// <summary>struct fuse_batch_forget_in: <see cref="Count"/> <see cref="FuseForgetOne"/> follow.</summary>
+[StructLayout(LayoutKind.Sequential)]
+public struct FuseBatchForgetIn
+{
+    public uint Count, Dummy;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+public struct FuseForgetOne
+{
+    public ulong NodeId, Lookups;
+}
+
 /// <summary>struct fuse_dirent: the fixed part; the name follows, padded to 8 bytes.</summary>
 [StructLayout(LayoutKind.Sequential)]
 public struct FuseDirent

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using Tmds.Linux;
 
@@ -7,8 +8,46 @@ namespace ProcfsShim.Fuse;
 /// The real file calls a pass-through file system makes on the files it mirrors. <c>struct stat</c>
 /// comes from Tmds.LibC, laid out per architecture (144 bytes on x86_64, 128 on aarch64).
 /// </summary>
-public static unsafe class PosixFiles
+public static unsafe partial class PosixFiles
 {
+    /// <summary>
+    /// glibc's struct dirent64 (= struct dirent on 64-bit targets): fixed-width fields, so the
+    /// same layout on x86_64 and aarch64. Tmds.LibC has no directory reading.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct DirEnt64
+    {
+        public ulong Ino;
+        public long Offset;
+        public ushort RecordLength;
+        public byte Type;
+        public fixed byte Name[256];
+    }
+
+    /// <summary>
+    /// The names in a directory ("." and ".." included) with their inode numbers and DT_* types, straight from readdir(3):
+    /// no entry is stat()ed. (.NET's enumeration stats the target of every symbolic link, and in
+    /// /proc a process's cwd or root may lie on the very FUSE mount this server answers.)
+    /// 0, or the errno.
+    /// </summary>
+    public static int ReadDirectory(string path, List<DirectoryEntry> into)
+    {
+        nint directory = opendir(path);
+        if (directory == 0) return Marshal.GetLastPInvokeError();
+        try
+        {
+            while (readdir64(directory) is var entry && entry != null)
+            {
+                string name = Marshal.PtrToStringUTF8((nint)entry->Name) ?? "";
+                into.Add(new DirectoryEntry(entry->Ino, name, entry->Type));
+            }
+            return Marshal.GetLastPInvokeError(); // 0 at the end, else why the listing stopped
+        }
+        finally
+        {
+            closedir(directory);
+        }
+    }
     /// <summary>lstat: 0, or the errno.</summary>
     public static int LStat(string path, out stat stat)
     {
@@ -50,4 +89,13 @@ public static unsafe class PosixFiles
     }
 
     public static void Close(int fd) => LibC.close(fd);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial nint opendir(string path);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial DirEnt64* readdir64(nint directory);
+
+    [LibraryImport("libc")]
+    private static partial int closedir(nint directory);
 }

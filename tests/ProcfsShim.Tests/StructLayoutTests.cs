@@ -64,6 +64,18 @@ public sealed class StructLayoutTests
         Assert.Equal(Stat[architecture].Size, Unsafe.SizeOf<Tmds.Linux.stat>());
     }
 
+    /// <summary>glibc's struct dirent64, declared by procfs-shim itself: one layout on x86_64 and aarch64.</summary>
+    [Fact]
+    public void DirEnt64MatchesGlibcsHeader()
+    {
+        Assert.Equal(280, Unsafe.SizeOf<PosixFiles.DirEnt64>());
+        Assert.Equal(0, (int)Marshal.OffsetOf<PosixFiles.DirEnt64>(nameof(PosixFiles.DirEnt64.Ino)));
+        Assert.Equal(8, (int)Marshal.OffsetOf<PosixFiles.DirEnt64>(nameof(PosixFiles.DirEnt64.Offset)));
+        Assert.Equal(16, (int)Marshal.OffsetOf<PosixFiles.DirEnt64>(nameof(PosixFiles.DirEnt64.RecordLength)));
+        Assert.Equal(18, (int)Marshal.OffsetOf<PosixFiles.DirEnt64>(nameof(PosixFiles.DirEnt64.Type)));
+        Assert.Equal(19, (int)Marshal.OffsetOf<PosixFiles.DirEnt64>(nameof(PosixFiles.DirEnt64.Name)));
+    }
+
     /// <summary>linux/fuse.h's sizes, the same on every architecture.</summary>
     [Fact]
     public void FuseMessagesHaveTheHeadersSizes()
