@@ -34,9 +34,9 @@ public sealed class FuseDevice : IDisposable
     public static FuseDevice Adopt(int fd, string mountPoint) => new(fd, mountPoint) { _awaitingMount = true };
 
     /// <summary>Until the mount is made, reading the device fails with EPERM; an adopted device waits for it.</summary>
-    private bool _awaitingMount;
+    private volatile bool _awaitingMount;
 
-    /// <summary>Reads one request; 0 when the file system was unmounted.</summary>
+    /// <summary>Reads one request; 0 when the file system was unmounted. Several threads may read at once: each read takes a whole request.</summary>
     public int Read(Span<byte> buffer)
     {
         while (true)
@@ -60,7 +60,7 @@ public sealed class FuseDevice : IDisposable
     }
 
     /// <summary>
-    /// Writes one reply; false when the kernel did not take it (ENOENT: it gave
+    /// Writes one reply, from any thread; false when the kernel did not take it (ENOENT: it gave
     /// up on the request), so what the reply handed over can be taken back.
     /// </summary>
     public bool Write(ReadOnlySpan<byte> reply) => LinuxFs.write(_fd, reply) >= 0;

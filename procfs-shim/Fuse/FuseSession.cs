@@ -11,6 +11,9 @@ namespace ProcfsShim.Fuse;
 /// (<see cref="NodeTable{TNode}"/>) and open file handles (<see cref="OpenFiles"/>), so a file
 /// system deals only in its own nodes and files. It dispatches on the capabilities the file
 /// system implements: ENOSYS for a missing one, EROFS if the request would change something.
+/// Several workers read the device at once (the kernel hands each read one whole request, and a
+/// reply may be written from any thread), so one slow request, a status snapshot waiting on
+/// clusterd, does not hold up the others.
 /// </summary>
 public sealed class FuseSession<TNode> where TNode : notnull
 {
@@ -20,6 +23,8 @@ public sealed class FuseSession<TNode> where TNode : notnull
     private const int RequestBufferSize = MaxWrite + 64 * 1024;
     /// <summary>Attributes and entries are not cached: the status file changes all the time.</summary>
     private const ulong Validity = 0;
+    /// <summary>Enough for a few slow requests at once; each worker holds only its two buffers.</summary>
+    private const int Workers = 4;
 
     private readonly FuseDevice _device;
     private readonly IFuseFileSystem<TNode> _fileSystem;
@@ -38,6 +43,13 @@ public sealed class FuseSession<TNode> where TNode : notnull
 
     /// <summary>Serves requests until the file system is unmounted.</summary>
     public void Run()
+    {
+        var workers = Enumerable.Range(0, Workers).Select(i => new Thread(Serve) { IsBackground = true, Name = $"fuse-{i}" }).ToList();
+        workers.ForEach(worker => worker.Start());
+        workers.ForEach(worker => worker.Join());
+    }
+
+    private void Serve()
     {
         var request = new byte[RequestBufferSize];
         var reply = new FuseReply(_device, MaxWrite);

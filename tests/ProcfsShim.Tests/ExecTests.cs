@@ -72,5 +72,16 @@ public sealed partial class ExecTests : IDisposable
     [GeneratedRegex(@"kernel forgot (\d+) node\(s\), (\d+) held")]
     private static partial Regex ForgetLine();
 
+    [Fact]
+    public void OtherReadsAnswerWhileAStatusReadWaitsForClusterd()
+    {
+        using var slow = new SlowClusterd("the slow status\n", TimeSpan.FromSeconds(4));
+        var result = Exec("(cat /proc/net/ip_cluster; echo status-read) & sleep 0.5; cat /proc/sys/kernel/ostype; ls /proc/self/ | grep -x status; wait",
+            socketPath: slow.SocketPath);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        // One thread serving all of /proc would answer the others only after the status.
+        Assert.Equal("Linux\nstatus\nthe slow status\nstatus-read\n", result.Stdout);
+    }
+
     public void Dispose() => _daemon.Dispose();
 }
