@@ -94,5 +94,8 @@ public sealed class StructLayoutTests
         Assert.Equal(24, Unsafe.SizeOf<FuseReleaseIn>());
         Assert.Equal(80, Unsafe.SizeOf<FuseStatFsOut>());
         Assert.Equal(24, Unsafe.SizeOf<FuseDirent>());
+        Assert.Equal(8, Unsafe.SizeOf<FuseForgetIn>());
+        Assert.Equal(8, Unsafe.SizeOf<FuseBatchForgetIn>());
+        Assert.Equal(16, Unsafe.SizeOf<FuseForgetOne>());
     }
 }
