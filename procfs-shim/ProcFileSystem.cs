@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using ClusterControl;
 using ProcfsShim.Fuse;
 using Tmds.Linux;
 
@@ -69,16 +68,7 @@ public sealed partial class ProcFileSystem(string socketPath)
         if (StatusFileOwner(path) is not null)
         {
             if ((flags & LibC.O_ACCMODE) != LibC.O_RDONLY) return LibC.EACCES;
-            try
-            {
-                file = StatusSnapshot.Take(socketPath);
-                return 0;
-            }
-            catch (ControlUnreachableException e)
-            {
-                Console.Error.WriteLine($"procfs-shim: {e.Message}");
-                return LibC.ENOTCONN;
-            }
+            return StatusSnapshot.Open(socketPath, out file);
         }
         int fd = PosixFiles.Open(RealProc + path, flags & ~(uint)LibC.O_TRUNC); // /proc files cannot be truncated
         if (fd < 0) return -fd;

@@ -1,4 +1,3 @@
-using ClusterControl;
 using ProcfsShim.Fuse;
 using Tmds.Linux;
 
@@ -54,21 +53,7 @@ public sealed class StatusFileSystem(string socketPath)
         file = null;
         if (node != Node.File) return LibC.EISDIR;
         if ((flags & LibC.O_ACCMODE) != LibC.O_RDONLY) return LibC.EACCES;
-        try
-        {
-            file = StatusSnapshot.Take(socketPath);
-            return 0;
-        }
-        catch (ControlUnreachableException e)
-        {
-            Console.Error.WriteLine($"procfs-shim: {e.Message}");
-            return LibC.ENOTCONN;
-        }
-        catch (IOException e)
-        {
-            Console.Error.WriteLine($"procfs-shim: cannot spool the status: {e.Message}");
-            return LibC.EIO;
-        }
+        return StatusSnapshot.Open(socketPath, out file);
     }
 
     private FuseAttr Attributes(Node node)

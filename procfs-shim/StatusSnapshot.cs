@@ -1,5 +1,6 @@
 using ClusterControl;
 using ProcfsShim.Fuse;
+using Tmds.Linux;
 
 namespace ProcfsShim;
 
@@ -14,8 +15,32 @@ public sealed class StatusSnapshot : IFuseFile
 
     private StatusSnapshot(FileStream spool) => _spool = spool;
 
+    /// <summary>
+    /// A snapshot for one open(): 0, or ENOTCONN when clusterd cannot be asked and EIO when the
+    /// spool cannot be written, saying why on standard error.
+    /// </summary>
+    public static int Open(string socketPath, out IFuseFile? file)
+    {
+        file = null;
+        try
+        {
+            file = Take(socketPath);
+            return 0;
+        }
+        catch (ControlUnreachableException e)
+        {
+            Console.Error.WriteLine($"procfs-shim: {e.Message}");
+            return LibC.ENOTCONN;
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"procfs-shim: cannot spool the status: {e.Message}");
+            return LibC.EIO;
+        }
+    }
+
     /// <summary>Asks clusterd for the status; throws <see cref="ControlUnreachableException"/> saying why it could not.</summary>
-    public static StatusSnapshot Take(string socketPath)
+    private static StatusSnapshot Take(string socketPath)
     {
         var spool = new FileStream(Path.Combine(Path.GetTempPath(), $"ip_cluster-{Guid.NewGuid():n}"),
             FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
