@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ProcfsShim.Fuse;
+using Tmds.Linux;
 
 namespace ProcfsShim;
 
@@ -11,16 +12,17 @@ namespace ProcfsShim;
 /// </summary>
 public static class ExecCommand
 {
-    public static int Run(string[] command, string socketPath)
+    /// <param name="trace">Where --debug's lines go; null without it.</param>
+    public static int Run(string[] command, string socketPath, Action<string>? trace)
     {
-        int fd = LinuxFs.open("/dev/fuse", LinuxFs.O_RDWR); // inherited by the child, which mounts with it
+        int fd = LinuxFs.open("/dev/fuse", LibC.O_RDWR); // inherited by the child, which mounts with it
         if (fd < 0)
         {
             Console.Error.WriteLine($"procfs-shim: cannot open /dev/fuse: {LinuxFs.Describe(LinuxFs.LastError)}");
             return 1;
         }
         using var device = FuseDevice.Adopt(fd, "/proc");
-        var server = new Thread(() => new FuseSession(device, new ProcFileSystem(socketPath)).Run()) { IsBackground = true, Name = "fuse" };
+        var server = new Thread(() => new FuseSession<string>(device, new ProcFileSystem(socketPath), trace).Run()) { IsBackground = true, Name = "fuse" };
         server.Start();
 
         const string MountThenRun =

@@ -6,7 +6,8 @@ namespace ProcfsShim;
 /// <summary><c>procfs-shim --mount DIR</c>: serves DIR/ip_cluster in the foreground until SIGTERM or SIGINT.</summary>
 public static class MountCommand
 {
-    public static int Run(string mountPoint, string socketPath)
+    /// <param name="trace">Where --debug's lines go; null without it.</param>
+    public static int Run(string mountPoint, string socketPath, Action<string>? trace)
     {
         try
         {
@@ -21,7 +22,7 @@ public static class MountCommand
                 device.Unmount();
             }
             Log($"serving {Path.Combine(mountPoint, StatusFileSystem.FileName)} from clusterd at {socketPath}");
-            new FuseSession(device, new StatusFileSystem(socketPath)).Run();
+            new FuseSession<StatusFileSystem.Node>(device, new StatusFileSystem(socketPath), trace).Run();
             device.Unmount();
             Log("unmounted");
             return 0;

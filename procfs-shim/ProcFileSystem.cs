@@ -1,142 +1,86 @@
 using System.Text.RegularExpressions;
-using ClusterControl;
 using ProcfsShim.Fuse;
+using Tmds.Linux;
 
 namespace ProcfsShim;
 
 /// <summary>
 /// A pass-through view of the real /proc with one file added: <c>net/ip_cluster</c>. Mounted over
 /// /proc in a private mount namespace (see <see cref="ExecCommand"/>) while this server stays in
-/// the original one and reads the real /proc. Paths that depend on who asks follow the caller:
-/// <c>self</c> and <c>thread-self</c> name the calling process, and since <c>net</c> is a link to
-/// <c>self/net</c>, /proc/net/* shows the caller's network namespace. Nothing is cached, so new
-/// processes appear at once. Writes pass through (for /proc/sys).
+/// the original one and reads the real /proc. A node is a path below /proc ("" for /proc itself);
+/// attributes and inode numbers are the real files'. Paths that depend on who asks follow the
+/// caller: <c>self</c> and <c>thread-self</c> name the calling process, and since <c>net</c> is a
+/// link to <c>self/net</c>, /proc/net/* shows the caller's network namespace. Nothing is cached,
+/// so new processes appear at once. Writes pass through (for /proc/sys).
 /// </summary>
-public sealed partial class ProcFileSystem(string socketPath) : IFuseFileSystem
+public sealed partial class ProcFileSystem(string socketPath)
+    : IFuseFileSystem<string>, IFuseFileOpener<string>, IFuseDirectoryLister<string>, IFuseLinkReader<string>, IFuseTruncator<string>
 {
     private const string RealProc = "/proc";
-    private const ulong Root = 1;
-
-    private readonly Dictionary<ulong, string> _paths = new() { [Root] = "" };
-    private readonly Dictionary<string, ulong> _nodes = new() { [""] = Root };
-    private readonly Dictionary<ulong, OpenFile> _open = [];
-    private ulong _nextNode = Root + 1, _nextHandle = 1;
+    private const uint StatusFileMode = 0x8000 | 0b100_100_100;
 
     /// <summary>A process's net directory, where the status file is added.</summary>
-    [GeneratedRegex(@"^/\d+/net$")]
+    [GeneratedRegex(@"^/(\d+)/net$")]
     private static partial Regex NetDirectory();
 
-    private abstract record OpenFile;
-    private sealed record RealFile(int Fd) : OpenFile;
-    private sealed record StatusFile(StatusSnapshot Snapshot) : OpenFile;
+    public string Root => "";
 
-    public int Lookup(ulong parent, string name, out FuseAttr attr)
+    public int Lookup(string parent, string name, out string child, out FuseAttr attr)
     {
-        attr = default;
-        if (!_paths.TryGetValue(parent, out string? directory)) return LinuxFs.ENOENT;
-        return GetAttr(Node(directory + "/" + name), out attr);
+        child = parent + "/" + name;
+        return GetAttr(child, out attr);
     }
 
-    public int GetAttr(ulong node, out FuseAttr attr)
+    public int GetAttr(string path, out FuseAttr attr)
     {
         attr = default;
-        if (!_paths.TryGetValue(node, out string? path)) return LinuxFs.ENOENT;
-        if (IsStatusFile(path))
+        if (StatusFileOwner(path) is { } pid)
         {
-            attr = new FuseAttr { Ino = node, Mode = 0x8000 | 0b100_100_100, NLink = 1, BlockSize = 4096 };
+            attr = new FuseAttr { Ino = StatusFileIno(pid), Mode = StatusFileMode, NLink = 1, BlockSize = 4096 };
             return 0;
         }
         int error = PosixFiles.LStat(RealProc + path, out var stat);
         if (error != 0) return error;
         attr = new FuseAttr
         {
-            Ino = node, Size = (ulong)stat.Size, Blocks = (ulong)stat.Blocks, Mode = stat.Mode, NLink = (uint)stat.NLink,
-            Uid = stat.Uid, Gid = stat.Gid, RDev = (uint)stat.RDevice, BlockSize = (uint)stat.BlockSize,
-            Atime = (ulong)stat.AccessSeconds, Mtime = (ulong)stat.ModifySeconds, Ctime = (ulong)stat.ChangeSeconds,
+            Ino = stat.st_ino, Size = (ulong)(long)stat.st_size, Blocks = (ulong)(long)stat.st_blocks, Mode = (uint)stat.st_mode, NLink = (uint)stat.st_nlink,
+            Uid = stat.st_uid, Gid = stat.st_gid, RDev = (uint)stat.st_rdev, BlockSize = (uint)(long)stat.st_blksize,
+            Atime = (ulong)(long)stat.st_atim.tv_sec, Mtime = (ulong)(long)stat.st_mtim.tv_sec, Ctime = (ulong)(long)stat.st_ctim.tv_sec,
         };
         return 0;
     }
 
-    public int List(ulong directory, out IReadOnlyList<DirectoryEntry> entries)
+    public int List(string path, out IReadOnlyList<DirectoryEntry> entries)
     {
         entries = [];
-        if (!_paths.TryGetValue(directory, out string? path)) return LinuxFs.ENOENT;
-        var list = new List<DirectoryEntry> { new(directory, ".", DirectoryEntry.Directory), new(directory, "..", DirectoryEntry.Directory) };
-        try
-        {
-            foreach (var entry in new DirectoryInfo(RealProc + path).EnumerateFileSystemInfos())
-            {
-                uint type = entry.LinkTarget is not null ? DirectoryEntry.Link
-                    : entry is DirectoryInfo ? DirectoryEntry.Directory : DirectoryEntry.Regular;
-                list.Add(new DirectoryEntry(Node(path + "/" + entry.Name), entry.Name, type));
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return e is DirectoryNotFoundException ? LinuxFs.ENOENT : LinuxFs.EACCES;
-        }
-        if (NetDirectory().IsMatch(path)) list.Add(new DirectoryEntry(Node(path + "/" + StatusFileSystem.FileName), StatusFileSystem.FileName, DirectoryEntry.Regular));
+        var list = new List<DirectoryEntry>();
+        int error = PosixFiles.ReadDirectory(RealProc + path, list);
+        if (error != 0) return error;
+        if (NetDirectoryOwner(path) is { } pid)
+            list.Add(new DirectoryEntry(StatusFileIno(pid), StatusFileSystem.FileName, DirectoryEntry.Regular));
         entries = list;
         return 0;
     }
 
-    public int Open(ulong node, uint flags, uint callerPid, out ulong handle)
+    public int Open(string path, uint flags, uint callerPid, out IFuseFile? file)
     {
-        handle = 0;
-        if (!_paths.TryGetValue(node, out string? path)) return LinuxFs.ENOENT;
-        OpenFile file;
-        if (IsStatusFile(path))
+        file = null;
+        if (StatusFileOwner(path) is not null)
         {
-            if ((flags & PosixFiles.O_ACCMODE) != PosixFiles.O_RDONLY) return LinuxFs.EACCES;
-            try
-            {
-                file = new StatusFile(StatusSnapshot.Take(socketPath));
-            }
-            catch (ControlUnreachableException e)
-            {
-                Console.Error.WriteLine($"procfs-shim: {e.Message}");
-                return LinuxFs.ENOTCONN;
-            }
+            if ((flags & LibC.O_ACCMODE) != LibC.O_RDONLY) return LibC.EACCES;
+            return StatusSnapshot.Open(socketPath, out file);
         }
-        else
-        {
-            int fd = PosixFiles.Open(RealProc + path, flags & ~0x200u); // O_TRUNC: /proc files cannot be truncated
-            if (fd < 0) return -fd;
-            file = new RealFile(fd);
-        }
-        handle = _nextHandle++;
-        _open[handle] = file;
+        int fd = PosixFiles.Open(RealProc + path, flags & ~(uint)LibC.O_TRUNC); // /proc files cannot be truncated
+        if (fd < 0) return -fd;
+        file = new PassThroughFile(fd);
         return 0;
     }
 
-    public int Read(ulong handle, ulong offset, Span<byte> destination, out int length)
-    {
-        length = 0;
-        switch (_open.GetValueOrDefault(handle))
-        {
-            case RealFile real:
-                return PosixFiles.PRead(real.Fd, destination, (long)offset, out length);
-            case StatusFile status:
-                length = status.Snapshot.Read(offset, destination);
-                return 0;
-            default:
-                return LinuxFs.EBADF;
-        }
-    }
-
-    public int Write(ulong handle, ulong offset, ReadOnlySpan<byte> data, out int written)
-    {
-        written = 0;
-        return _open.GetValueOrDefault(handle) is RealFile real ? PosixFiles.Write(real.Fd, data, out written) : LinuxFs.EACCES;
-    }
-
     /// <summary>Truncating a /proc file is meaningless; agreeing lets "echo 1 &gt; /proc/sys/…" go on to its write.</summary>
-    public int Truncate(ulong node, out FuseAttr attr) => GetAttr(node, out attr);
+    public int Truncate(string path, out FuseAttr attr) => GetAttr(path, out attr);
 
-    public int ReadLink(ulong node, uint callerPid, out string target)
+    public int ReadLink(string path, uint callerPid, out string target)
     {
-        target = "";
-        if (!_paths.TryGetValue(node, out string? path)) return LinuxFs.ENOENT;
         switch (path)
         {
             case "/self":
@@ -164,23 +108,14 @@ public sealed partial class ProcFileSystem(string socketPath) : IFuseFileSystem
         }
     }
 
-    public void Release(ulong handle)
-    {
-        if (!_open.Remove(handle, out var file)) return;
-        if (file is RealFile real) PosixFiles.Close(real.Fd);
-        else if (file is StatusFile status) status.Snapshot.Dispose();
-    }
+    /// <summary>The process whose net directory <paramref name="path"/> is the status file of; null for any other path.</summary>
+    private static uint? StatusFileOwner(string path) =>
+        path.EndsWith("/" + StatusFileSystem.FileName, StringComparison.Ordinal) ? NetDirectoryOwner(path[..^(StatusFileSystem.FileName.Length + 1)]) : null;
 
-    private static bool IsStatusFile(string path) =>
-        path.EndsWith("/" + StatusFileSystem.FileName, StringComparison.Ordinal)
-        && NetDirectory().IsMatch(path[..^(StatusFileSystem.FileName.Length + 1)]);
+    /// <summary>The process whose net directory <paramref name="path"/> is; null for any other path.</summary>
+    private static uint? NetDirectoryOwner(string path) =>
+        NetDirectory().Match(path) is { Success: true } net && uint.TryParse(net.Groups[1].ValueSpan, out uint pid) ? pid : null;
 
-    private ulong Node(string path)
-    {
-        if (_nodes.TryGetValue(path, out ulong node)) return node;
-        node = _nextNode++;
-        _nodes[path] = node;
-        _paths[node] = path;
-        return node;
-    }
+    /// <summary>procfs's inode numbers fit 32 bits, so numbers above them cannot collide with a real file's.</summary>
+    private static ulong StatusFileIno(uint pid) => (1UL << 32) | pid;
 }

@@ -1,3 +1,5 @@
+using Tmds.Linux;
+
 namespace ProcfsShim.Fuse;
 
 /// <summary>An open /dev/fuse and the mount made with it; requests are read from it and replies written to it.</summary>
@@ -16,10 +18,10 @@ public sealed class FuseDevice : IDisposable
     /// <summary>Mounts a read-only FUSE file system of type fuse.<paramref name="name"/> at <paramref name="mountPoint"/>.</summary>
     public static FuseDevice Mount(string mountPoint, string name)
     {
-        int fd = LinuxFs.open("/dev/fuse", LinuxFs.O_RDWR | LinuxFs.O_CLOEXEC);
+        int fd = LinuxFs.open("/dev/fuse", LibC.O_RDWR | LibC.O_CLOEXEC);
         if (fd < 0) throw new IOException($"cannot open /dev/fuse: {LinuxFs.Describe(LinuxFs.LastError)}");
         string options = $"fd={fd},rootmode=40000,user_id=0,group_id=0,allow_other";
-        if (LinuxFs.mount(name, mountPoint, $"fuse.{name}", LinuxFs.MS_NOSUID | LinuxFs.MS_NODEV, options) != 0)
+        if (LinuxFs.mount(name, mountPoint, $"fuse.{name}", LibC.MS_NOSUID | LibC.MS_NODEV, options) != 0)
         {
             int error = LinuxFs.LastError;
             LinuxFs.close(fd);
@@ -32,36 +34,39 @@ public sealed class FuseDevice : IDisposable
     public static FuseDevice Adopt(int fd, string mountPoint) => new(fd, mountPoint) { _awaitingMount = true };
 
     /// <summary>Until the mount is made, reading the device fails with EPERM; an adopted device waits for it.</summary>
-    private bool _awaitingMount;
+    private volatile bool _awaitingMount;
 
-    /// <summary>Reads one request; 0 when the file system was unmounted.</summary>
+    /// <summary>Reads one request; 0 when the file system was unmounted. Several threads may read at once: each read takes a whole request.</summary>
     public int Read(Span<byte> buffer)
     {
         while (true)
         {
-            nint length = LinuxFs.read(_fd, buffer, buffer.Length);
+            long length = LinuxFs.read(_fd, buffer);
             if (length >= 0)
             {
                 _awaitingMount = false;
                 return (int)length;
             }
             int error = LinuxFs.LastError;
-            if (error == LinuxFs.EPERM && _awaitingMount)
+            if (error == LibC.EPERM && _awaitingMount)
             {
                 Thread.Sleep(5);
                 continue;
             }
-            if (error == LinuxFs.ENODEV) return 0;
-            if (error is LinuxFs.EINTR or LinuxFs.EAGAIN or LinuxFs.ENOENT) continue; // ENOENT: the request was interrupted
+            if (error == LibC.ENODEV) return 0;
+            if (error == LibC.EINTR || error == LibC.EAGAIN || error == LibC.ENOENT) continue; // ENOENT: the request was interrupted
             throw new IOException($"reading /dev/fuse: {LinuxFs.Describe(error)}");
         }
     }
 
-    /// <summary>Writes one reply; a reply to a request the kernel gave up on (ENOENT) is dropped.</summary>
-    public void Write(ReadOnlySpan<byte> reply) => LinuxFs.write(_fd, reply, reply.Length);
+    /// <summary>
+    /// Writes one reply, from any thread; false when the kernel did not take it (ENOENT: it gave
+    /// up on the request), so what the reply handed over can be taken back.
+    /// </summary>
+    public bool Write(ReadOnlySpan<byte> reply) => LinuxFs.write(_fd, reply) >= 0;
 
     /// <summary>Detaches the mount; a blocked <see cref="Read"/> then returns 0.</summary>
-    public void Unmount() => LinuxFs.umount2(MountPoint, LinuxFs.MNT_DETACH);
+    public void Unmount() => LinuxFs.umount2(MountPoint, LibC.MNT_DETACH);
 
     /// <summary>
     /// Detaches a FUSE mount left at <paramref name="mountPoint"/> by a server that died: it is
@@ -79,7 +84,7 @@ public sealed class FuseDevice : IDisposable
         }
         catch (IOException)
         {
-            return LinuxFs.umount2(full, LinuxFs.MNT_DETACH) == 0;
+            return LinuxFs.umount2(full, LibC.MNT_DETACH) == 0;
         }
     }
 

@@ -12,7 +12,10 @@ public enum FuseOpcode : uint
     BatchForget = 42, ReadDirPlus = 44, Lseek = 46,
 }
 
-// Message layouts, host byte order, exactly as linux/fuse.h lays them out.
+// Message layouts, host byte order, exactly as linux/fuse.h lays them out. fuse.h uses only
+// fixed-width fields, padded by hand to 8-byte alignment, so these layouts are the same on
+// every architecture (x86_64 and aarch64 alike): unlike libc's struct stat, they need no
+// per-architecture variant.
 
 [StructLayout(LayoutKind.Sequential)]
 public struct FuseInHeader
@@ -133,6 +136,25 @@ public struct FuseStatFsOut
 {
     public ulong Blocks, FreeBlocks, AvailableBlocks, Files, FreeFiles;
     public uint BlockSize, NameLength, FragmentSize;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+public struct FuseForgetIn
+{
+    public ulong Lookups;
+}
+
+/// <summary>struct fuse_batch_forget_in: <see cref="Count"/> <see cref="FuseForgetOne"/> follow.</summary>
+[StructLayout(LayoutKind.Sequential)]
+public struct FuseBatchForgetIn
+{
+    public uint Count, Dummy;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+public struct FuseForgetOne
+{
+    public ulong NodeId, Lookups;
 }
 
 /// <summary>struct fuse_dirent: the fixed part; the name follows, padded to 8 bytes.</summary>

@@ -1,14 +1,21 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
+using Tmds.Linux;
 
 namespace ProcfsShim.Fuse;
 
 /// <summary>
 /// The protocol layer: reads requests from the device, decodes them, asks the file system, and
-/// writes replies. Read-only: every request that would change something is answered EROFS.
+/// writes replies. It owns what the kernel holds: node ids and their lookup counts
+/// (<see cref="NodeTable{TNode}"/>) and open file handles (<see cref="OpenFiles"/>), so a file
+/// system deals only in its own nodes and files. It dispatches on the capabilities the file
+/// system implements: ENOSYS for a missing one, EROFS if the request would change something.
+/// Several workers read the device at once (the kernel hands each read one whole request, and a
+/// reply may be written from any thread), so one slow request, a status snapshot waiting on
+/// clusterd, does not hold up the others.
 /// </summary>
-public sealed class FuseSession(FuseDevice device, IFuseFileSystem fileSystem)
+public sealed class FuseSession<TNode> where TNode : notnull
 {
     private const uint ProtocolMajor = 7, ProtocolMinor = 31;
     private const int MaxWrite = 128 * 1024;
@@ -16,32 +23,65 @@ public sealed class FuseSession(FuseDevice device, IFuseFileSystem fileSystem)
     private const int RequestBufferSize = MaxWrite + 64 * 1024;
     /// <summary>Attributes and entries are not cached: the status file changes all the time.</summary>
     private const ulong Validity = 0;
+    /// <summary>Enough for a few slow requests at once; each worker holds only its two buffers.</summary>
+    private const int Workers = 4;
 
-    private readonly byte[] _request = new byte[RequestBufferSize];
-    private readonly byte[] _reply = new byte[MaxWrite + 4096];
+    private readonly FuseDevice _device;
+    private readonly IFuseFileSystem<TNode> _fileSystem;
+    private readonly Action<string>? _trace;
+    private readonly NodeTable<TNode> _nodes;
+    private readonly OpenFiles _files = new();
+
+    /// <param name="trace">Told how many nodes are held each time the kernel forgets some (--debug).</param>
+    public FuseSession(FuseDevice device, IFuseFileSystem<TNode> fileSystem, Action<string>? trace = null)
+    {
+        _device = device;
+        _fileSystem = fileSystem;
+        _trace = trace;
+        _nodes = new NodeTable<TNode>(fileSystem.Root);
+    }
 
     /// <summary>Serves requests until the file system is unmounted.</summary>
     public void Run()
     {
+        var workers = Enumerable.Range(0, Workers).Select(i => new Thread(Serve) { IsBackground = true, Name = $"fuse-{i}" }).ToList();
+        workers.ForEach(worker => worker.Start());
+        workers.ForEach(worker => worker.Join());
+    }
+
+    private void Serve()
+    {
+        var request = new byte[RequestBufferSize];
+        var reply = new FuseReply(_device, MaxWrite);
+        int headerSize = Unsafe.SizeOf<FuseInHeader>();
         while (true)
         {
-            int length = device.Read(_request);
+            int length = _device.Read(request);
             if (length == 0) return;
-            if (length < Unsafe.SizeOf<FuseInHeader>()) continue;
-            var header = MemoryMarshal.Read<FuseInHeader>(_request);
-            var body = _request.AsSpan(Unsafe.SizeOf<FuseInHeader>(), length - Unsafe.SizeOf<FuseInHeader>());
+            if (length < headerSize) continue;
+            var header = MemoryMarshal.Read<FuseInHeader>(request);
             if (header.Opcode == FuseOpcode.Destroy) return;
-            Dispatch(header, body);
+            try
+            {
+                Dispatch(header, request.AsSpan(headerSize, length - headerSize), reply);
+            }
+            catch (Exception e) // a malformed request or a file-system bug fails that request, never the server
+            {
+                Console.Error.WriteLine($"procfs-shim: {header.Opcode} failed: {e.Message}");
+                if (!IsUnanswered(header.Opcode)) reply.SendError(header, LibC.EIO);
+            }
         }
     }
 
-    private void Dispatch(in FuseInHeader header, ReadOnlySpan<byte> body)
+    private static bool IsUnanswered(FuseOpcode opcode) => opcode is FuseOpcode.Forget or FuseOpcode.BatchForget or FuseOpcode.Interrupt;
+
+    private void Dispatch(in FuseInHeader header, ReadOnlySpan<byte> body, FuseReply reply)
     {
         switch (header.Opcode)
         {
             case FuseOpcode.Init:
                 var init = MemoryMarshal.Read<FuseInitIn>(body);
-                Reply(header, new FuseInitOut
+                reply.SendStruct(header, new FuseInitOut
                 {
                     Major = ProtocolMajor,
                     Minor = ProtocolMinor,
@@ -52,108 +92,154 @@ public sealed class FuseSession(FuseDevice device, IFuseFileSystem fileSystem)
                     TimeGranularity = 1,
                 });
                 break;
-            case FuseOpcode.Lookup:
-                string name = Encoding.UTF8.GetString(body[..Math.Max(0, body.IndexOf((byte)0))]);
-                int lookup = fileSystem.Lookup(header.NodeId, name, out var found);
-                if (lookup != 0) Error(header, lookup);
-                else Reply(header, new FuseEntryOut { NodeId = found.Ino, EntryValid = Validity, AttrValid = Validity, Attr = found });
+            case FuseOpcode.Forget:
+                _nodes.Forget(header.NodeId, MemoryMarshal.Read<FuseForgetIn>(body).Lookups);
+                TraceForgotten(1);
                 break;
-            case FuseOpcode.GetAttr:
-                int getattr = fileSystem.GetAttr(header.NodeId, out var attr);
-                if (getattr != 0) Error(header, getattr);
-                else Reply(header, new FuseAttrOut { AttrValid = Validity, Attr = attr });
+            case FuseOpcode.BatchForget:
+                var batch = MemoryMarshal.Read<FuseBatchForgetIn>(body);
+                var forgets = MemoryMarshal.Cast<byte, FuseForgetOne>(body[Unsafe.SizeOf<FuseBatchForgetIn>()..]);
+                forgets = forgets[..(int)Math.Min(batch.Count, (uint)forgets.Length)];
+                foreach (var forget in forgets) _nodes.Forget(forget.NodeId, forget.Lookups);
+                TraceForgotten(forgets.Length);
                 break;
-            case FuseOpcode.Open:
-                var open = MemoryMarshal.Read<FuseOpenIn>(body);
-                int opened = fileSystem.Open(header.NodeId, open.Flags, header.Pid, out ulong handle);
-                if (opened != 0) Error(header, opened);
-                else Reply(header, new FuseOpenOut { FileHandle = handle, OpenFlags = FuseOpenOut.DirectIo });
-                break;
-            case FuseOpcode.Read:
-                ReadFile(header, MemoryMarshal.Read<FuseReadIn>(body));
-                break;
-            case FuseOpcode.Release:
-                fileSystem.Release(MemoryMarshal.Read<FuseReleaseIn>(body).FileHandle);
-                Error(header, 0);
-                break;
-            case FuseOpcode.OpenDir:
-                int isDirectory = fileSystem.List(header.NodeId, out _);
-                if (isDirectory != 0) Error(header, isDirectory);
-                else Reply(header, new FuseOpenOut());
-                break;
-            case FuseOpcode.ReadDir:
-                ReadDirectory(header, MemoryMarshal.Read<FuseReadIn>(body));
-                break;
+            case FuseOpcode.Interrupt:
+                break; // no reply; the interrupted request still gets its own
             case FuseOpcode.StatFs:
-                Reply(header, new FuseStatFsOut { BlockSize = 4096, NameLength = 255, FragmentSize = 4096 });
+                reply.SendStruct(header, new FuseStatFsOut { BlockSize = 4096, NameLength = 255, FragmentSize = 4096 });
                 break;
             case FuseOpcode.ReleaseDir or FuseOpcode.Flush or FuseOpcode.Fsync or FuseOpcode.FsyncDir or FuseOpcode.Access:
-                Error(header, 0);
+                reply.SendError(header, 0);
                 break;
-            case FuseOpcode.Forget or FuseOpcode.BatchForget or FuseOpcode.Interrupt:
-                break; // no reply
-            case FuseOpcode.Write:
-                var write = MemoryMarshal.Read<FuseWriteIn>(body);
-                var data = body.Slice(Unsafe.SizeOf<FuseWriteIn>(), (int)Math.Min(write.Size, (uint)(body.Length - Unsafe.SizeOf<FuseWriteIn>())));
-                int wrote = fileSystem.Write(write.FileHandle, write.Offset, data, out int written);
-                if (wrote != 0) Error(header, wrote);
-                else Reply(header, new FuseWriteOut { Size = (uint)written });
-                break;
-            case FuseOpcode.SetAttr:
-                var setattr = MemoryMarshal.Read<FuseSetAttrIn>(body);
-                int truncated = (setattr.Valid & FuseSetAttrIn.SizeIsValid) != 0 && setattr.Size == 0
-                    ? fileSystem.Truncate(header.NodeId, out var after)
-                    : fileSystem.GetAttr(header.NodeId, out after);
-                if (truncated != 0) Error(header, truncated);
-                else Reply(header, new FuseAttrOut { AttrValid = Validity, Attr = after });
-                break;
-            case FuseOpcode.ReadLink:
-                int linked = fileSystem.ReadLink(header.NodeId, header.Pid, out string target);
-                if (linked != 0) Error(header, linked);
-                else
-                {
-                    int length = Encoding.UTF8.GetBytes(target, _reply.AsSpan(Unsafe.SizeOf<FuseOutHeader>()));
-                    Send(header, 0, length);
-                }
+            case FuseOpcode.GetXAttr or FuseOpcode.ListXAttr:
+                reply.SendError(header, LibC.ENODATA);
                 break;
             case FuseOpcode.Create or FuseOpcode.MkNod or FuseOpcode.MkDir
                 or FuseOpcode.Unlink or FuseOpcode.RmDir or FuseOpcode.Rename or FuseOpcode.Link
                 or FuseOpcode.SetXAttr or FuseOpcode.RemoveXAttr:
-                Error(header, LinuxFs.EROFS);
+                reply.SendError(header, LibC.EROFS);
                 break;
-            case FuseOpcode.GetXAttr or FuseOpcode.ListXAttr:
-                Error(header, LinuxFs.ENODATA);
+            case FuseOpcode.Read:
+                ReadFile(header, MemoryMarshal.Read<FuseReadIn>(body), reply);
+                break;
+            case FuseOpcode.Write:
+                WriteFile(header, body, reply);
+                break;
+            case FuseOpcode.Release:
+                _files.Release(MemoryMarshal.Read<FuseReleaseIn>(body).FileHandle);
+                reply.SendError(header, 0);
                 break;
             default:
-                Error(header, LinuxFs.ENOSYS);
+                if (_nodes.TryGet(header.NodeId, out var node)) DispatchOnNode(header, node, body, reply);
+                else reply.SendError(header, LibC.ENOENT); // the kernel never names a node it was not given
                 break;
         }
     }
 
-    private void ReadFile(in FuseInHeader header, in FuseReadIn read)
+    /// <summary>The requests about a node the kernel holds.</summary>
+    private void DispatchOnNode(in FuseInHeader header, TNode node, ReadOnlySpan<byte> body, FuseReply reply)
     {
-        int size = (int)Math.Min(read.Size, (uint)MaxWrite);
-        var data = _reply.AsSpan(Unsafe.SizeOf<FuseOutHeader>(), size);
-        int error = fileSystem.Read(read.FileHandle, read.Offset, data, out int length);
-        if (error != 0) Error(header, error);
-        else Send(header, 0, length);
+        switch (header.Opcode)
+        {
+            case FuseOpcode.Lookup:
+                string name = Encoding.UTF8.GetString(body[..Math.Max(0, body.IndexOf((byte)0))]);
+                int lookup = _fileSystem.Lookup(node, name, out var child, out var found);
+                if (lookup != 0)
+                {
+                    reply.SendError(header, lookup);
+                    break;
+                }
+                ulong id = _nodes.Remember(child);
+                if (!reply.SendStruct(header, new FuseEntryOut { NodeId = id, EntryValid = Validity, AttrValid = Validity, Attr = found }))
+                    _nodes.Forget(id, 1); // the kernel never saw this lookup, so it will never forget it
+                break;
+            case FuseOpcode.GetAttr:
+                AnswerAttr(header, _fileSystem.GetAttr(node, out var attr), attr, reply);
+                break;
+            case FuseOpcode.SetAttr:
+                var setattr = MemoryMarshal.Read<FuseSetAttrIn>(body);
+                if ((setattr.Valid & FuseSetAttrIn.SizeIsValid) == 0) AnswerAttr(header, _fileSystem.GetAttr(node, out attr), attr, reply);
+                else if (setattr.Size != 0 || _fileSystem is not IFuseTruncator<TNode> truncator) reply.SendError(header, LibC.EROFS);
+                else AnswerAttr(header, truncator.Truncate(node, out attr), attr, reply);
+                break;
+            case FuseOpcode.Open when _fileSystem is IFuseFileOpener<TNode> opener:
+                var open = MemoryMarshal.Read<FuseOpenIn>(body);
+                int opened = opener.Open(node, open.Flags, header.Pid, out var file);
+                if (opened != 0)
+                {
+                    reply.SendError(header, opened);
+                    break;
+                }
+                ulong handle = _files.Add(file ?? throw new InvalidOperationException("open succeeded without a file"));
+                if (!reply.SendStruct(header, new FuseOpenOut { FileHandle = handle, OpenFlags = FuseOpenOut.DirectIo }))
+                    _files.Release(handle); // the kernel gave up on the open: no RELEASE will come
+                break;
+            case FuseOpcode.OpenDir when _fileSystem is IFuseDirectoryLister<TNode> lister:
+                int isDirectory = lister.List(node, out _);
+                if (isDirectory != 0) reply.SendError(header, isDirectory);
+                else reply.SendStruct(header, new FuseOpenOut());
+                break;
+            case FuseOpcode.ReadDir when _fileSystem is IFuseDirectoryLister<TNode> lister:
+                ReadDirectory(header, lister, node, MemoryMarshal.Read<FuseReadIn>(body), reply);
+                break;
+            case FuseOpcode.ReadLink when _fileSystem is IFuseLinkReader<TNode> links:
+                int linked = links.ReadLink(node, header.Pid, out string target);
+                if (linked != 0) reply.SendError(header, linked);
+                else reply.SendPayload(header, Encoding.UTF8.GetBytes(target, reply.Payload(MaxWrite)));
+                break;
+            default:
+                reply.SendError(header, LibC.ENOSYS);
+                break;
+        }
+    }
+
+    private static void AnswerAttr(in FuseInHeader header, int error, in FuseAttr attr, FuseReply reply)
+    {
+        if (error != 0) reply.SendError(header, error);
+        else reply.SendStruct(header, new FuseAttrOut { AttrValid = Validity, Attr = attr });
+    }
+
+    private void ReadFile(in FuseInHeader header, in FuseReadIn read, FuseReply reply)
+    {
+        if (_files.Get(read.FileHandle) is not { } file)
+        {
+            reply.SendError(header, LibC.EBADF);
+            return;
+        }
+        int error = file.Read(read.Offset, reply.Payload((int)Math.Min(read.Size, MaxWrite)), out int length);
+        if (error != 0) reply.SendError(header, error);
+        else reply.SendPayload(header, length);
+    }
+
+    private void WriteFile(in FuseInHeader header, ReadOnlySpan<byte> body, FuseReply reply)
+    {
+        var write = MemoryMarshal.Read<FuseWriteIn>(body);
+        if (_files.Get(write.FileHandle) is not IFuseWritableFile file)
+        {
+            reply.SendError(header, LibC.EBADF);
+            return;
+        }
+        var data = body[Unsafe.SizeOf<FuseWriteIn>()..];
+        int error = file.Write(write.Offset, data[..(int)Math.Min(write.Size, (uint)data.Length)], out int written);
+        if (error != 0) reply.SendError(header, error);
+        else reply.SendStruct(header, new FuseWriteOut { Size = (uint)written });
     }
 
     /// <summary>Directory entries from the requested offset (each entry's offset is its index + 1) that fit the reply.</summary>
-    private void ReadDirectory(in FuseInHeader header, in FuseReadIn read)
+    private static void ReadDirectory(in FuseInHeader header, IFuseDirectoryLister<TNode> lister, TNode directory, in FuseReadIn read, FuseReply reply)
     {
-        int error = fileSystem.List(header.NodeId, out var entries);
+        int error = lister.List(directory, out var entries);
         if (error != 0)
         {
-            Error(header, error);
+            reply.SendError(header, error);
             return;
         }
-        var payload = _reply.AsSpan(Unsafe.SizeOf<FuseOutHeader>(), (int)Math.Min(read.Size, (uint)MaxWrite));
+        var payload = reply.Payload((int)Math.Min(read.Size, MaxWrite));
+        int fixedPart = Unsafe.SizeOf<FuseDirent>();
         int written = 0;
-        for (int i = (int)read.Offset; i < entries.Count; i++)
+        for (int i = (int)Math.Min(read.Offset, (ulong)entries.Count); i < entries.Count; i++)
         {
             byte[] name = Encoding.UTF8.GetBytes(entries[i].Name);
-            int fixedPart = Unsafe.SizeOf<FuseDirent>();
             int total = (fixedPart + name.Length + 7) & ~7;
             if (written + total > payload.Length) break;
             var slot = payload.Slice(written, total);
@@ -163,23 +249,8 @@ public sealed class FuseSession(FuseDevice device, IFuseFileSystem fileSystem)
             name.CopyTo(slot[fixedPart..]);
             written += total;
         }
-        Send(header, 0, written);
+        reply.SendPayload(header, written);
     }
 
-    private void Reply<T>(in FuseInHeader header, T payload) where T : struct
-    {
-        MemoryMarshal.Write(_reply.AsSpan(Unsafe.SizeOf<FuseOutHeader>()), in payload);
-        Send(header, 0, Unsafe.SizeOf<T>());
-    }
-
-    private void Error(in FuseInHeader header, int errno) => Send(header, -errno, 0);
-
-    /// <summary>Writes the out header in front of the <paramref name="payloadLength"/> bytes already in the reply buffer.</summary>
-    private void Send(in FuseInHeader request, int error, int payloadLength)
-    {
-        int length = Unsafe.SizeOf<FuseOutHeader>() + payloadLength;
-        var header = new FuseOutHeader { Length = (uint)length, Error = error, Unique = request.Unique };
-        MemoryMarshal.Write(_reply, in header);
-        device.Write(_reply.AsSpan(0, length));
-    }
+    private void TraceForgotten(int count) => _trace?.Invoke($"kernel forgot {count} node(s), {_nodes.Count} held");
 }

@@ -1,27 +1,22 @@
 namespace ProcfsShim.Fuse;
 
 /// <summary>
-/// The file-system side of a FUSE server: what the protocol layer (<see cref="FuseSession"/>) asks
-/// about nodes. Results are 0 or a positive errno.
+/// What every file system served by <see cref="FuseSession{TNode}"/> can do: name its root, find a
+/// name in a directory, and describe a node. A node is the file system's own value (a path, an enum
+/// member) compared by equality; the session maps it to the node ids the kernel sees and keeps it
+/// while the kernel holds it (<see cref="NodeTable{TNode}"/>). Everything else is a capability
+/// the file system implements or not (<see cref="IFuseFileOpener{TNode}"/>,
+/// <see cref="IFuseDirectoryLister{TNode}"/>, <see cref="IFuseLinkReader{TNode}"/>,
+/// <see cref="IFuseTruncator{TNode}"/>); a request for a missing one is answered ENOSYS, or EROFS
+/// if it would change something. Results are 0 or a positive errno. Calls come from several
+/// threads at once.
 /// </summary>
-public interface IFuseFileSystem
+public interface IFuseFileSystem<TNode> where TNode : notnull
 {
-    int Lookup(ulong parent, string name, out FuseAttr attr);
-    int GetAttr(ulong node, out FuseAttr attr);
-    /// <summary>The entries of a directory, "." and ".." included.</summary>
-    int List(ulong directory, out IReadOnlyList<DirectoryEntry> entries);
-    /// <param name="flags">open(2) flags; a read-only file system refuses write access.</param>
-    /// <param name="callerPid">The calling process, for files whose content depends on who asks.</param>
-    int Open(ulong node, uint flags, uint callerPid, out ulong handle);
-    int Read(ulong handle, ulong offset, Span<byte> destination, out int length);
-    int Write(ulong handle, ulong offset, ReadOnlySpan<byte> data, out int written);
-    /// <summary>setattr with a size: only truncation to 0, as a shell's "&gt;" redirection asks.</summary>
-    int Truncate(ulong node, out FuseAttr attr);
-    int ReadLink(ulong node, uint callerPid, out string target);
-    void Release(ulong handle);
-}
+    TNode Root { get; }
 
-public readonly record struct DirectoryEntry(ulong Ino, string Name, uint Type)
-{
-    public const uint Directory = 4, Regular = 8, Link = 10;
+    int Lookup(TNode parent, string name, out TNode child, out FuseAttr attr);
+
+    /// <summary>The attributes, with <see cref="FuseAttr.Ino"/> the file system's inode number (st_ino), not the kernel's node id.</summary>
+    int GetAttr(TNode node, out FuseAttr attr);
 }

@@ -1,35 +1,53 @@
 using System.Runtime.InteropServices;
+using System.Text;
+using Tmds.Linux;
 
 namespace ProcfsShim.Fuse;
 
-/// <summary>The libc calls behind a FUSE mount.</summary>
-public static partial class LinuxFs
+/// <summary>
+/// The libc calls behind a FUSE mount, through Tmds.LibC, whose per-architecture builds carry
+/// each architecture's constants and struct layouts; these wrappers only turn strings and spans
+/// into the pointers libc takes. Errors are read from <see cref="LastError"/>.
+/// </summary>
+public static unsafe class LinuxFs
 {
-    public const int O_RDWR = 2, O_CLOEXEC = 0x80000;
-    public const ulong MS_NOSUID = 2, MS_NODEV = 4;
-    public const int MNT_DETACH = 2;
-    public const int EPERM = 1, EINTR = 4, ENOENT = 2, EIO = 5, EBADF = 9, EAGAIN = 11, EACCES = 13, ENODEV = 19, ENOTDIR = 20, EISDIR = 21, EINVAL = 22, EROFS = 30,
-        ENOSYS = 38, ENODATA = 61, ENOTCONN = 107;
+    public static int open(string path, int flags)
+    {
+        fixed (byte* p = CString(path)) return LibC.open(p, flags, 0);
+    }
 
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int open(string path, int flags);
+    public static int close(int fd) => LibC.close(fd);
 
-    [LibraryImport("libc", SetLastError = true)]
-    public static partial int close(int fd);
+    public static long read(int fd, Span<byte> buffer)
+    {
+        fixed (byte* p = buffer) return LibC.read(fd, p, buffer.Length);
+    }
 
-    [LibraryImport("libc", SetLastError = true)]
-    public static partial nint read(int fd, Span<byte> buffer, nint count);
+    public static long write(int fd, ReadOnlySpan<byte> buffer)
+    {
+        fixed (byte* p = buffer) return LibC.write(fd, p, buffer.Length);
+    }
 
-    [LibraryImport("libc", SetLastError = true)]
-    public static partial nint write(int fd, ReadOnlySpan<byte> buffer, nint count);
+    public static int mount(string source, string target, string type, ulong_t flags, string data)
+    {
+        fixed (byte* s = CString(source), t = CString(target), k = CString(type), d = CString(data))
+            return LibC.mount(s, t, k, flags, d);
+    }
 
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int mount(string source, string target, string type, ulong flags, string data);
+    public static int umount2(string target, int flags)
+    {
+        fixed (byte* p = CString(target)) return LibC.umount2(p, flags);
+    }
 
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int umount2(string target, int flags);
-
-    public static int LastError => Marshal.GetLastPInvokeError();
+    public static int LastError => LibC.errno;
 
     public static string Describe(int errno) => Marshal.GetPInvokeErrorMessage(errno);
+
+    /// <summary>A NUL-terminated UTF-8 copy of <paramref name="text"/>, as libc takes names.</summary>
+    public static byte[] CString(string text)
+    {
+        var bytes = new byte[Encoding.UTF8.GetByteCount(text) + 1];
+        Encoding.UTF8.GetBytes(text, bytes);
+        return bytes;
+    }
 }

@@ -1,74 +1,101 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using Tmds.Linux;
 
 namespace ProcfsShim.Fuse;
 
-/// <summary>The real file calls a pass-through file system makes on the files it mirrors.</summary>
-public static partial class PosixFiles
+/// <summary>
+/// The real file calls a pass-through file system makes on the files it mirrors. <c>struct stat</c>
+/// comes from Tmds.LibC, laid out per architecture (144 bytes on x86_64, 128 on aarch64).
+/// </summary>
+public static unsafe partial class PosixFiles
 {
-    public const int O_RDONLY = 0, O_ACCMODE = 3, O_CLOEXEC = 0x80000;
-
-    /// <summary>struct stat on x86_64 (144 bytes).</summary>
-    [StructLayout(LayoutKind.Sequential, Size = 144)]
-    public struct Stat
+    /// <summary>
+    /// glibc's struct dirent64 (= struct dirent on 64-bit targets): fixed-width fields, so the
+    /// same layout on x86_64 and aarch64. Tmds.LibC has no directory reading.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct DirEnt64
     {
-        public ulong Device, Ino, NLink;
-        public uint Mode, Uid, Gid, Padding;
-        public ulong RDevice;
-        public long Size, BlockSize, Blocks;
-        public long AccessSeconds, AccessNanoseconds, ModifySeconds, ModifyNanoseconds, ChangeSeconds, ChangeNanoseconds;
+        public ulong Ino;
+        public long Offset;
+        public ushort RecordLength;
+        public byte Type;
+        public fixed byte Name[256];
     }
 
+    /// <summary>
+    /// The names in a directory ("." and ".." included) with their inode numbers and DT_* types, straight from readdir(3):
+    /// no entry is stat()ed. (.NET's enumeration stats the target of every symbolic link, and in
+    /// /proc a process's cwd or root may lie on the very FUSE mount this server answers.)
+    /// 0, or the errno.
+    /// </summary>
+    public static int ReadDirectory(string path, List<DirectoryEntry> into)
+    {
+        nint directory = opendir(path);
+        if (directory == 0) return Marshal.GetLastPInvokeError();
+        try
+        {
+            while (readdir64(directory) is var entry && entry != null)
+            {
+                string name = Marshal.PtrToStringUTF8((nint)entry->Name) ?? "";
+                into.Add(new DirectoryEntry(entry->Ino, name, entry->Type));
+            }
+            return Marshal.GetLastPInvokeError(); // 0 at the end, else why the listing stopped
+        }
+        finally
+        {
+            closedir(directory);
+        }
+    }
     /// <summary>lstat: 0, or the errno.</summary>
-    public static int LStat(string path, out Stat stat) => lstat(path, out stat) == 0 ? 0 : Marshal.GetLastPInvokeError();
+    public static int LStat(string path, out stat stat)
+    {
+        fixed (byte* p = LinuxFs.CString(path))
+        fixed (stat* s = &stat)
+            return LibC.lstat(p, s) == 0 ? 0 : LibC.errno;
+    }
 
     public static int ReadLink(string path, out string target)
     {
         Span<byte> buffer = stackalloc byte[4096];
-        nint length = readlink(path, buffer, buffer.Length);
+        long length;
+        fixed (byte* p = LinuxFs.CString(path), b = buffer) length = LibC.readlink(p, b, buffer.Length);
         target = length >= 0 ? Encoding.UTF8.GetString(buffer[..(int)length]) : "";
-        return length >= 0 ? 0 : Marshal.GetLastPInvokeError();
+        return length >= 0 ? 0 : LibC.errno;
     }
 
     /// <summary>open(2) with the caller's flags (no O_CREAT): the fd, or minus the errno.</summary>
     public static int Open(string path, uint flags)
     {
-        int fd = open(path, (int)flags | O_CLOEXEC);
-        return fd >= 0 ? fd : -Marshal.GetLastPInvokeError();
+        int fd = LinuxFs.open(path, (int)flags | LibC.O_CLOEXEC);
+        return fd >= 0 ? fd : -LibC.errno;
     }
 
     public static int PRead(int fd, Span<byte> buffer, long offset, out int length)
     {
-        nint read = pread(fd, buffer, buffer.Length, offset);
+        long read;
+        fixed (byte* b = buffer) read = LibC.pread(fd, b, buffer.Length, offset);
         length = (int)Math.Max(0, read);
-        return read >= 0 ? 0 : Marshal.GetLastPInvokeError();
+        return read >= 0 ? 0 : LibC.errno;
     }
 
     /// <summary>/proc/sys files take a whole value per write at offset 0; pwrite would be refused.</summary>
     public static int Write(int fd, ReadOnlySpan<byte> data, out int written)
     {
-        nint result = write(fd, data, data.Length);
+        long result = LinuxFs.write(fd, data);
         written = (int)Math.Max(0, result);
-        return result >= 0 ? 0 : Marshal.GetLastPInvokeError();
+        return result >= 0 ? 0 : LibC.errno;
     }
 
-    public static void Close(int fd) => close(fd);
+    public static void Close(int fd) => LibC.close(fd);
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int lstat(string path, out Stat stat);
-
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial nint readlink(string path, Span<byte> buffer, nint size);
-
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int open(string path, int flags);
+    private static partial nint opendir(string path);
 
     [LibraryImport("libc", SetLastError = true)]
-    private static partial nint pread(int fd, Span<byte> buffer, nint count, long offset);
+    private static partial DirEnt64* readdir64(nint directory);
 
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial nint write(int fd, ReadOnlySpan<byte> buffer, nint count);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int close(int fd);
+    [LibraryImport("libc")]
+    private static partial int closedir(nint directory);
 }

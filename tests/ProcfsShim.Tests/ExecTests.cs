@@ -1,18 +1,19 @@
+using System.Text.RegularExpressions;
 using TestSupport;
 
 namespace ProcfsShim.Tests;
 
 /// <summary>procfs-shim exec: a legacy command's literal /proc/net/ip_cluster, with the rest of /proc intact.</summary>
-public sealed class ExecTests : IDisposable
+public sealed partial class ExecTests : IDisposable
 {
     private readonly ClusterdProcess _daemon = ClusterdProcess.StartNew();
 
     public ExecTests() =>
         Assert.Equal(0, CommandRunner.Run(Binaries.Clconfig, ["-add", "pool0", "10.0.0.3"], _daemon.ClientEnvironment).ExitCode);
 
-    private CommandResult Exec(string script, string? netns = null)
+    private CommandResult Exec(string script, string? netns = null, string? socketPath = null, bool debug = false)
     {
-        string[] shim = [Binaries.ProcfsShim, "exec", "--socket", _daemon.SocketPath, "--", "sh", "-c", script];
+        string[] shim = [Binaries.ProcfsShim, "exec", "--socket", socketPath ?? _daemon.SocketPath, .. debug ? ["--debug"] : Array.Empty<string>(), "--", "sh", "-c", script];
         return netns is null ? CommandRunner.Run(shim[0], shim[1..]) : CommandRunner.Run("unshare", ["-n", .. shim]);
     }
 
@@ -53,6 +54,33 @@ public sealed class ExecTests : IDisposable
         var result = Exec("cat /proc/net/ip_cluster");
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("Transport endpoint is not connected", result.Stderr);
+    }
+
+    [Fact]
+    public void NodesTheKernelForgetsAreReleased()
+    {
+        // Walk enough of /proc for the kernel to look up hundreds of nodes, then make it drop its
+        // unused dentries (machine-wide, slab only): it forgets them, and so must the shim.
+        var result = Exec("find /proc/sys /proc/self/ -maxdepth 4 -ls >/dev/null 2>&1; echo 2 > /proc/sys/vm/drop_caches; sleep 1", debug: true);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var forgets = ForgetLine().Matches(result.Stderr).Select(m => (Forgot: int.Parse(m.Groups[1].Value), Held: int.Parse(m.Groups[2].Value))).ToList();
+        Assert.True(forgets.Count > 0, result.ToString());
+        Assert.True(forgets.Max(f => f.Forgot + f.Held) >= 500, result.ToString()); // what the walk made it hold
+        Assert.True(forgets[^1].Held <= 50, result.ToString()); // what is left: the shell's cwd, /proc/sys/vm…
+    }
+
+    [GeneratedRegex(@"kernel forgot (\d+) node\(s\), (\d+) held")]
+    private static partial Regex ForgetLine();
+
+    [Fact]
+    public void OtherReadsAnswerWhileAStatusReadWaitsForClusterd()
+    {
+        using var slow = new SlowClusterd("the slow status\n", TimeSpan.FromSeconds(4));
+        var result = Exec("(cat /proc/net/ip_cluster; echo status-read) & sleep 0.5; cat /proc/sys/kernel/ostype; ls /proc/self/ | grep -x status; wait",
+            socketPath: slow.SocketPath);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        // One thread serving all of /proc would answer the others only after the status.
+        Assert.Equal("Linux\nstatus\nthe slow status\nstatus-read\n", result.Stdout);
     }
 
     public void Dispose() => _daemon.Dispose();

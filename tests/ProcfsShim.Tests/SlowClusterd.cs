@@ -1,0 +1,57 @@
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using ClusterControl;
+
+namespace ProcfsShim.Tests;
+
+/// <summary>A test double of clusterd that answers every request with <paramref name="status"/>, but only after <paramref name="delay"/>.</summary>
+public sealed class SlowClusterd : IDisposable
+{
+    private readonly Socket _listener = new(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+    private readonly string _status;
+    private readonly TimeSpan _delay;
+
+    public string SocketPath { get; } = Path.Combine(Path.GetTempPath(), $"slow-clusterd-{Guid.NewGuid():n}.sock");
+
+    public SlowClusterd(string status, TimeSpan delay)
+    {
+        _status = status;
+        _delay = delay;
+        _listener.Bind(new UnixDomainSocketEndPoint(SocketPath));
+        _listener.Listen();
+        new Thread(AcceptAll) { IsBackground = true }.Start();
+    }
+
+    private void AcceptAll()
+    {
+        try
+        {
+            while (true)
+            {
+                var client = _listener.Accept();
+                new Thread(() => Answer(client)) { IsBackground = true }.Start();
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // disposed
+        }
+    }
+
+    private void Answer(Socket client)
+    {
+        using var stream = new NetworkStream(client, ownsSocket: true);
+        while (stream.ReadByte() is not (-1 or '\n')) { } // the request line
+        Thread.Sleep(_delay);
+        stream.Write(JsonSerializer.SerializeToUtf8Bytes(ControlAnswer.WithBody, ControlJson.Default.ControlAnswer));
+        stream.Write("\n"u8);
+        stream.Write(Encoding.UTF8.GetBytes(_status));
+    }
+
+    public void Dispose()
+    {
+        _listener.Dispose();
+        File.Delete(SocketPath);
+    }
+}
