@@ -5,9 +5,11 @@ using Clusterd.Kernel.Netlink;
 namespace Clusterd.Workers;
 
 /// <summary>
-/// Makes load fall when connections end: conntrack reports a TCP connection starting to close, or
-/// any connection being destroyed. If the kernel dropped events (socket overrun), the whole view
-/// is rebuilt from a conntrack dump, so counts never drift.
+/// Makes the load follow conntrack: a new or updated entry with a node mark confirms its connection
+/// (or adds it, when its event comes late); a TCP connection starting to close, or any connection
+/// being destroyed, no longer counts. Between batches (at least every 250 ms) scheduled connections
+/// conntrack never confirmed are expired. If the kernel dropped events (socket overrun), the whole
+/// view is rebuilt from a conntrack dump, so counts never drift.
 /// </summary>
 public sealed class ConnectionEndLoop(ClusterService service) : IDisposable
 {
@@ -43,6 +45,7 @@ public sealed class ConnectionEndLoop(ClusterService service) : IDisposable
             try
             {
                 _events.ProcessBatch(Marks.IsNode, Handle, timeoutMs: 250);
+                service.ExpireUnconfirmed();
             }
             catch (NetlinkException e) when (e.Errno == NetlinkException.ENOBUFS)
             {
@@ -60,6 +63,7 @@ public sealed class ConnectionEndLoop(ClusterService service) : IDisposable
     private void Handle(ConntrackChange change, ConntrackEntry entry)
     {
         if (change == ConntrackChange.Destroyed || entry.IsClosing) service.ConnectionEnded(entry.Flow);
+        else service.ConnectionConfirmed(entry.Flow, Marks.NodeOf(entry.Mark));
     }
 
     public void Dispose()
