@@ -122,12 +122,17 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, IF
         }
     }
 
-    /// <summary>Scheduled connections conntrack never confirmed (the kernel dropped their first packet) stop counting.</summary>
-    public void ExpireUnconfirmed()
+    /// <summary>
+    /// Scheduled connections conntrack never confirmed (the kernel dropped their first packet) stop
+    /// counting. True when that ended a flood: the connection table shrank and left garbage behind.
+    /// </summary>
+    public bool ExpireUnconfirmed()
     {
         lock (_gate)
         {
-            if (_connections.ExpireUnconfirmed(Environment.TickCount64) > 0) ForgetIdleRetiredNodes();
+            var expiry = _connections.ExpireUnconfirmed(Environment.TickCount64);
+            if (expiry.Expired > 0) ForgetIdleRetiredNodes();
+            return expiry.Shrank;
         }
     }
 

@@ -95,16 +95,25 @@ public sealed class ConnectionTable
         return tracked.NodeMark;
     }
 
-    /// <summary>Forgets the pending connections scheduled more than <see cref="ConfirmationGrace"/> before <paramref name="now"/>; returns how many.</summary>
-    public int ExpireUnconfirmed(long now)
+    /// <summary>
+    /// Forgets the pending connections scheduled more than <see cref="ConfirmationGrace"/> before
+    /// <paramref name="now"/>: how many, and whether the collections shrank (a flood is over, its
+    /// memory is garbage now).
+    /// </summary>
+    public Expiry ExpireUnconfirmed(long now)
     {
         int expired = 0;
         while (_pending.TryPeek(out var oldest) && now - oldest.ScheduledAt > ConfirmationGrace)
             if (ForgetOldestPending()) expired++;
+        bool shrank = false;
         int capacity = _pending.EnsureCapacity(0); // grows nothing: returns the capacity
-        if (capacity > TrimFloor && _pending.Count < capacity / 4) _pending.TrimExcess();
-        if (expired > 0) TidyAfterRemovals();
-        return expired;
+        if (capacity > TrimFloor && _pending.Count < capacity / 4)
+        {
+            _pending.TrimExcess();
+            shrank = true;
+        }
+        if (expired > 0) shrank |= TidyAfterRemovals();
+        return new Expiry(expired, shrank);
     }
 
     /// <summary>Replaces everything with the connections a conntrack dump found (all confirmed).</summary>
@@ -158,18 +167,22 @@ public sealed class ConnectionTable
         return Release(flow, out _);
     }
 
-    private void TidyAfterRemovals()
+    /// <summary>Compacts the log when mostly stale; true when far below the high-water mark the collections were trimmed.</summary>
+    private bool TidyAfterRemovals()
     {
         if (_arrivals.Count > 1024 && _arrivals.Count > 2 * _flows.Count) Compact();
-        if (_peak <= TrimFloor || _flows.Count > _peak / 4) return;
-        // Far below the high-water mark: hand the flood's memory back.
+        if (_peak <= TrimFloor || _flows.Count > _peak / 4) return false;
         _flows.TrimExcess();
         _arrivals.TrimExcess();
         _peak = _flows.Count;
+        return true;
     }
 
     private void Compact() =>
         _arrivals.RemoveAll(arrival => !_flows.TryGetValue(arrival.Flow, out var tracked) || tracked.Sequence != arrival.Sequence);
 
     private readonly record struct Tracked(int NodeMark, long Sequence, bool Pending);
+
+    /// <summary>What <see cref="ExpireUnconfirmed"/> did.</summary>
+    public readonly record struct Expiry(int Expired, bool Shrank);
 }

@@ -27,10 +27,13 @@ public sealed class ConnectionEndLoop(ClusterService service) : IDisposable
         });
         service.ResetConnections(live);
         Log.Debug(1, $"conntrack holds {live.Count} clustered connections");
-        // A dump of a large table leaves tens of megabytes of garbage; give it back now rather
-        // than carry it for the daemon's lifetime.
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        // A dump of a large table leaves tens of megabytes of garbage.
+        GiveMemoryBack();
     }
+
+    /// <summary>Returns garbage to the system now rather than carry it for the daemon's lifetime; only after rare, large releases.</summary>
+    private static void GiveMemoryBack() =>
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
     public void Start()
     {
@@ -45,7 +48,7 @@ public sealed class ConnectionEndLoop(ClusterService service) : IDisposable
             try
             {
                 _events.ProcessBatch(Marks.IsNode, Handle, timeoutMs: 250);
-                service.ExpireUnconfirmed();
+                if (service.ExpireUnconfirmed()) GiveMemoryBack(); // a flood of unconfirmed connections is over
             }
             catch (NetlinkException e) when (e.Errno == NetlinkException.ENOBUFS)
             {

@@ -61,10 +61,10 @@ public class ConnectionTableTests
         table.Add(UdpFlow(2), 1, now: 10);
         Assert.Equal((2, 2), (table.Loads[1], table.PendingCount)); // a burst spreads before any confirmation
         table.Confirm(UdpFlow(2), 1);
-        Assert.Equal(0, table.ExpireUnconfirmed(now: Grace));       // not older than the grace yet
-        Assert.Equal(1, table.ExpireUnconfirmed(now: Grace + 1));
+        Assert.Equal(0, table.ExpireUnconfirmed(now: Grace).Expired);       // not older than the grace yet
+        Assert.Equal(1, table.ExpireUnconfirmed(now: Grace + 1).Expired);
         Assert.Equal((1, 0, 1), (table.Loads[1], table.PendingCount, table.Count));
-        Assert.Equal(0, table.ExpireUnconfirmed(now: 10 * Grace));  // confirmed ones never expire
+        Assert.Equal(0, table.ExpireUnconfirmed(now: 10 * Grace).Expired);  // confirmed ones never expire
         Assert.Equal(UdpFlow(2), Assert.Single(table.OldestFirst()).Flow);
     }
 
@@ -89,7 +89,7 @@ public class ConnectionTableTests
         table.Confirm(UdpFlow(1), 1);  // its new event queued behind a flood
         table.Confirm(UdpFlow(9), 3);  // never seen scheduled (e.g. before a restart)
         Assert.Equal((1, 1, 0), (table.Loads[1], table.Loads[3], table.PendingCount));
-        Assert.Equal(0, table.ExpireUnconfirmed(now: 100 * Grace));
+        Assert.Equal(0, table.ExpireUnconfirmed(now: 100 * Grace).Expired);
         Assert.Equal(1, table.End(UdpFlow(1)));
         Assert.Equal(0, table.Loads[1]);
     }
@@ -112,7 +112,7 @@ public class ConnectionTableTests
         table.Add(UdpFlow(1), 2, now: 0);
         table.Confirm(UdpFlow(1), 2);
         for (int i = 0; i < 200_000; i++) table.Add(UdpFlow(i + 2), 1, now: i / 100);
-        table.ExpireUnconfirmed(now: 200_000 / 100 + Grace + 1);
+        Assert.True(table.ExpireUnconfirmed(now: 200_000 / 100 + Grace + 1).Shrank);
         Assert.Equal((0, 1, 1, 0), (table.Loads[1], table.Loads[2], table.Count, table.PendingCount));
         Assert.Equal(UdpFlow(1), Assert.Single(table.OldestFirst()).Flow);
     }

@@ -106,6 +106,13 @@ public sealed class ClusterdProcess : IDisposable
         process.WaitForExit();
     }
 
+    /// <summary>clusterd's resident memory now, in KiB (VmRSS of /proc/PID/status).</summary>
+    public long ResidentKilobytes()
+    {
+        string line = File.ReadLines($"/proc/{Pid}/status").First(l => l.StartsWith("VmRSS:"));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+    }
+
     public bool HasExited => _process?.HasExited ?? true;
 
     private void WaitUntilAnswering()
