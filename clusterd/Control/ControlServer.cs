@@ -64,7 +64,7 @@ public sealed class ControlServer(string socketPath, RequestHandler handler) : I
             if (line is null) return;
             uint uid = PeerCredentials.Of(client).Uid;
             client.SendTimeout = (int)BodyTimeout.TotalMilliseconds;
-            var reply = Decide(line, uid);
+            var reply = handler.Handle(line, uid);
             await WriteReplyAsync(stream, reply);
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
@@ -75,22 +75,6 @@ public sealed class ControlServer(string socketPath, RequestHandler handler) : I
         {
             Log.Error($"control request failed: {e}");
         }
-    }
-
-    private ControlReply Decide(byte[] line, uint uid)
-    {
-        ControlRequest? request;
-        try
-        {
-            request = JsonSerializer.Deserialize(line, ControlJson.Default.ControlRequest);
-        }
-        catch (JsonException e)
-        {
-            return ControlReply.Fail(ControlError.BadRequest, $"malformed request: {e.Message}");
-        }
-        if (request is null) return ControlReply.Fail(ControlError.BadRequest, "empty request");
-        Log.Debug(1, $"uid {uid}: {request.Op}");
-        return handler.Handle(request, uid);
     }
 
     /// <summary>Reads one line of at most <see cref="ControlProtocol.MaxRequestBytes"/>; an overlong one is answered and dropped.</summary>
