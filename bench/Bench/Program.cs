@@ -24,6 +24,8 @@ switch (args)
         return 0;
     case ["hold", var target, var port, var count, .. var command]:
         return Hold.Run(new IPEndPoint(IPAddress.Parse(target), int.Parse(port)), int.Parse(count), command is ["--", .. var rest] ? rest : command);
+    case ["idle-control", var socket, var count]:
+        return IdleControlClients.Run(socket, int.Parse(count));
     case ["greet", var port, var name]:
         Servers.Greet(int.Parse(port), name);
         return 0;
@@ -38,6 +40,7 @@ switch (args)
                    ipc-bench udp-flood ADDRESS SOURCE_NETWORK SECONDS PACKETS_PER_SECOND(0=max)
                    ipc-bench flood udp|syn[+ttl1|+lsrr|+badopt] ADDRESS SOURCE_NETWORK COUNT PACKETS_PER_SECOND(0=max)
                    ipc-bench hold ADDRESS PORT COUNT [-- COMMAND...]
+                   ipc-bench idle-control SOCKET COUNT
                    ipc-bench greet PORT NAME | sink PORT
             """);
         return 2;
