@@ -9,6 +9,9 @@ public interface IFirewallRendering
     /// <summary>nft statements that declare and fill the firewall chains of <see cref="Nftables.ClusterTable"/>.</summary>
     string Chains(ClusterConfig config);
 
+    /// <summary>The named counters <see cref="Chains"/> declares for <paramref name="config"/>, one per rule.</summary>
+    IReadOnlySet<string> CounterNames(ClusterConfig config);
+
     /// <summary>The pool and static node of cluster rule <paramref name="ruleId"/>, or null when there is no such rule.</summary>
     ClusterTarget? ClusterRule(ClusterConfig config, int ruleId);
 }

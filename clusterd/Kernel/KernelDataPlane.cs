@@ -13,6 +13,7 @@ public sealed class KernelDataPlane : IDataPlane
 {
     private readonly NftablesLibrary _nft = new();
     private readonly PolicyRoutes _routes = new();
+    private readonly CounterLedger _counters = new();
     private readonly IFirewallRendering _firewall;
     private readonly Sysctls _sysctls;
     private bool _created;
@@ -37,7 +38,8 @@ public sealed class KernelDataPlane : IDataPlane
         var masqNodes = placements
             .Where(p => p.Forward == ForwardMethod.Masq)
             .Select(p => (Marks.ForNode(p.Node.Mark), p.Node.Address));
-        string chains = _firewall.Chains(config);
+        var counters = _firewall.CounterNames(config);
+        string chains = _firewall.Chains(config) + _counters.DeleteUnwanted(counters);
         if (_created)
         {
             _nft.Run(ClusterTable.Update(chains, masqNodes));
@@ -50,6 +52,7 @@ public sealed class KernelDataPlane : IDataPlane
             QueueTargetRule.Append(ClusterTable.Name, ClusterTable.QueueChain, FirstQueue, Queues);
             _created = true;
         }
+        _counters.Applied(counters);
         _routes.Sync(placements.ToDictionary(p => Marks.ForNode(p.Node.Mark), p => p.Node.Address));
     }
 
