@@ -118,7 +118,7 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, IF
         lock (_gate)
         {
             if (_connections.End(flow) is not { } mark || _connections.Loads[mark] > 0) return;
-            ForgetIdleRetiredNodes();
+            ForgetIdleRetiredNodes([mark]);
         }
     }
 
@@ -131,8 +131,8 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, IF
         lock (_gate)
         {
             var expiry = _connections.ExpireUnconfirmed(Environment.TickCount64);
-            if (expiry.Expired > 0) ForgetIdleRetiredNodes();
-            return expiry.Shrank;
+            if (expiry.Expired > 0) ForgetIdleRetiredNodes([.. _known.Keys]);
+            return expiry.FloodEnded;
         }
     }
 
@@ -159,13 +159,13 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, IF
         }
     }
 
-    /// <summary>The last connection of a deleted node is gone: drop its path.</summary>
-    private void ForgetIdleRetiredNodes()
+    /// <summary>Deleted nodes among <paramref name="marks"/> whose last connection is gone: drop their paths.</summary>
+    private void ForgetIdleRetiredNodes(IReadOnlyCollection<int> marks)
     {
-        var idle = _known.Keys.Where(mark => _connections.Loads[mark] == 0 && !_config.AllNodes.Any(n => n.Mark == mark)).ToList();
-        if (idle.Count == 0) return;
-        foreach (int mark in idle) _known.Remove(mark);
-        dataPlane.Apply(_config, Retired(_config));
+        bool forgot = false;
+        foreach (int mark in marks)
+            if (_connections.Loads[mark] == 0 && !_config.AllNodes.Any(n => n.Mark == mark)) forgot |= _known.Remove(mark);
+        if (forgot) dataPlane.Apply(_config, Retired(_config));
     }
 
     private void Remember(ClusterConfig config)

@@ -35,6 +35,9 @@ public sealed class ConnectionTable
     /// <summary>Below this many entries the collections are never trimmed: it is not worth the copy.</summary>
     private const int TrimFloor = 4096;
 
+    /// <summary>Trimming away room for this many connections or more ends a flood: worth giving the memory back at once.</summary>
+    private const int FloodSize = 50_000;
+
     private readonly Dictionary<Flow, Tracked> _flows = [];
     private readonly List<(Flow Flow, long Sequence)> _arrivals = [];
     private readonly Queue<(Flow Flow, long Sequence, long ScheduledAt)> _pending = new();
@@ -97,23 +100,18 @@ public sealed class ConnectionTable
 
     /// <summary>
     /// Forgets the pending connections scheduled more than <see cref="ConfirmationGrace"/> before
-    /// <paramref name="now"/>: how many, and whether the collections shrank (a flood is over, its
-    /// memory is garbage now).
+    /// <paramref name="now"/>: how many, and whether that ended a flood (the collections shrank by
+    /// at least <see cref="FloodSize"/> connections; their memory is garbage now).
     /// </summary>
     public Expiry ExpireUnconfirmed(long now)
     {
         int expired = 0;
         while (_pending.TryPeek(out var oldest) && now - oldest.ScheduledAt > ConfirmationGrace)
             if (ForgetOldestPending()) expired++;
-        bool shrank = false;
         int capacity = _pending.EnsureCapacity(0); // grows nothing: returns the capacity
-        if (capacity > TrimFloor && _pending.Count < capacity / 4)
-        {
-            _pending.TrimExcess();
-            shrank = true;
-        }
-        if (expired > 0) shrank |= TidyAfterRemovals();
-        return new Expiry(expired, shrank);
+        if (capacity > TrimFloor && _pending.Count < capacity / 4) _pending.TrimExcess();
+        bool floodEnded = expired > 0 && TidyAfterRemovals();
+        return new Expiry(expired, floodEnded);
     }
 
     /// <summary>Replaces everything with the connections a conntrack dump found (all confirmed).</summary>
@@ -167,15 +165,19 @@ public sealed class ConnectionTable
         return Release(flow, out _);
     }
 
-    /// <summary>Compacts the log when mostly stale; true when far below the high-water mark the collections were trimmed.</summary>
+    /// <summary>
+    /// Compacts the log when mostly stale, and trims the collections when far below their high-water
+    /// mark; true when that trimmed away room for <see cref="FloodSize"/> connections or more.
+    /// </summary>
     private bool TidyAfterRemovals()
     {
         if (_arrivals.Count > 1024 && _arrivals.Count > 2 * _flows.Count) Compact();
         if (_peak <= TrimFloor || _flows.Count > _peak / 4) return false;
         _flows.TrimExcess();
         _arrivals.TrimExcess();
+        int released = _peak - _flows.Count;
         _peak = _flows.Count;
-        return true;
+        return released >= FloodSize;
     }
 
     private void Compact() =>
@@ -184,5 +186,5 @@ public sealed class ConnectionTable
     private readonly record struct Tracked(int NodeMark, long Sequence, bool Pending);
 
     /// <summary>What <see cref="ExpireUnconfirmed"/> did.</summary>
-    public readonly record struct Expiry(int Expired, bool Shrank);
+    public readonly record struct Expiry(int Expired, bool FloodEnded);
 }

@@ -112,7 +112,7 @@ public class ConnectionTableTests
         table.Add(UdpFlow(1), 2, now: 0);
         table.Confirm(UdpFlow(1), 2);
         for (int i = 0; i < 200_000; i++) table.Add(UdpFlow(i + 2), 1, now: i / 100);
-        Assert.True(table.ExpireUnconfirmed(now: 200_000 / 100 + Grace + 1).Shrank);
+        Assert.True(table.ExpireUnconfirmed(now: 200_000 / 100 + Grace + 1).FloodEnded);
         Assert.Equal((0, 1, 1, 0), (table.Loads[1], table.Loads[2], table.Count, table.PendingCount));
         Assert.Equal(UdpFlow(1), Assert.Single(table.OldestFirst()).Flow);
     }
