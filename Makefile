@@ -3,6 +3,7 @@
 #   sudo make test       install missing Debian packages, build, run every test
 #   sudo make demo       the seed's set-up in a namespace lab
 #   make install PREFIX=/usr/local DESTDIR=
+#   sudo make stress     the long stress tests (not part of test)
 #   sudo make bench      the benchmarks (not part of test)
 
 PREFIX    ?= /usr/local
@@ -20,7 +21,7 @@ TESTLOG   := $(or $(TMPDIR),/tmp)/ip_cluster-test.log
 
 SHELL := /bin/bash
 
-.PHONY: all build deps test demo install bench clean
+.PHONY: all build deps test stress demo install bench clean
 
 all: build
 
@@ -31,10 +32,17 @@ build:
 	$(DOTNET) build Legacy.sln -c $(CONFIG) -nologo -v quiet
 	@$(DOTNET) build-server shutdown >/dev/null 2>&1 || true
 
-# Every test project runs; the closing line sums them all.
+# Every test project runs (but the stress tests); the closing line sums them all.
 test: deps
 	@set -o pipefail; \
-	$(DOTNET) test Legacy.sln -c $(CONFIG) -nologo 2>&1 | tee $(TESTLOG); status=$$?; \
+	$(DOTNET) test Legacy.sln -c $(CONFIG) -nologo --filter 'Category!=Stress' 2>&1 | tee $(TESTLOG); status=$$?; \
+	$(DOTNET) build-server shutdown >/dev/null 2>&1 || true; \
+	scripts/test-summary $(TESTLOG); exit $$status
+
+# The tests marked [Trait("Category", "Stress")]: the issues' reproductions at full size (minutes).
+stress: deps
+	@set -o pipefail; \
+	$(DOTNET) test Legacy.sln -c $(CONFIG) -nologo --filter 'Category=Stress' --logger 'console;verbosity=detailed' 2>&1 | tee $(TESTLOG); status=$$?; \
 	$(DOTNET) build-server shutdown >/dev/null 2>&1 || true; \
 	scripts/test-summary $(TESTLOG); exit $$status
 

@@ -35,4 +35,6 @@ public enum ControlError
     /// <summary>The kernel refused to apply the change; the previous configuration is still in force.</summary>
     KernelRefused,
     Internal,
+    /// <summary>The caller (not root) already holds as many connections to clusterd as one user may.</summary>
+    Busy,
 }

@@ -4,15 +4,20 @@ using System.Text.Json;
 
 namespace ClusterControl;
 
-/// <summary>The client side of <see cref="ControlProtocol"/>: one request, one answer, an optional body.</summary>
+/// <summary>
+/// The client side of <see cref="ControlProtocol"/>: one request, one answer, an optional body.
+/// Never waits for ever: connecting, and every read after it, give up after
+/// <see cref="ControlProtocol.ClientTimeout"/> with one line saying so.
+/// </summary>
 public sealed class ControlClient : IDisposable
 {
-    private readonly Socket _socket;
     private readonly NetworkStream _stream;
+    private readonly TimeSpan _timeout;
 
-    private ControlClient(Socket socket)
+    private ControlClient(Socket socket, TimeSpan timeout)
     {
-        _socket = socket;
+        _timeout = timeout;
+        socket.ReceiveTimeout = socket.SendTimeout = (int)timeout.TotalMilliseconds;
         _stream = new NetworkStream(socket, ownsSocket: true);
     }
 
@@ -21,10 +26,17 @@ public sealed class ControlClient : IDisposable
     /// <summary>Connects, or throws <see cref="ControlUnreachableException"/> saying why in words a user can act on.</summary>
     public static ControlClient Connect(string socketPath)
     {
+        var timeout = ControlProtocol.ClientTimeout();
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
-            socket.Connect(new UnixDomainSocketEndPoint(socketPath));
+            using var patience = new CancellationTokenSource(timeout);
+            socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), patience.Token).AsTask().GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException)
+        {
+            socket.Dispose();
+            throw new ControlUnreachableException(TimedOut(socketPath, timeout));
         }
         catch (Exception e) when (e is SocketException or ArgumentException)
         {
@@ -32,7 +44,7 @@ public sealed class ControlClient : IDisposable
             string reason = e is SocketException se ? Describe(se.SocketErrorCode) : "bad socket path";
             throw new ControlUnreachableException($"cannot reach clusterd at {socketPath}: {reason}");
         }
-        return new ControlClient(socket) { SocketPath = socketPath };
+        return new ControlClient(socket, timeout) { SocketPath = socketPath };
     }
 
     /// <summary>Sends the request and reads the answer line; the body, if any, is left in <see cref="Body"/>.</summary>
@@ -40,10 +52,7 @@ public sealed class ControlClient : IDisposable
     {
         try
         {
-            byte[] line = JsonSerializer.SerializeToUtf8Bytes(request, ControlJson.Default.ControlRequest);
-            _stream.Write(line);
-            _stream.WriteByte((byte)'\n');
-            _stream.Flush();
+            WriteRequest(request);
             string? answerLine = ReadLine();
             return answerLine is null
                 ? throw new ControlUnreachableException($"clusterd at {SocketPath} closed the connection without answering")
@@ -52,7 +61,25 @@ public sealed class ControlClient : IDisposable
         }
         catch (Exception e) when (e is IOException or SocketException or JsonException)
         {
-            throw new ControlUnreachableException($"lost clusterd at {SocketPath}: {e.Message}");
+            throw Lost(e);
+        }
+    }
+
+    /// <summary>
+    /// Sends the request line. clusterd may refuse without reading it (a user over its connection
+    /// quota) and hang up, so a write that fails on a closed connection is not the end: the refusal
+    /// is waiting to be read.
+    /// </summary>
+    private void WriteRequest(ControlRequest request)
+    {
+        byte[] line = [.. JsonSerializer.SerializeToUtf8Bytes(request, ControlJson.Default.ControlRequest), (byte)'\n'];
+        try
+        {
+            _stream.Write(line);
+            _stream.Flush();
+        }
+        catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.Shutdown or SocketError.ConnectionReset })
+        {
         }
     }
 
@@ -65,9 +92,17 @@ public sealed class ControlClient : IDisposable
         }
         catch (Exception e) when (e is IOException or SocketException)
         {
-            throw new ControlUnreachableException($"lost clusterd at {SocketPath}: {e.Message}");
+            throw Lost(e);
         }
     }
+
+    private ControlUnreachableException Lost(Exception e) =>
+        (e as SocketException ?? e.InnerException as SocketException)?.SocketErrorCode == SocketError.TimedOut
+            ? new ControlUnreachableException(TimedOut(SocketPath, _timeout))
+            : new ControlUnreachableException($"lost clusterd at {SocketPath}: {e.Message}");
+
+    private static string TimedOut(string socketPath, TimeSpan timeout) =>
+        $"clusterd at {socketPath} did not answer within {timeout.TotalSeconds:0.###} s ({ControlProtocol.TimeoutEnvironmentVariable} sets the limit)";
 
     /// <summary>Reads up to '\n' byte by byte, so nothing of the body is consumed with the answer line.</summary>
     private string? ReadLine()

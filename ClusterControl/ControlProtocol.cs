@@ -7,7 +7,7 @@ namespace ClusterControl;
 /// One connection carries one exchange:
 /// <list type="number">
 /// <item>the client sends a <see cref="ControlRequest"/> as one line of UTF-8 JSON ending in '\n',
-/// at most <see cref="MaxRequestBytes"/> long, within <see cref="RequestTimeout"/>;</item>
+/// at most <see cref="MaxRequestBytes"/> long, within <see cref="RequestTimeout"/> (root: <see cref="RootRequestTimeout"/>);</item>
 /// <item>clusterd answers with a <see cref="ControlAnswer"/> as one JSON line;</item>
 /// <item>if the answer says <c>HasBody</c>, the body (plain text) follows until clusterd closes
 /// the connection — so the status file of a million connections streams without being held
@@ -20,7 +20,18 @@ public static class ControlProtocol
 {
     public const int Version = 1;
     public const int MaxRequestBytes = 64 * 1024;
-    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// How long clusterd waits for the whole request line from a user other than root: clients send
+    /// it at once, so a silent one is dropped soon and gives its connection slot back.
+    /// </summary>
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>Root's request deadline: root cannot crowd itself out, and a command starting on a loaded machine may be slow to send.</summary>
+    public static readonly TimeSpan RootRequestTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a client waits to connect, and then for each read of the answer, unless CLUSTERD_TIMEOUT says otherwise.</summary>
+    public static readonly TimeSpan DefaultClientTimeout = TimeSpan.FromSeconds(10);
+    public const string TimeoutEnvironmentVariable = "CLUSTERD_TIMEOUT";
 
     public const string DefaultSocketPath = "/run/ip_cluster/clusterd.sock";
     public const string SocketEnvironmentVariable = "CLUSTERD_SOCKET";
@@ -32,6 +43,13 @@ public static class ControlProtocol
         string? fromEnvironment = Environment.GetEnvironmentVariable(SocketEnvironmentVariable);
         return string.IsNullOrEmpty(fromEnvironment) ? DefaultSocketPath : fromEnvironment;
     }
+
+    /// <summary>The client's patience: CLUSTERD_TIMEOUT (seconds, fractions allowed) when it is a positive number, else the default.</summary>
+    public static TimeSpan ClientTimeout() =>
+        double.TryParse(Environment.GetEnvironmentVariable(TimeoutEnvironmentVariable), System.Globalization.CultureInfo.InvariantCulture, out double seconds)
+        && seconds > 0 && seconds < int.MaxValue / 1000
+            ? TimeSpan.FromSeconds(seconds)
+            : DefaultClientTimeout;
 
     /// <summary>Ops that only read; everything else changes state and needs root.</summary>
     public static bool IsReadOnly(ControlRequest request) => request.Op switch

@@ -38,8 +38,9 @@ catch (ControlUnreachableException e)
     return Fail(Refused, e.Message);
 }
 
+// Messages echo words of the command line (and clusterd echoes what it was sent): escape controls.
 static int Fail(int status, string message)
 {
-    Console.Error.WriteLine("clconfig: " + message);
+    Console.Error.WriteLine("clconfig: " + TerminalText.Escape(message));
     return status;
 }

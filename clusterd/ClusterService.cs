@@ -101,9 +101,15 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, IF
                 return null;
             ISchedulingPolicy policy = target.StaticNode is { } node ? new StaticNodePolicy(node, _leastLoad) : _leastLoad;
             var chosen = policy.Choose(pool, _connections.Loads);
-            if (chosen is not null) _connections.Add(flow, chosen.Mark);
+            if (chosen is not null) _connections.Add(flow, chosen.Mark, Environment.TickCount64);
             return chosen;
         }
+    }
+
+    /// <summary>Conntrack holds the connection, on the node with <paramref name="nodeMark"/>: it counts as load, confirmed.</summary>
+    public void ConnectionConfirmed(Flow flow, int nodeMark)
+    {
+        lock (_gate) _connections.Confirm(flow, nodeMark);
     }
 
     /// <summary>A connection closed or was destroyed: it no longer counts as load.</summary>
@@ -112,8 +118,21 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, IF
         lock (_gate)
         {
             if (_connections.End(flow) is not { } mark || _connections.Loads[mark] > 0) return;
-            if (!_config.AllNodes.Any(n => n.Mark == mark) && _known.Remove(mark))
-                dataPlane.Apply(_config, Retired(_config)); // the last connection of a deleted node: drop its path
+            ForgetIdleRetiredNodes([mark]);
+        }
+    }
+
+    /// <summary>
+    /// Scheduled connections conntrack never confirmed (the kernel dropped their first packet) stop
+    /// counting. True when that ended a flood: the connection table shrank and left garbage behind.
+    /// </summary>
+    public bool ExpireUnconfirmed()
+    {
+        lock (_gate)
+        {
+            var expiry = _connections.ExpireUnconfirmed(Environment.TickCount64);
+            if (expiry.Expired > 0) ForgetIdleRetiredNodes([.. _known.Keys]);
+            return expiry.FloodEnded;
         }
     }
 
@@ -154,6 +173,15 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, IF
                 if (_known.TryGetValue(mark, out var node)) placed.Add((flow, node));
             return placed;
         }
+    }
+
+    /// <summary>Deleted nodes among <paramref name="marks"/> whose last connection is gone: drop their paths.</summary>
+    private void ForgetIdleRetiredNodes(IReadOnlyCollection<int> marks)
+    {
+        bool forgot = false;
+        foreach (int mark in marks)
+            if (_connections.Loads[mark] == 0 && !_config.AllNodes.Any(n => n.Mark == mark)) forgot |= _known.Remove(mark);
+        if (forgot) dataPlane.Apply(_config, Retired(_config));
     }
 
     private void Remember(ClusterConfig config)

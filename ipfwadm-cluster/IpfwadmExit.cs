@@ -1,10 +1,13 @@
 namespace Ipfwadm;
 
-/// <summary>How ipfwadm ends early: what it prints on stderr and the status it exits with.</summary>
+/// <summary>
+/// How ipfwadm ends early: what it prints on stderr and the status it exits with. The text echoes
+/// words of the command line and answers of clusterd, so its control characters are escaped.
+/// </summary>
 public sealed class IpfwadmExit(int status, string stderr) : Exception(stderr)
 {
     public int Status { get; } = status;
-    public string Stderr { get; } = stderr;
+    public string Stderr { get; } = ClusterControl.TerminalText.Escape(stderr);
 
     /// <summary>The try-help line that follows most errors.</summary>
     public static string TryHelp(string program) => $"Try `{program} -h' for more information.\n";

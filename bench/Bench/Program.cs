@@ -17,10 +17,15 @@ switch (args)
         return 0;
     case ["udp-flood", var target, var sources, var seconds, var rate]:
         using (new Timestamps())
-            Console.WriteLine($"sent {UdpFlood.Run(IPAddress.Parse(target), IPAddress.Parse(sources), TimeSpan.FromSeconds(double.Parse(seconds)), int.Parse(rate))}");
+            Console.WriteLine($"sent {FirstPacketFlood.Run(FloodPacket.Parse("udp"), IPAddress.Parse(target), IPAddress.Parse(sources), TimeSpan.FromSeconds(double.Parse(seconds)), int.Parse(rate))}");
+        return 0;
+    case ["flood", var kind, var target, var sources, var count, var rate]:
+        Console.WriteLine($"sent {FirstPacketFlood.Run(FloodPacket.Parse(kind), IPAddress.Parse(target), IPAddress.Parse(sources), TimeSpan.FromMinutes(10), int.Parse(rate), long.Parse(count))}");
         return 0;
     case ["hold", var target, var port, var count, .. var command]:
         return Hold.Run(new IPEndPoint(IPAddress.Parse(target), int.Parse(port)), int.Parse(count), command is ["--", .. var rest] ? rest : command);
+    case ["idle-control", var socket, var count]:
+        return IdleControlClients.Run(socket, int.Parse(count));
     case ["greet", var port, var name]:
         Servers.Greet(int.Parse(port), name);
         return 0;
@@ -33,7 +38,9 @@ switch (args)
                    ipc-bench cps ADDRESS PORT SECONDS CONCURRENCY
                    ipc-bench stream ADDRESS PORT SECONDS
                    ipc-bench udp-flood ADDRESS SOURCE_NETWORK SECONDS PACKETS_PER_SECOND(0=max)
+                   ipc-bench flood udp|syn[+ttl1|+lsrr|+badopt] ADDRESS SOURCE_NETWORK COUNT PACKETS_PER_SECOND(0=max)
                    ipc-bench hold ADDRESS PORT COUNT [-- COMMAND...]
+                   ipc-bench idle-control SOCKET COUNT
                    ipc-bench greet PORT NAME | sink PORT
             """);
         return 2;

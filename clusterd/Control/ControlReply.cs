@@ -7,10 +7,15 @@ public sealed record ControlReply(ControlAnswer Answer, Action<Stream>? WriteBod
 {
     public static ControlReply Done { get; } = new(ControlAnswer.Done);
 
-    /// <summary>A body written as text (UTF-8), through a buffer so large bodies stream.</summary>
+    /// <summary>
+    /// A body written as text (UTF-8), through a buffer so large bodies stream. The buffer stays under
+    /// the large-object threshold (16 Ki chars, and the ~48 KiB of bytes they encode to): a larger one
+    /// would put two fresh large-object arrays on the heap per answer, which anyone asking for a
+    /// listing could make creep.
+    /// </summary>
     public static ControlReply Text(Action<TextWriter> writeText) => new(ControlAnswer.WithBody, stream =>
     {
-        using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false), bufferSize: 64 * 1024, leaveOpen: true);
+        using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false), bufferSize: 16 * 1024, leaveOpen: true);
         writeText(writer);
     });
 

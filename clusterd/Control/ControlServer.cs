@@ -7,15 +7,14 @@ namespace Clusterd.Control;
 /// <summary>
 /// Serves <see cref="ControlProtocol"/> on a Unix socket. Each connection is handled on its own task
 /// with a deadline, so a slow or silent client holds up nobody else, and nothing a client sends —
-/// garbage, a huge line, a half request — can do more than get itself an error answer.
+/// garbage, a huge line, a half request — can do more than get itself an error answer. The caller
+/// is known at accept (SO_PEERCRED): root is always served at once, any other user only within its
+/// <see cref="ConnectionQuota"/>, so no local user can keep the administrator waiting.
 /// </summary>
 public sealed class ControlServer(string socketPath, RequestHandler handler) : IDisposable
 {
-    /// <summary>Clients served at once; more wait in the listen backlog.</summary>
-    private const int MaxClients = 64;
-
     private readonly Socket _listener = new(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-    private readonly SemaphoreSlim _slots = new(MaxClients);
+    private readonly ConnectionQuota _quota = new();
     private bool _bound;
 
     /// <summary>How long a client may leave a body unread before it is dropped.</summary>
@@ -39,32 +38,61 @@ public sealed class ControlServer(string socketPath, RequestHandler handler) : I
             Socket client;
             try
             {
-                await _slots.WaitAsync(stopping);
                 client = await _listener.AcceptAsync(stopping);
             }
             catch (OperationCanceledException)
             {
                 return;
             }
+            uint uid = PeerCredentials.Of(client).Uid;
+            if (!_quota.TryTake(uid))
+            {
+                RefuseBusy(client, uid);
+                continue;
+            }
             _ = Task.Run(async () =>
             {
-                try { await ServeAsync(client); }
-                finally { _slots.Release(); }
+                try { await ServeAsync(client, uid); }
+                finally { _quota.Release(uid); }
             }, CancellationToken.None);
         }
     }
 
-    private async Task ServeAsync(Socket client)
+    /// <summary>Answers a caller over its quota and hangs up, without ever waiting on it (the answer fits any socket buffer).</summary>
+    private static void RefuseBusy(Socket client, uint uid)
+    {
+        using (client)
+        {
+            try
+            {
+                client.Blocking = false;
+                var answer = ControlAnswer.Fail(ControlError.Busy,
+                    $"uid {uid} already holds {ConnectionQuota.PerUser} connections to clusterd (or all users together {ConnectionQuota.AllOthers})");
+                client.Send([.. JsonSerializer.SerializeToUtf8Bytes(answer, ControlJson.Default.ControlAnswer), (byte)'\n']);
+            }
+            catch (SocketException) { }
+        }
+        Log.Debug(2, $"uid {uid}: over its connection quota");
+    }
+
+    private async Task ServeAsync(Socket client, uint uid)
     {
         using var stream = new NetworkStream(client, ownsSocket: true);
         try
         {
-            using var deadline = new CancellationTokenSource(ControlProtocol.RequestTimeout);
-            byte[]? line = await ReadRequestLineAsync(stream, deadline.Token);
-            if (line is null) return;
-            uint uid = PeerCredentials.Of(client).Uid;
+            using var line = new RequestLine();
+            using (var deadline = new CancellationTokenSource(uid == 0 ? ControlProtocol.RootRequestTimeout : ControlProtocol.RequestTimeout))
+            {
+                switch (await line.ReadAsync(stream, deadline.Token))
+                {
+                    case RequestLine.Result.Closed: return;
+                    case RequestLine.Result.TooLarge:
+                        await WriteReplyAsync(stream, ControlReply.Fail(ControlError.BadRequest, "request too large"));
+                        return;
+                }
+            }
             client.SendTimeout = (int)BodyTimeout.TotalMilliseconds;
-            var reply = Decide(line, uid);
+            var reply = handler.Handle(line.Bytes, uid);
             await WriteReplyAsync(stream, reply);
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
@@ -75,39 +103,6 @@ public sealed class ControlServer(string socketPath, RequestHandler handler) : I
         {
             Log.Error($"control request failed: {e}");
         }
-    }
-
-    private ControlReply Decide(byte[] line, uint uid)
-    {
-        ControlRequest? request;
-        try
-        {
-            request = JsonSerializer.Deserialize(line, ControlJson.Default.ControlRequest);
-        }
-        catch (JsonException e)
-        {
-            return ControlReply.Fail(ControlError.BadRequest, $"malformed request: {e.Message}");
-        }
-        if (request is null) return ControlReply.Fail(ControlError.BadRequest, "empty request");
-        Log.Debug(1, $"uid {uid}: {request.Op}");
-        return handler.Handle(request, uid);
-    }
-
-    /// <summary>Reads one line of at most <see cref="ControlProtocol.MaxRequestBytes"/>; an overlong one is answered and dropped.</summary>
-    private static async Task<byte[]?> ReadRequestLineAsync(NetworkStream stream, CancellationToken deadline)
-    {
-        var buffer = new byte[ControlProtocol.MaxRequestBytes + 1];
-        int filled = 0;
-        while (filled < buffer.Length)
-        {
-            int read = await stream.ReadAsync(buffer.AsMemory(filled), deadline);
-            if (read == 0) return null;
-            int newline = Array.IndexOf(buffer, (byte)'\n', filled, read);
-            filled += read;
-            if (newline >= 0) return buffer[..newline];
-        }
-        await WriteReplyAsync(stream, ControlReply.Fail(ControlError.BadRequest, "request too large"));
-        return null;
     }
 
     private static async Task WriteReplyAsync(NetworkStream stream, ControlReply reply)

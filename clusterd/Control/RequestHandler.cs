@@ -1,3 +1,4 @@
+using System.Text.Json;
 using ClusterControl;
 using Clusterd.Firewall;
 using Clusterd.State;
@@ -5,14 +6,36 @@ using Clusterd.Status;
 
 namespace Clusterd.Control;
 
-/// <summary>Turns one control request into one reply: checks the version and the caller, then dispatches.</summary>
+/// <summary>
+/// Turns one control request into one reply: decodes it, checks its version, its shape and the
+/// caller, then dispatches. Whatever a client sends gets an answer.
+/// </summary>
 public sealed class RequestHandler(ClusterService service, IConnectionSource connections)
 {
+    /// <summary>Handles one request line as it came off the socket (without its newline).</summary>
+    public ControlReply Handle(ReadOnlySpan<byte> line, uint callerUid)
+    {
+        ControlRequest? request;
+        try
+        {
+            request = JsonSerializer.Deserialize(line, ControlJson.Default.ControlRequest);
+        }
+        catch (JsonException e)
+        {
+            return ControlReply.Fail(ControlError.BadRequest, $"malformed request: {e.Message}");
+        }
+        if (request is null) return ControlReply.Fail(ControlError.BadRequest, "empty request");
+        Log.Debug(1, $"uid {callerUid}: {request.Op}");
+        return Handle(request, callerUid);
+    }
+
     public ControlReply Handle(ControlRequest request, uint callerUid)
     {
         if (request.Version != ControlProtocol.Version)
             return ControlReply.Fail(ControlError.BadRequest,
                 $"protocol version {request.Version} not supported (clusterd speaks {ControlProtocol.Version})");
+        if (RequestShape.Problem(request) is { } malformed)
+            return ControlReply.Fail(ControlError.BadRequest, $"malformed request: {malformed}");
         if (callerUid != 0 && !ControlProtocol.IsReadOnly(request))
             return ControlReply.Fail(ControlError.PermissionDenied, "permission denied (only root may change the cluster)");
         try
@@ -39,7 +62,7 @@ public sealed class RequestHandler(ClusterService service, IConnectionSource con
             case ControlOp.List: return ListPools(request.Pool, request.Format);
             case ControlOp.Status: return Status(request.Format);
             case ControlOp.Save: return Save();
-            case ControlOp.Firewall: return FirewallCommands.Execute(service, request.Firewall);
+            case ControlOp.Firewall: return FirewallCommands.Execute(service, request.Firewall!); // RequestShape: present
             default: return ControlReply.Fail(ControlError.BadRequest, $"unknown request '{request.Op}'");
         }
         return ControlReply.Done;

@@ -16,9 +16,8 @@ public static class FirewallCommands
 {
     public const string NoSuchDevice = "No such device", NoSuchDeviceOrAddress = "No such device or address", InvalidArgument = "Invalid argument";
 
-    public static ControlReply Execute(ClusterService service, FirewallRequest? request)
+    public static ControlReply Execute(ClusterService service, FirewallRequest request)
     {
-        if (request is null) return ControlReply.Fail(ControlError.BadRequest, "missing firewall request");
         switch (request.Command)
         {
             case FirewallCommand.Append:

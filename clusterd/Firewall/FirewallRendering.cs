@@ -29,12 +29,12 @@ public sealed class FirewallRendering : IFirewallRendering
 {
     public static string CounterName(FirewallRule rule) => $"r{rule.Id}";
 
+    public IReadOnlySet<string> CounterNames(ClusterConfig config) => config.FirewallRules.Select(CounterName).ToHashSet();
+
     public ClusterTarget? ClusterRule(ClusterConfig config, int ruleId) =>
         config.FirewallRules.Find(r => r.Id == ruleId && r.Policy == RulePolicy.Cluster) is { } rule
             ? new ClusterTarget(rule.Interface, rule.StaticNode)
             : null;
-
-    public IReadOnlySet<string> CounterNames(ClusterConfig config) => config.FirewallRules.Select(CounterName).ToHashSet();
 
     public string Chains(ClusterConfig config, InterfaceAddresses interfaces)
     {

@@ -12,7 +12,7 @@ public interface IFirewallRendering
     /// </summary>
     string Chains(ClusterConfig config, Firewall.InterfaceAddresses interfaces);
 
-    /// <summary>The named counters <see cref="Chains"/> declares.</summary>
+    /// <summary>The named counters <see cref="Chains"/> declares for <paramref name="config"/>, one per rule.</summary>
     IReadOnlySet<string> CounterNames(ClusterConfig config);
 
     /// <summary>The pool and static node of cluster rule <paramref name="ruleId"/>, or null when there is no such rule.</summary>

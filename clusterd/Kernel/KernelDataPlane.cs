@@ -17,10 +17,9 @@ public sealed class KernelDataPlane : IDataPlane
 {
     private readonly NftablesLibrary _nft = new();
     private readonly PolicyRoutes _routes = new();
+    private readonly CounterLedger _counters = new();
     private readonly IFirewallRendering _firewall;
     private bool _taken;
-    /// <summary>The named counters the table holds; those no configuration uses any more are deleted at the next apply.</summary>
-    private IReadOnlySet<string> _counters = new HashSet<string>();
     /// <summary>The firewall chains last programmed, to tell whether new interface addresses change them.</summary>
     private string? _appliedChains;
 
@@ -56,10 +55,8 @@ public sealed class KernelDataPlane : IDataPlane
             .Select(p => (Marks.ForNode(p.Node.Mark), p.Node.Address));
         if (!_taken) TakeTable();
         var counters = _firewall.CounterNames(config);
-        var unused = _counters.Where(name => !counters.Contains(name))
-            .Select(name => $"delete counter {ClusterTable.Qualified} {name}\n");
-        _nft.Run(ClusterTable.Update(chains, masqNodes) + string.Concat(unused));
-        _counters = counters;
+        _nft.Run(ClusterTable.Update(chains + _counters.DeleteUnwanted(counters), masqNodes));
+        _counters.Applied(counters);
         _routes.Sync(placements.ToDictionary(p => Marks.ForNode(p.Node.Mark), p => p.Node.Address));
         _appliedChains = chains;
     }
@@ -84,7 +81,8 @@ public sealed class KernelDataPlane : IDataPlane
     {
         _nft.Run(ClusterTable.Skeleton);
         QueueTargetRule.Replace(ClusterTable.Name, ClusterTable.QueueChain, FirstQueue, Queues);
-        _counters = NamedCounters.Parse(_nft.Run($"list counters table {ClusterTable.Qualified}\n", json: true)).Keys.ToHashSet();
+        // Counters a previous clusterd left for rules since deleted go with the first update.
+        _counters.Applied(NamedCounters.Parse(_nft.Run($"list counters table {ClusterTable.Qualified}\n", json: true)).Keys.ToHashSet());
         _taken = true;
     }
 

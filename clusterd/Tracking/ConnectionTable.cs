@@ -4,54 +4,129 @@ using Clusterd.Scheduling;
 namespace Clusterd.Tracking;
 
 /// <summary>
-/// The clustered connections that count as load: added when a verdict sends a new connection to a
-/// node, removed when conntrack reports it closing or gone. The per-node counts in
-/// <see cref="Loads"/> are exactly the connections held here. Not thread-safe: the owner serialises.
+/// The clustered connections that count as load, following what conntrack holds. A verdict adds a
+/// connection as <em>pending</em>: it counts at once (so a burst of new connections still spreads),
+/// but it is only a guess, as the kernel may still drop the packet before conntrack confirms it
+/// (TTL 1, bad IP options, a forward-chain deny). Conntrack's event for the confirmed entry makes
+/// it <em>confirmed</em>; a pending connection no event confirms within <see cref="ConfirmationGrace"/>
+/// is forgotten. Conntrack reporting it closing or gone removes it. The per-node counts in
+/// <see cref="Loads"/> are exactly the connections held here. Not thread-safe, and no clock
+/// inside: the owner serialises and passes the time (milliseconds, any monotonic origin).
 /// </summary>
 /// <remarks>
 /// Connections are also kept in arrival order in an append-only log, so the status file lists them
 /// oldest first without sorting. An ended connection leaves a stale log slot (its sequence number no
-/// longer matches the table's); the log is compacted when stale slots outnumber live ones.
+/// longer matches the table's); the log is compacted when stale slots outnumber live ones. Pending
+/// connections are queued by the time they were scheduled, so expiring them looks only at the oldest.
+/// After a flood the collections are trimmed: a dictionary or list never gives memory back by itself.
 /// </remarks>
 public sealed class ConnectionTable
 {
+    /// <summary>
+    /// How long a scheduled connection waits for conntrack's confirmation. The kernel confirms an
+    /// entry as the first packet leaves the front-end, microseconds after the verdict; the event can
+    /// queue behind others for a while under load, and a late one re-adds the connection anyway.
+    /// </summary>
+    public const long ConfirmationGrace = 2000;
+
+    /// <summary>Pending connections held at most; beyond it the oldest are forgotten, so a flood costs bounded memory.</summary>
+    public const int MaxPending = 65_536;
+
+    /// <summary>Below this many entries the collections are never trimmed: it is not worth the copy.</summary>
+    private const int TrimFloor = 4096;
+
+    /// <summary>Trimming away room for this many connections or more ends a flood: worth giving the memory back at once.</summary>
+    private const int FloodSize = 50_000;
+
     private readonly Dictionary<Flow, Tracked> _flows = [];
     private readonly List<(Flow Flow, long Sequence)> _arrivals = [];
+    private readonly Queue<(Flow Flow, long Sequence, long ScheduledAt)> _pending = new();
+    private int _pendingCount;
+    private int _peak;
     private long _sequence;
 
     public NodeLoads Loads { get; } = new();
 
     public int Count => _flows.Count;
 
-    /// <summary>A connection sent to the node with <paramref name="nodeMark"/>. A flow already held is not counted twice.</summary>
-    public bool Add(Flow flow, int nodeMark)
+    /// <summary>Connections scheduled that conntrack has not confirmed yet.</summary>
+    public int PendingCount => _pendingCount;
+
+    /// <summary>
+    /// A verdict sent a new connection to the node with <paramref name="nodeMark"/> at
+    /// <paramref name="now"/>; it counts as pending. A flow already held is not counted twice.
+    /// </summary>
+    public bool Add(Flow flow, int nodeMark, long now)
     {
-        long sequence = _sequence + 1;
-        if (!_flows.TryAdd(flow, new Tracked(nodeMark, sequence))) return false;
-        _sequence = sequence;
-        _arrivals.Add((flow, sequence));
-        Loads.Increment(nodeMark);
+        if (!Hold(flow, nodeMark, pending: true)) return false;
+        _pending.Enqueue((flow, _sequence, now));
+        _pendingCount++;
+        if (_pendingCount <= MaxPending) return true;
+        while (_pendingCount > MaxPending) ForgetOldestPending();
+        TidyAfterRemovals();
         return true;
+    }
+
+    /// <summary>
+    /// Conntrack holds the connection with node mark <paramref name="nodeMark"/>: a pending one is
+    /// confirmed (on the node conntrack says, should a retransmission have been sent elsewhere), one
+    /// not held is added as confirmed — its event came after the pending entry expired, or the
+    /// connection was never seen scheduled.
+    /// </summary>
+    public void Confirm(Flow flow, int nodeMark)
+    {
+        if (_flows.TryGetValue(flow, out var tracked))
+        {
+            if (!tracked.Pending && tracked.NodeMark == nodeMark) return;
+            if (tracked.Pending) _pendingCount--;
+            if (tracked.NodeMark != nodeMark)
+            {
+                Loads.Decrement(tracked.NodeMark);
+                Loads.Increment(nodeMark);
+            }
+            _flows[flow] = tracked with { NodeMark = nodeMark, Pending = false };
+            return;
+        }
+        Hold(flow, nodeMark, pending: false);
     }
 
     /// <summary>The connection ended (or started closing); returns its node mark, or null when it was not held.</summary>
     public int? End(Flow flow)
     {
-        if (!_flows.Remove(flow, out var tracked)) return null;
-        Loads.Decrement(tracked.NodeMark);
-        if (_arrivals.Count > 1024 && _arrivals.Count > 2 * _flows.Count) Compact();
+        if (!Release(flow, out var tracked)) return null;
+        TidyAfterRemovals();
         return tracked.NodeMark;
     }
 
-    /// <summary>Replaces everything with the connections a conntrack dump found.</summary>
+    /// <summary>
+    /// Forgets the pending connections scheduled more than <see cref="ConfirmationGrace"/> before
+    /// <paramref name="now"/>: how many, and whether that ended a flood (the collections shrank by
+    /// at least <see cref="FloodSize"/> connections; their memory is garbage now).
+    /// </summary>
+    public Expiry ExpireUnconfirmed(long now)
+    {
+        int expired = 0;
+        while (_pending.TryPeek(out var oldest) && now - oldest.ScheduledAt > ConfirmationGrace)
+            if (ForgetOldestPending()) expired++;
+        int capacity = _pending.EnsureCapacity(0); // grows nothing: returns the capacity
+        if (capacity > TrimFloor && _pending.Count < capacity / 4) _pending.TrimExcess();
+        bool floodEnded = expired > 0 && TidyAfterRemovals();
+        return new Expiry(expired, floodEnded);
+    }
+
+    /// <summary>Replaces everything with the connections a conntrack dump found (all confirmed).</summary>
     public void Reset(IReadOnlyCollection<(Flow Flow, int NodeMark)> live)
     {
         _flows.Clear();
         _arrivals.Clear();
+        _pending.Clear();
+        _pendingCount = 0;
         Loads.Clear();
-        _flows.EnsureCapacity(live.Count);
-        _arrivals.EnsureCapacity(live.Count);
-        foreach (var (flow, mark) in live) Add(flow, mark);
+        _flows.TrimExcess(live.Count);
+        _arrivals.Capacity = live.Count;
+        _pending.TrimExcess();
+        _peak = 0;
+        foreach (var (flow, mark) in live) Hold(flow, mark, pending: false);
     }
 
     /// <summary>A copy of the held connections and their node marks, oldest first, for the status file.</summary>
@@ -63,8 +138,53 @@ public sealed class ConnectionTable
         return held;
     }
 
+    private bool Hold(Flow flow, int nodeMark, bool pending)
+    {
+        long sequence = _sequence + 1;
+        if (!_flows.TryAdd(flow, new Tracked(nodeMark, sequence, pending))) return false;
+        _sequence = sequence;
+        _arrivals.Add((flow, sequence));
+        Loads.Increment(nodeMark);
+        if (_flows.Count > _peak) _peak = _flows.Count;
+        return true;
+    }
+
+    private bool Release(Flow flow, out Tracked tracked)
+    {
+        if (!_flows.Remove(flow, out tracked)) return false;
+        if (tracked.Pending) _pendingCount--;
+        Loads.Decrement(tracked.NodeMark);
+        return true;
+    }
+
+    /// <summary>Takes the oldest slot off the pending queue; true when it was a connection still pending (now forgotten).</summary>
+    private bool ForgetOldestPending()
+    {
+        var (flow, sequence, _) = _pending.Dequeue();
+        if (!_flows.TryGetValue(flow, out var tracked) || tracked.Sequence != sequence || !tracked.Pending) return false;
+        return Release(flow, out _);
+    }
+
+    /// <summary>
+    /// Compacts the log when mostly stale, and trims the collections when far below their high-water
+    /// mark; true when that trimmed away room for <see cref="FloodSize"/> connections or more.
+    /// </summary>
+    private bool TidyAfterRemovals()
+    {
+        if (_arrivals.Count > 1024 && _arrivals.Count > 2 * _flows.Count) Compact();
+        if (_peak <= TrimFloor || _flows.Count > _peak / 4) return false;
+        _flows.TrimExcess();
+        _arrivals.TrimExcess();
+        int released = _peak - _flows.Count;
+        _peak = _flows.Count;
+        return released >= FloodSize;
+    }
+
     private void Compact() =>
         _arrivals.RemoveAll(arrival => !_flows.TryGetValue(arrival.Flow, out var tracked) || tracked.Sequence != arrival.Sequence);
 
-    private readonly record struct Tracked(int NodeMark, long Sequence);
+    private readonly record struct Tracked(int NodeMark, long Sequence, bool Pending);
+
+    /// <summary>What <see cref="ExpireUnconfirmed"/> did.</summary>
+    public readonly record struct Expiry(int Expired, bool FloodEnded);
 }

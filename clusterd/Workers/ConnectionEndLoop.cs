@@ -5,9 +5,11 @@ using Clusterd.Kernel.Netlink;
 namespace Clusterd.Workers;
 
 /// <summary>
-/// Makes load fall when connections end: conntrack reports a TCP connection starting to close, or
-/// any connection being destroyed. If the kernel dropped events (socket overrun), the whole view
-/// is rebuilt from a conntrack dump, so counts never drift.
+/// Makes the load follow conntrack: a new or updated entry with a node mark confirms its connection
+/// (or adds it, when its event comes late); a TCP connection starting to close, or any connection
+/// being destroyed, no longer counts. Between batches (at least every 250 ms) scheduled connections
+/// conntrack never confirmed are expired. If the kernel dropped events (socket overrun), the whole
+/// view is rebuilt from a conntrack dump, so counts never drift.
 /// </summary>
 public sealed class ConnectionEndLoop(ClusterService service) : IDisposable
 {
@@ -25,10 +27,13 @@ public sealed class ConnectionEndLoop(ClusterService service) : IDisposable
         });
         service.ResetConnections(live);
         Log.Debug(1, $"conntrack holds {live.Count} clustered connections");
-        // A dump of a large table leaves tens of megabytes of garbage; give it back now rather
-        // than carry it for the daemon's lifetime.
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        // A dump of a large table leaves tens of megabytes of garbage.
+        GiveMemoryBack();
     }
+
+    /// <summary>Returns garbage to the system now rather than carry it for the daemon's lifetime; only after rare, large releases.</summary>
+    private static void GiveMemoryBack() =>
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
     public void Start()
     {
@@ -43,6 +48,7 @@ public sealed class ConnectionEndLoop(ClusterService service) : IDisposable
             try
             {
                 _events.ProcessBatch(Marks.IsNode, Handle, timeoutMs: 250);
+                if (service.ExpireUnconfirmed()) GiveMemoryBack(); // a flood of unconfirmed connections is over
             }
             catch (NetlinkException e) when (e.Errno == NetlinkException.ENOBUFS)
             {
@@ -60,6 +66,7 @@ public sealed class ConnectionEndLoop(ClusterService service) : IDisposable
     private void Handle(ConntrackChange change, ConntrackEntry entry)
     {
         if (change == ConntrackChange.Destroyed || entry.IsClosing) service.ConnectionEnded(entry.Flow);
+        else service.ConnectionConfirmed(entry.Flow, Marks.NodeOf(entry.Mark));
     }
 
     public void Dispose()

@@ -149,6 +149,13 @@ public sealed class ClconfigTests : IDisposable
     }
 
     [Fact]
+    public void ControlCharactersOfTheCommandLineAreEscapedInMessages()
+    {
+        var result = Clconfig("-add", "pool\x1b]0;owned\x07", "10.0.0.1");
+        Assert.Equal((2, "", "clconfig: bad pool name 'pool\\x1b]0;owned\\x07'\n"), (result.ExitCode, result.Stdout, result.Stderr));
+    }
+
+    [Fact]
     public void NonRootMayReadButNotChange()
     {
         Ok("-add", "pool0", "10.0.0.1");

@@ -12,9 +12,9 @@ public class ConnectionTableTests
     public void CountsEachFlowOnceAndFallsWhenItEnds()
     {
         var table = new ConnectionTable();
-        Assert.True(table.Add(Flow(1000), 1));
-        Assert.False(table.Add(Flow(1000), 1)); // a retransmitted SYN
-        table.Add(Flow(1001), 2);
+        Assert.True(table.Add(Flow(1000), 1, 0));
+        Assert.False(table.Add(Flow(1000), 1, 0)); // a retransmitted SYN
+        table.Add(Flow(1001), 2, 0);
         Assert.Equal((1, 1), (table.Loads[1], table.Loads[2]));
         Assert.Equal(1, table.End(Flow(1000)));
         Assert.Null(table.End(Flow(1000)));      // closing, then destroyed: counted down once
@@ -25,7 +25,7 @@ public class ConnectionTableTests
     public void ListsOldestFirst()
     {
         var table = new ConnectionTable();
-        for (ushort port = 2000; port > 1990; port--) table.Add(Flow(port), port % 3 + 1);
+        for (ushort port = 2000; port > 1990; port--) table.Add(Flow(port), port % 3 + 1, 0);
         Assert.Equal(Enumerable.Range(1991, 10).Reverse().Select(p => (ushort)p), table.OldestFirst().Select(p => p.Flow.SourcePort));
     }
 
@@ -33,7 +33,7 @@ public class ConnectionTableTests
     public void ResetReplacesEverything()
     {
         var table = new ConnectionTable();
-        table.Add(Flow(1), 1);
+        table.Add(Flow(1), 1, 0);
         table.Reset([(Flow(2), 2), (Flow(3), 2)]);
         Assert.Equal((0, 2, 2), (table.Loads[1], table.Loads[2], table.Count));
     }
@@ -42,12 +42,81 @@ public class ConnectionTableTests
     public void OrderSurvivesChurnAndCompaction()
     {
         var table = new ConnectionTable();
-        for (ushort port = 1; port <= 5000; port++) table.Add(Flow(port), 1);
+        for (ushort port = 1; port <= 5000; port++) table.Add(Flow(port), 1, 0);
         for (ushort port = 1; port <= 5000; port++)
             if (port % 5 != 0) table.End(Flow(port));
-        table.Add(Flow(1), 2); // a port reused after its first connection ended is the newest
+        table.Add(Flow(1), 2, 0); // a port reused after its first connection ended is the newest
         var order = table.OldestFirst().Select(p => p.Flow.SourcePort).ToList();
         Assert.Equal(Enumerable.Range(1, 1000).Select(i => (ushort)(i * 5)).Append((ushort)1), order);
         Assert.Equal(1001, table.Count);
     }
+
+    private const long Grace = ConnectionTable.ConfirmationGrace;
+
+    [Fact]
+    public void PendingCountsAtOnceAndExpiresUnlessConfirmed()
+    {
+        var table = new ConnectionTable();
+        table.Add(UdpFlow(1), 1, now: 0);
+        table.Add(UdpFlow(2), 1, now: 10);
+        Assert.Equal((2, 2), (table.Loads[1], table.PendingCount)); // a burst spreads before any confirmation
+        table.Confirm(UdpFlow(2), 1);
+        Assert.Equal(0, table.ExpireUnconfirmed(now: Grace).Expired);       // not older than the grace yet
+        Assert.Equal(1, table.ExpireUnconfirmed(now: Grace + 1).Expired);
+        Assert.Equal((1, 0, 1), (table.Loads[1], table.PendingCount, table.Count));
+        Assert.Equal(0, table.ExpireUnconfirmed(now: 10 * Grace).Expired);  // confirmed ones never expire
+        Assert.Equal(UdpFlow(2), Assert.Single(table.OldestFirst()).Flow);
+    }
+
+    [Fact]
+    public void ConfirmationFollowsConntracksNode()
+    {
+        var table = new ConnectionTable();
+        table.Add(UdpFlow(1), 1, now: 0);
+        table.Confirm(UdpFlow(1), 2); // a retransmitted SYN was sent elsewhere and that one got through
+        Assert.Equal((0, 1), (table.Loads[1], table.Loads[2]));
+        table.Confirm(UdpFlow(1), 2); // an update event: nothing changes
+        Assert.Equal((1, 0), (table.Count, table.PendingCount));
+    }
+
+    [Fact]
+    public void LateEventAddsTheConnectionConfirmed()
+    {
+        var table = new ConnectionTable();
+        table.Add(UdpFlow(1), 1, now: 0);
+        table.ExpireUnconfirmed(now: Grace + 1);
+        Assert.Equal(0, table.Loads[1]);
+        table.Confirm(UdpFlow(1), 1);  // its new event queued behind a flood
+        table.Confirm(UdpFlow(9), 3);  // never seen scheduled (e.g. before a restart)
+        Assert.Equal((1, 1, 0), (table.Loads[1], table.Loads[3], table.PendingCount));
+        Assert.Equal(0, table.ExpireUnconfirmed(now: 100 * Grace).Expired);
+        Assert.Equal(1, table.End(UdpFlow(1)));
+        Assert.Equal(0, table.Loads[1]);
+    }
+
+    [Fact]
+    public void PendingSetIsCappedOldestFirst()
+    {
+        var table = new ConnectionTable();
+        int flood = ConnectionTable.MaxPending + 100;
+        for (int i = 0; i < flood; i++) table.Add(UdpFlow(i), 1, now: i / 1000);
+        Assert.Equal((ConnectionTable.MaxPending, ConnectionTable.MaxPending), (table.PendingCount, table.Loads[1]));
+        var oldest = table.OldestFirst()[0].Flow;
+        Assert.Equal(UdpFlow(100), oldest);
+    }
+
+    [Fact]
+    public void FloodLeavesNothingBehind()
+    {
+        var table = new ConnectionTable();
+        table.Add(UdpFlow(1), 2, now: 0);
+        table.Confirm(UdpFlow(1), 2);
+        for (int i = 0; i < 200_000; i++) table.Add(UdpFlow(i + 2), 1, now: i / 100);
+        Assert.True(table.ExpireUnconfirmed(now: 200_000 / 100 + Grace + 1).FloodEnded);
+        Assert.Equal((0, 1, 1, 0), (table.Loads[1], table.Loads[2], table.Count, table.PendingCount));
+        Assert.Equal(UdpFlow(1), Assert.Single(table.OldestFirst()).Flow);
+    }
+
+    private static Flow UdpFlow(int i) =>
+        new(Kernel.Queue.Flow.Udp, Ipv4Address.Parse($"192.0.{2 + i / 60000 % 250}.2"), (ushort)(1024 + i % 60000), Ipv4Address.Parse("1.2.3.4"), 53);
 }

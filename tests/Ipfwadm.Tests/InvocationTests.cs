@@ -63,6 +63,13 @@ public sealed class InvocationTests : IDisposable
         Assert.Equal(new CommandResult(1, "", $"ipfwadm: cannot reach clusterd at {socket}: no such socket\n"), result);
     }
 
+    [Fact]
+    public void ControlCharactersOfTheCommandLineAreEscapedInMessages()
+    {
+        var result = Run(["ipfwadm", "-I", "-a", "accept", "-P", "tcp\x1b[2J\x07"], _daemon.ClientEnvironment);
+        Assert.Equal(new CommandResult(2, "", "ipfwadm: invalid protocol \"tcp\\x1b[2J\\x07\" specified\n" + TryHelp), result);
+    }
+
     private static CommandResult Run(string[] words, IReadOnlyDictionary<string, string> environment) =>
         SpecCaseTests.Invoke(words, environment);
 

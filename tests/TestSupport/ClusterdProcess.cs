@@ -114,6 +114,13 @@ public sealed class ClusterdProcess : IDisposable
         CommandRunner.Run("ip", ["netns", "exec", _netns ?? throw new InvalidOperationException("cleanup needs a named namespace"),
             Binaries.Clusterd, "--socket", SocketPath, "--state-dir", StateDirectory, "--cleanup"]);
 
+    /// <summary>clusterd's resident memory now, in KiB (VmRSS of /proc/PID/status).</summary>
+    public long ResidentKilobytes()
+    {
+        string line = File.ReadLines($"/proc/{Pid}/status").First(l => l.StartsWith("VmRSS:"));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+    }
+
     public bool HasExited => _process?.HasExited ?? true;
 
     private void WaitUntilAnswering()

@@ -59,5 +59,12 @@ public sealed class Lab : IDisposable
         return greeter;
     }
 
+    /// <summary>Connections to the shared address the front-end's conntrack holds (confirmed entries only: a dump lists no others).</summary>
+    public int ConntrackToSharedAddress()
+    {
+        var listing = Exec(FrontEnd, "conntrack", "-L", "-d", SharedAddress);
+        return listing.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
+    }
+
     public void Dispose() => CommandRunner.Run(Script, ["down", Prefix]);
 }

@@ -67,6 +67,18 @@ public sealed class LabClient(Lab lab)
         return count;
     });
 
+    /// <summary>
+    /// Sends <paramref name="count"/> first packets of new flows to the shared address from sources
+    /// in the client's network, shaped as <paramref name="kind"/> says (ipc-bench flood: "syn+ttl1",
+    /// "udp+lsrr", "udp+badopt"…), paced to <paramref name="perSecond"/>.
+    /// </summary>
+    public void Flood(string kind, int count, int perSecond)
+    {
+        var sent = lab.Exec(lab.Client, Binaries.Path("bench/Bench", "ipc-bench"), "flood", kind, Lab.SharedAddress, "192.0.2.0",
+            count.ToString(), perSecond.ToString());
+        if (sent.ExitCode != 0 || !sent.Stdout.Contains($"sent {count}")) throw new InvalidOperationException("flood failed\n" + sent);
+    }
+
     private static HeldConnection Connect() => Connect(Service, Patience);
 
     private static HeldConnection Connect(IPEndPoint target, TimeSpan patience)

@@ -4,16 +4,17 @@ using static Clusterd.Kernel.Netlink.Netlink;
 
 namespace Clusterd.Kernel.Conntrack;
 
-/// <summary>A conntrack change clusterd cares about.</summary>
-public enum ConntrackChange { Updated, Destroyed }
+/// <summary>A conntrack change clusterd cares about: an entry confirmed or changed (both come as IPCTNL_MSG_CT_NEW), or destroyed.</summary>
+public enum ConntrackChange { NewOrUpdated, Destroyed }
 
 /// <summary>
-/// Listens to ctnetlink's update and destroy events: a connection that starts closing or is
-/// destroyed stops counting as load. Events for entries without a node mark are skipped early.
+/// Listens to ctnetlink's new, update and destroy events: a new entry confirms a scheduled
+/// connection, one that starts closing or is destroyed stops counting as load. Events for entries
+/// without a node mark are skipped early.
 /// </summary>
 public sealed class ConntrackEvents : IDisposable
 {
-    private readonly NetlinkSocket _socket = new([NFNLGRP_CONNTRACK_UPDATE, NFNLGRP_CONNTRACK_DESTROY], 32 << 20);
+    private readonly NetlinkSocket _socket = new([NFNLGRP_CONNTRACK_NEW, NFNLGRP_CONNTRACK_UPDATE, NFNLGRP_CONNTRACK_DESTROY], 32 << 20);
     private readonly byte[] _receive = new byte[256 * 1024];
 
     /// <summary>
@@ -29,7 +30,7 @@ public sealed class ConntrackEvents : IDisposable
         {
             var change = (message.Type & 0xff) switch
             {
-                IPCTNL_MSG_CT_NEW => ConntrackChange.Updated,
+                IPCTNL_MSG_CT_NEW => ConntrackChange.NewOrUpdated,
                 IPCTNL_MSG_CT_DELETE => ConntrackChange.Destroyed,
                 _ => (ConntrackChange?)null,
             };

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 
 namespace Clusterd.Kernel.Netlink;
@@ -122,22 +123,31 @@ public sealed partial class NetlinkSocket : IDisposable
     {
         uint sequence = BitConverter.ToUInt32(request[8..12]);
         Send(request);
-        var buffer = new byte[256 * 1024];
-        while (true)
+        // Pooled: anyone may ask for the status, and a fresh 256 KiB array per dump lands on the
+        // large object heap, which is seldom collected and never compacted — memory would creep.
+        var buffer = ArrayPool<byte>.Shared.Rent(256 * 1024);
+        try
         {
-            int length = Receive(buffer, timeoutMs);
-            if (length == 0) throw new NetlinkException(what, ETIMEDOUT);
-            foreach (var message in new NetlinkMessages(buffer.AsSpan(0, length)))
+            while (true)
             {
-                if (message.Sequence != sequence) continue;
-                if (message.Type == Netlink.NLMSG_DONE) return;
-                if (message.Type == Netlink.NLMSG_ERROR)
+                int length = Receive(buffer, timeoutMs);
+                if (length == 0) throw new NetlinkException(what, ETIMEDOUT);
+                foreach (var message in new NetlinkMessages(buffer.AsSpan(0, length)))
                 {
-                    if (message.ErrorCode < 0) throw new NetlinkException(what, -message.ErrorCode);
-                    return;
+                    if (message.Sequence != sequence) continue;
+                    if (message.Type == Netlink.NLMSG_DONE) return;
+                    if (message.Type == Netlink.NLMSG_ERROR)
+                    {
+                        if (message.ErrorCode < 0) throw new NetlinkException(what, -message.ErrorCode);
+                        return;
+                    }
+                    visit(message);
                 }
-                visit(message);
             }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

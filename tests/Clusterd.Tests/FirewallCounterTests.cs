@@ -1,0 +1,54 @@
+using TestSupport;
+
+namespace Clusterd.Tests;
+
+/// <summary>The named nftables counters in clusterd's table are exactly those of its rules, whatever was refused, deleted or flushed.</summary>
+public sealed class FirewallCounterTests : IDisposable
+{
+    private readonly ClusterdProcess _daemon = ClusterdProcess.StartNew();
+
+    private CommandResult Ipfwadm(params string[] args) => CommandRunner.Run(Binaries.Ipfwadm, args, _daemon.ClientEnvironment);
+
+    /// <summary>The counter names nft lists in the daemon's network namespace.</summary>
+    private List<string> KernelCounters()
+    {
+        var listing = CommandRunner.Run("nsenter", "-t", _daemon.Pid.ToString(), "-n", "nft", "list", "counters", "table", "ip", "ip_cluster");
+        Assert.True(listing.ExitCode == 0, listing.ToString());
+        return listing.Stdout.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("counter "))
+            .Select(l => l.Split(' ')[1]).Order().ToList();
+    }
+
+    [Fact]
+    public void ARefusedChangeLeavesNoCounterBehind()
+    {
+        Assert.Equal(0, Ipfwadm("-I", "-a", "deny", "-S", "192.0.2.1").ExitCode);
+        Assert.Equal(["r1"], KernelCounters());
+        // The kernel takes the new rules, then saving them fails: the change is refused and rolled back.
+        Directory.CreateDirectory(_daemon.StateFile + ".tmp");
+        try
+        {
+            var refused = Ipfwadm("-I", "-a", "deny", "-S", "192.0.2.2");
+            Assert.Equal(1, refused.ExitCode);
+            Assert.Contains("cannot save", refused.Stderr);
+        }
+        finally
+        {
+            Directory.Delete(_daemon.StateFile + ".tmp");
+        }
+        Assert.Equal(["r1"], KernelCounters());
+    }
+
+    [Fact]
+    public void DeletedAndFlushedRulesTakeTheirCountersWithThem()
+    {
+        Assert.Equal(0, Ipfwadm("-I", "-a", "deny", "-S", "192.0.2.1").ExitCode);
+        Assert.Equal(0, Ipfwadm("-I", "-a", "deny", "-S", "192.0.2.2").ExitCode);
+        Assert.Equal(0, Ipfwadm("-O", "-a", "deny", "-S", "192.0.2.3").ExitCode);
+        Assert.Equal(0, Ipfwadm("-I", "-d", "deny", "-S", "192.0.2.1").ExitCode);
+        Assert.Equal(["r2", "r3"], KernelCounters());
+        Assert.Equal(0, Ipfwadm("-I", "-f").ExitCode);
+        Assert.Equal(["r3"], KernelCounters());
+    }
+
+    public void Dispose() => _daemon.Dispose();
+}
