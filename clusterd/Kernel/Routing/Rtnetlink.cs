@@ -1,5 +1,6 @@
 using ClusterControl;
 using Clusterd.Kernel.Netlink;
+using Tmds.Linux;
 using static Clusterd.Kernel.Netlink.Netlink;
 
 namespace Clusterd.Kernel.Routing;
@@ -19,8 +20,6 @@ public sealed class Rtnetlink : IRoutingRules, IDisposable
     private const byte RTPROT_STATIC = 4, RT_SCOPE_UNIVERSE = 0, RTN_UNICAST = 1, FR_ACT_TO_TBL = 1, FR_ACT_GOTO = 2;
     /// <summary>struct rtmsg and struct fib_rule_hdr are both 12 bytes.</summary>
     private const int FamilyHeaderSize = 12;
-
-    public const int ENOENT = 2, ESRCH = 3, EEXIST = 17;
 
     private readonly NetlinkSocket _socket = new(receiveBuffer: 1 << 20, protocol: NETLINK_ROUTE);
 
@@ -44,16 +43,16 @@ public sealed class Rtnetlink : IRoutingRules, IDisposable
         request.Begin(RTM_DELROUTE, NLM_F_REQUEST | NLM_F_ACK, RouteHeader());
         request.HostOrder32(RTA_TABLE, table);
         request.End();
-        Tolerating([ESRCH, ENOENT], () => _socket.Acknowledged(request.Written));
+        Tolerating([LibC.ESRCH, LibC.ENOENT], () => _socket.Acknowledged(request.Written));
     }
 
     /// <summary>Adds <paramref name="rule"/>; an identical rule already there is fine (and not added twice).</summary>
     public void AddRule(RoutingRule rule) =>
-        Tolerating([EEXIST], () => _socket.Acknowledged(Rule(RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL, rule)));
+        Tolerating([LibC.EEXIST], () => _socket.Acknowledged(Rule(RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL, rule)));
 
     /// <summary>Deletes <paramref name="rule"/>; one already gone is fine.</summary>
     public void DeleteRule(RoutingRule rule) =>
-        Tolerating([ENOENT], () => _socket.Acknowledged(Rule(RTM_DELRULE, 0, rule)));
+        Tolerating([LibC.ENOENT], () => _socket.Acknowledged(Rule(RTM_DELRULE, 0, rule)));
 
     /// <summary>Every IPv4 rule, in the order the kernel evaluates them.</summary>
     public List<RoutingRule> Rules()
