@@ -13,6 +13,8 @@ namespace Clusterd.Kernel.Netlink;
 public sealed unsafe class NetlinkSocket : IDisposable
 {
     private int _fd;
+    /// <summary>The last sequence number given; each request's messages take the next ones.</summary>
+    private uint _sequence;
 
     /// <param name="groups">Multicast groups to join (netlink group numbers, 1-based), e.g. conntrack events.</param>
     /// <param name="receiveBuffer">SO_RCVBUFFORCE size; bursts of queued packets or events must fit.</param>
@@ -120,59 +122,61 @@ public sealed unsafe class NetlinkSocket : IDisposable
     public delegate void MessageVisitor(NetlinkMessage message);
 
     /// <summary>
-    /// Sends a dump request (NLM_F_DUMP) and hands every message answering it to
+    /// Sends the request (one dump message, NLM_F_DUMP) and hands every message answering it to
     /// <paramref name="visit"/> until the kernel says the dump is done. An error answer, or
     /// silence for <paramref name="timeoutMs"/>, throws <see cref="NetlinkException"/>.
     /// </summary>
-    public void Dump(ReadOnlySpan<byte> request, string what, MessageVisitor visit, int timeoutMs = 10_000)
+    public void Dump(NetlinkWriter request, string what, MessageVisitor visit, int timeoutMs = 10_000) =>
+        Exchange(request, what, visit, timeoutMs);
+
+    /// <summary>
+    /// Sends the request's messages (several make one datagram, e.g. an nf_tables transaction) and
+    /// waits until each that asked for it (NLM_F_ACK) is acknowledged. The first error answer to
+    /// any of them, or silence for <paramref name="timeoutMs"/>, throws <see cref="NetlinkException"/>.
+    /// </summary>
+    public void Acknowledged(NetlinkWriter request, string what = "request", int timeoutMs = 5000) =>
+        Exchange(request, what, visit: null, timeoutMs);
+
+    /// <summary>
+    /// The one request loop: numbers the request's messages from this socket's sequence, sends them,
+    /// and reads answers until every message waiting for one has it — an acknowledgement or error
+    /// (NLMSG_ERROR) or the end of a dump (NLMSG_DONE). Answers to earlier requests (a late error
+    /// after a timeout) and multicast messages carry other sequence numbers and are passed over.
+    /// </summary>
+    /// <param name="visit">For a dump: receives its messages; the dump request is then the one awaited.</param>
+    private void Exchange(NetlinkWriter request, string what, MessageVisitor? visit, int timeoutMs)
     {
-        uint sequence = BitConverter.ToUInt32(request[8..12]);
-        Send(request);
+        uint first = _sequence + 1;
+        int count = request.Number(first);
+        _sequence += (uint)count;
+        int waiting = 0;
+        foreach (var message in new NetlinkMessages(request.Written))
+            if ((message.Flags & Netlink.NLM_F_ACK) != 0 || visit is not null && (message.Flags & Netlink.NLM_F_DUMP) != 0) waiting++;
+        Send(request.Written);
         // Pooled: anyone may ask for the status, and a fresh 256 KiB array per dump lands on the
         // large object heap, which is seldom collected and never compacted — memory would creep.
         var buffer = ArrayPool<byte>.Shared.Rent(256 * 1024);
         try
         {
-            while (true)
+            while (waiting > 0)
             {
                 int length = Receive(buffer, timeoutMs);
                 if (length == 0) throw new NetlinkException(what, LibC.ETIMEDOUT);
                 foreach (var message in new NetlinkMessages(buffer.AsSpan(0, length)))
                 {
-                    if (message.Sequence != sequence) continue;
-                    if (message.Type == Netlink.NLMSG_DONE) return;
-                    if (message.Type == Netlink.NLMSG_ERROR)
+                    if (message.Sequence - first >= (uint)count) continue;
+                    switch (message.Type)
                     {
-                        if (message.ErrorCode < 0) throw new NetlinkException(what, -message.ErrorCode);
-                        return;
+                        case Netlink.NLMSG_ERROR when message.ErrorCode < 0: throw new NetlinkException(what, -message.ErrorCode);
+                        case Netlink.NLMSG_ERROR or Netlink.NLMSG_DONE: waiting--; break;
+                        default: visit?.Invoke(message); break;
                     }
-                    visit(message);
                 }
             }
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    /// <summary>Sends a request with NLM_F_ACK set and waits for its acknowledgement; a negative error throws.</summary>
-    public void Acknowledged(ReadOnlySpan<byte> request, int timeoutMs = 5000)
-    {
-        Send(request);
-        uint seq = BitConverter.ToUInt32(request[8..12]);
-        var buffer = new byte[64 * 1024];
-        while (true)
-        {
-            int length = Receive(buffer, timeoutMs);
-            if (length == 0) throw new NetlinkException("no acknowledgement", LibC.ETIMEDOUT);
-            foreach (var message in new NetlinkMessages(buffer.AsSpan(0, length)))
-            {
-                if (message.Type != Netlink.NLMSG_ERROR || message.Sequence != seq) continue;
-                int error = message.ErrorCode;
-                if (error < 0) throw new NetlinkException("request", -error);
-                return;
-            }
         }
     }
 
