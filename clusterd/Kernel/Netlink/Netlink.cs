@@ -5,9 +5,8 @@ public static class Netlink
 {
     public const int AF_NETLINK = 16;
     public const int NETLINK_ROUTE = 0, NETLINK_NETFILTER = 12;
-    public const int SOL_NETLINK = 270;
-    public const int NETLINK_ADD_MEMBERSHIP = 1;
-    public const int NETLINK_NO_ENOBUFS = 5;
+    /// <summary>Socket options at LibC.SOL_NETLINK that Tmds.LibC does not name.</summary>
+    public const int NETLINK_ADD_MEMBERSHIP = 1, NETLINK_NO_ENOBUFS = 5;
 
     /// <summary>The size of <see cref="NetlinkHeader"/> (struct nlmsghdr).</summary>
     public const int HeaderSize = 16;

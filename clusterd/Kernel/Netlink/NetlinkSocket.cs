@@ -26,11 +26,11 @@ public sealed unsafe class NetlinkSocket : IDisposable
         var address = NetlinkAddress.Unbound;
         if (LibC.bind(_fd, (sockaddr*)&address, (uint)sizeof(NetlinkAddress)) < 0) throw Error("bind");
         SetOption(LibC.SOL_SOCKET, LibC.SO_RCVBUFFORCE, receiveBuffer);
-        foreach (int group in groups ?? []) SetOption(Netlink.SOL_NETLINK, Netlink.NETLINK_ADD_MEMBERSHIP, group);
+        foreach (int group in groups ?? []) SetOption(LibC.SOL_NETLINK, Netlink.NETLINK_ADD_MEMBERSHIP, group);
     }
 
     /// <summary>Stops the kernel reporting ENOBUFS; for sockets where a lost message is harmless (the queue).</summary>
-    public void IgnoreOverruns() => SetOption(Netlink.SOL_NETLINK, Netlink.NETLINK_NO_ENOBUFS, 1);
+    public void IgnoreOverruns() => SetOption(LibC.SOL_NETLINK, Netlink.NETLINK_NO_ENOBUFS, 1);
 
     public void Send(ReadOnlySpan<byte> message)
     {
