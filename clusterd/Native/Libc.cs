@@ -1,27 +1,26 @@
-using System.Runtime.InteropServices;
+using System.Text;
+using Tmds.Linux;
 
 namespace Clusterd.Native;
 
-/// <summary>The few libc calls .NET does not wrap.</summary>
-internal static partial class Libc
+/// <summary>The file calls .NET does not wrap, through Tmds.LibC (whose constants are each architecture's own).</summary>
+internal static unsafe class Libc
 {
-    public const int O_RDONLY = 0, O_DIRECTORY = 0x10000, O_CLOEXEC = 0x80000;
-
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int open(string path, int flags);
-
-    [LibraryImport("libc", SetLastError = true)]
-    public static partial int fsync(int fd);
-
-    [LibraryImport("libc", SetLastError = true)]
-    public static partial int close(int fd);
-
     /// <summary>Makes a rename inside <paramref name="directory"/> durable.</summary>
     public static void FsyncDirectory(string directory)
     {
-        int fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        int fd;
+        fixed (byte* path = CString(directory)) fd = LibC.open(path, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_CLOEXEC, 0);
         if (fd < 0) return;
-        fsync(fd);
-        close(fd);
+        LibC.fsync(fd);
+        LibC.close(fd);
+    }
+
+    /// <summary>A NUL-terminated UTF-8 copy of <paramref name="text"/>, as libc takes paths.</summary>
+    private static byte[] CString(string text)
+    {
+        var bytes = new byte[Encoding.UTF8.GetByteCount(text) + 1];
+        Encoding.UTF8.GetBytes(text, bytes);
+        return bytes;
     }
 }

@@ -20,7 +20,7 @@ public static class ConntrackDump
             request.BigEndian32(CTA_MARK_MASK, markBits);
         }
         request.End();
-        socket.Dump(request.Written, "conntrack dump", message =>
+        socket.Dump(request, "conntrack dump", message =>
         {
             if (ConntrackEntry.TryParse(message.Attributes, out var entry)) visit(entry);
         });

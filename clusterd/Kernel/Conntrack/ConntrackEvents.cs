@@ -28,13 +28,14 @@ public sealed class ConntrackEvents : IDisposable
         if (length == 0) return false;
         foreach (var message in new NetlinkMessages(_receive.AsSpan(0, length)))
         {
-            var change = (message.Type & 0xff) switch
+            var (subsystem, kind) = SplitType(message.Type);
+            var change = kind switch
             {
                 IPCTNL_MSG_CT_NEW => ConntrackChange.NewOrUpdated,
                 IPCTNL_MSG_CT_DELETE => ConntrackChange.Destroyed,
                 _ => (ConntrackChange?)null,
             };
-            if (change is null || message.Type >> 8 != NFNL_SUBSYS_CTNETLINK) continue;
+            if (change is null || subsystem != NFNL_SUBSYS_CTNETLINK) continue;
             if (ConntrackEntry.TryParse(message.Attributes, out var entry) && isOurs(entry.Mark))
                 handle(change.Value, entry);
         }

@@ -5,13 +5,12 @@ public static class Netlink
 {
     public const int AF_NETLINK = 16;
     public const int NETLINK_ROUTE = 0, NETLINK_NETFILTER = 12;
-    public const int SOL_NETLINK = 270;
-    public const int NETLINK_ADD_MEMBERSHIP = 1;
-    public const int NETLINK_NO_ENOBUFS = 5;
+    /// <summary>Socket options at LibC.SOL_NETLINK that Tmds.LibC does not name.</summary>
+    public const int NETLINK_ADD_MEMBERSHIP = 1, NETLINK_NO_ENOBUFS = 5;
 
-    /// <summary>struct nlmsghdr: u32 len, u16 type, u16 flags, u32 seq, u32 pid (host order).</summary>
+    /// <summary>The size of <see cref="NetlinkHeader"/> (struct nlmsghdr).</summary>
     public const int HeaderSize = 16;
-    /// <summary>struct nfgenmsg: u8 family, u8 version, be16 res_id.</summary>
+    /// <summary>The size of <see cref="NfnetlinkHeader"/> (struct nfgenmsg).</summary>
     public const int NfGenMsgSize = 4;
     /// <summary>struct nlattr: u16 len, u16 type (host order); payload padded to 4.</summary>
     public const int AttributeHeaderSize = 4;
@@ -34,6 +33,9 @@ public static class Netlink
     public const ushort NFNL_MSG_BATCH_BEGIN = 16, NFNL_MSG_BATCH_END = 17;
 
     public static ushort MessageType(byte subsystem, byte message) => (ushort)(subsystem << 8 | message);
+
+    /// <summary>The two halves of an nfnetlink message type.</summary>
+    public static (byte Subsystem, byte Message) SplitType(ushort type) => ((byte)(type >> 8), (byte)type);
 
     public static int Align(int length) => (length + 3) & ~3;
 }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 
 namespace Clusterd.Kernel.Netlink;
 
@@ -33,22 +34,31 @@ public readonly ref struct NetlinkMessage(ReadOnlySpan<byte> bytes)
 {
     private readonly ReadOnlySpan<byte> _bytes = bytes;
 
-    public ushort Type => BinaryPrimitives.ReadUInt16LittleEndian(_bytes[4..]);
-    public uint Sequence => BinaryPrimitives.ReadUInt32LittleEndian(_bytes[8..]);
+    /// <summary>The enumerator hands out only messages at least a header long.</summary>
+    public NetlinkHeader Header => MemoryMarshal.Read<NetlinkHeader>(_bytes);
 
-    /// <summary>For NLMSG_ERROR: 0 for an acknowledgement, else a negative errno.</summary>
-    public int ErrorCode => _bytes.Length >= 20 ? BinaryPrimitives.ReadInt32LittleEndian(_bytes[16..]) : -1;
+    public ushort Type => Header.Type;
+    public ushort Flags => Header.Flags;
+    public uint Sequence => Header.Sequence;
 
-    /// <summary>The family header after nlmsghdr (e.g. rtnetlink's ifaddrmsg), or nothing when the message is shorter.</summary>
-    public ReadOnlySpan<byte> FamilyHeader(int size) =>
-        _bytes.Length >= Netlink.HeaderSize + size ? _bytes.Slice(Netlink.HeaderSize, size) : [];
+    /// <summary>For NLMSG_ERROR: 0 for an acknowledgement, else a negative errno (-1 when the message is too short to say).</summary>
+    public int ErrorCode => _bytes.Length >= Netlink.HeaderSize + sizeof(int) ? BinaryPrimitives.ReadInt32LittleEndian(_bytes[Netlink.HeaderSize..]) : -1;
+
+    /// <summary>Reads the family header after nlmsghdr (e.g. rtnetlink's ifaddrmsg); false when the message is shorter.</summary>
+    public bool TryFamilyHeader<THeader>(out THeader header) where THeader : unmanaged =>
+        MemoryMarshal.TryRead(_bytes[Netlink.HeaderSize..], out header);
 
     /// <summary>The attributes of an nfnetlink message (after nlmsghdr and nfgenmsg).</summary>
-    public NetlinkAttributes Attributes => AttributesAfter(Netlink.NfGenMsgSize);
+    public NetlinkAttributes Attributes => AttributesAfter<NfnetlinkHeader>();
 
-    /// <summary>The attributes after a family header of <paramref name="familyHeaderSize"/> bytes.</summary>
-    public NetlinkAttributes AttributesAfter(int familyHeaderSize) =>
-        new(_bytes.Length > Netlink.HeaderSize + familyHeaderSize ? _bytes[(Netlink.HeaderSize + Netlink.Align(familyHeaderSize))..] : []);
+    /// <summary>The attributes after the family header <typeparamref name="THeader"/>.</summary>
+    public unsafe NetlinkAttributes AttributesAfter<THeader>() where THeader : unmanaged => AttributesAfter(sizeof(THeader));
+
+    private NetlinkAttributes AttributesAfter(int familyHeaderSize)
+    {
+        int start = Netlink.HeaderSize + Netlink.Align(familyHeaderSize);
+        return new(_bytes.Length >= start ? _bytes[start..] : []);
+    }
 }
 
 /// <summary>A run of netlink attributes, walked without copying; malformed lengths end the walk.</summary>
@@ -85,6 +95,9 @@ public readonly ref struct NetlinkAttribute(ushort type, ReadOnlySpan<byte> payl
     public ReadOnlySpan<byte> Payload { get; } = payload;
 
     public NetlinkAttributes Nested => new(Payload);
+
+    /// <summary>Reads a payload that is a fixed struct of the kernel's; false when it is shorter.</summary>
+    public bool TryRead<TPayload>(out TPayload value) where TPayload : unmanaged => MemoryMarshal.TryRead(Payload, out value);
 
     public bool TryBigEndian32(out uint value)
     {

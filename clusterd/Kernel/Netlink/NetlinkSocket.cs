@@ -1,40 +1,46 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
+using Clusterd.Native;
+using Tmds.Linux;
 
 namespace Clusterd.Kernel.Netlink;
 
 /// <summary>
 /// A raw AF_NETLINK socket of the netfilter family. .NET's <see cref="System.Net.Sockets.Socket"/>
-/// refuses this address family, so the few calls needed go straight to libc.
+/// refuses this address family, so the few calls needed go to libc through Tmds.LibC, whose
+/// structs (msghdr, mmsghdr, iovec, pollfd) have each architecture's layout.
 /// </summary>
-public sealed partial class NetlinkSocket : IDisposable
+public sealed unsafe class NetlinkSocket : IDisposable
 {
     private int _fd;
+    /// <summary>The last sequence number given; each request's messages take the next ones.</summary>
+    private uint _sequence;
 
     /// <param name="groups">Multicast groups to join (netlink group numbers, 1-based), e.g. conntrack events.</param>
     /// <param name="receiveBuffer">SO_RCVBUFFORCE size; bursts of queued packets or events must fit.</param>
     /// <param name="protocol">The netlink family: netfilter unless routing (<see cref="Netlink.NETLINK_ROUTE"/>).</param>
     public NetlinkSocket(IEnumerable<int>? groups = null, int receiveBuffer = 8 << 20, int protocol = Netlink.NETLINK_NETFILTER)
     {
-        _fd = socket(Netlink.AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol);
+        _fd = LibC.socket(Netlink.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, protocol);
         if (_fd < 0) throw Error("socket");
-        Span<byte> address = stackalloc byte[12]; // struct sockaddr_nl { u16 family; u16 pad; u32 pid; u32 groups; }
-        address.Clear();
-        BitConverter.TryWriteBytes(address, (ushort)Netlink.AF_NETLINK);
-        if (bind(_fd, address, address.Length) < 0) throw Error("bind");
-        SetOption(SOL_SOCKET, SO_RCVBUFFORCE, receiveBuffer);
-        foreach (int group in groups ?? []) SetOption(Netlink.SOL_NETLINK, Netlink.NETLINK_ADD_MEMBERSHIP, group);
+        var address = NetlinkAddress.Unbound;
+        if (LibC.bind(_fd, (sockaddr*)&address, (uint)sizeof(NetlinkAddress)) < 0) throw Error("bind");
+        SetOption(LibC.SOL_SOCKET, LibC.SO_RCVBUFFORCE, receiveBuffer);
+        foreach (int group in groups ?? []) SetOption(LibC.SOL_NETLINK, Netlink.NETLINK_ADD_MEMBERSHIP, group);
     }
 
     /// <summary>Stops the kernel reporting ENOBUFS; for sockets where a lost message is harmless (the queue).</summary>
-    public void IgnoreOverruns() => SetOption(Netlink.SOL_NETLINK, Netlink.NETLINK_NO_ENOBUFS, 1);
+    public void IgnoreOverruns() => SetOption(LibC.SOL_NETLINK, Netlink.NETLINK_NO_ENOBUFS, 1);
 
     public void Send(ReadOnlySpan<byte> message)
     {
-        while (send(_fd, message, message.Length, 0) < 0)
+        fixed (byte* bytes = message)
         {
-            int errno = Marshal.GetLastPInvokeError();
-            if (errno != EINTR) throw new NetlinkException("send", errno);
+            while (LibC.send(_fd, bytes, message.Length, 0) < 0)
+            {
+                int errno = LibC.errno;
+                if (errno != LibC.EINTR) throw new NetlinkException("send", errno);
+            }
         }
     }
 
@@ -52,20 +58,21 @@ public sealed partial class NetlinkSocket : IDisposable
         {
             if (timeoutMs >= 0)
             {
-                var pfd = new PollFd { Fd = _fd, Events = POLLIN };
-                int ready = poll(ref pfd, 1, timeoutMs);
+                var pfd = new pollfd { fd = _fd, events = LibC.POLLIN };
+                int ready = LibcGaps.poll(&pfd, 1, timeoutMs);
                 if (ready == 0) return 0;
                 if (ready < 0)
                 {
-                    if (Marshal.GetLastPInvokeError() == EINTR) continue;
+                    if (LibC.errno == LibC.EINTR) continue;
                     throw Error("poll");
                 }
             }
             if (peekOnly) return 1;
-            long received = recv(_fd, buffer, buffer.Length, 0);
+            long received;
+            fixed (byte* bytes = buffer) received = LibC.recv(_fd, bytes, buffer.Length, 0);
             if (received >= 0) return (int)received;
-            int errno = Marshal.GetLastPInvokeError();
-            if (errno == EINTR) continue;
+            int errno = LibC.errno;
+            if (errno == LibC.EINTR) continue;
             throw new NetlinkException("recv", errno);
         }
     }
@@ -76,32 +83,32 @@ public sealed partial class NetlinkSocket : IDisposable
     /// <paramref name="lengths"/>. Returns how many arrived (0 on timeout). The queue delivers
     /// each packet as its own datagram, so this is what lets one call carry a burst.
     /// </summary>
-    public unsafe int ReceiveMany(byte[][] datagrams, int[] lengths, int timeoutMs)
+    public int ReceiveMany(byte[][] datagrams, int[] lengths, int timeoutMs)
     {
         if (Receive([], timeoutMs, peekOnly: true) == 0) return 0;
         int count = datagrams.Length;
         var handles = new System.Buffers.MemoryHandle[count];
-        var vectors = stackalloc IoVector[count];
-        var headers = stackalloc MultipleMessageHeader[count];
+        var vectors = stackalloc iovec[count];
+        var headers = stackalloc mmsghdr[count];
         try
         {
             for (int i = 0; i < count; i++)
             {
                 handles[i] = datagrams[i].AsMemory().Pin();
-                vectors[i] = new IoVector { Base = handles[i].Pointer, Length = (nuint)datagrams[i].Length };
-                headers[i] = new MultipleMessageHeader { Header = new MessageHeader { Vectors = &vectors[i], VectorCount = 1 } };
+                vectors[i] = new iovec { iov_base = handles[i].Pointer, iov_len = datagrams[i].Length };
+                headers[i] = new mmsghdr { msg_hdr = new msghdr { msg_iov = &vectors[i], msg_iovlen = 1 } };
             }
             while (true)
             {
-                int received = recvmmsg(_fd, headers, (uint)count, MSG_DONTWAIT, null);
+                int received = LibcGaps.recvmmsg(_fd, headers, (uint)count, LibC.MSG_DONTWAIT, null);
                 if (received >= 0)
                 {
-                    for (int i = 0; i < received; i++) lengths[i] = (int)headers[i].Length;
+                    for (int i = 0; i < received; i++) lengths[i] = (int)headers[i].msg_len;
                     return received;
                 }
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno == EINTR) continue;
-                if (errno == EAGAIN) return 0;
+                int errno = LibC.errno;
+                if (errno == LibC.EINTR) continue;
+                if (errno == LibC.EAGAIN) return 0;
                 throw new NetlinkException("recvmmsg", errno);
             }
         }
@@ -115,33 +122,55 @@ public sealed partial class NetlinkSocket : IDisposable
     public delegate void MessageVisitor(NetlinkMessage message);
 
     /// <summary>
-    /// Sends a dump request (NLM_F_DUMP) and hands every message answering it to
+    /// Sends the request (one dump message, NLM_F_DUMP) and hands every message answering it to
     /// <paramref name="visit"/> until the kernel says the dump is done. An error answer, or
     /// silence for <paramref name="timeoutMs"/>, throws <see cref="NetlinkException"/>.
     /// </summary>
-    public void Dump(ReadOnlySpan<byte> request, string what, MessageVisitor visit, int timeoutMs = 10_000)
+    public void Dump(NetlinkWriter request, string what, MessageVisitor visit, int timeoutMs = 10_000) =>
+        Exchange(request, what, visit, timeoutMs);
+
+    /// <summary>
+    /// Sends the request's messages (several make one datagram, e.g. an nf_tables transaction) and
+    /// waits until each that asked for it (NLM_F_ACK) is acknowledged. The first error answer to
+    /// any of them, or silence for <paramref name="timeoutMs"/>, throws <see cref="NetlinkException"/>.
+    /// </summary>
+    public void Acknowledged(NetlinkWriter request, string what = "request", int timeoutMs = 5000) =>
+        Exchange(request, what, visit: null, timeoutMs);
+
+    /// <summary>
+    /// The one request loop: numbers the request's messages from this socket's sequence, sends them,
+    /// and reads answers until every message waiting for one has it — an acknowledgement or error
+    /// (NLMSG_ERROR) or the end of a dump (NLMSG_DONE). Answers to earlier requests (a late error
+    /// after a timeout) and multicast messages carry other sequence numbers and are passed over.
+    /// </summary>
+    /// <param name="visit">For a dump: receives its messages; the dump request is then the one awaited.</param>
+    private void Exchange(NetlinkWriter request, string what, MessageVisitor? visit, int timeoutMs)
     {
-        uint sequence = BitConverter.ToUInt32(request[8..12]);
-        Send(request);
+        uint first = _sequence + 1;
+        int count = request.Number(first);
+        _sequence += (uint)count;
+        int waiting = 0;
+        foreach (var message in new NetlinkMessages(request.Written))
+            if ((message.Flags & Netlink.NLM_F_ACK) != 0 || visit is not null && (message.Flags & Netlink.NLM_F_DUMP) != 0) waiting++;
+        Send(request.Written);
         // Pooled: anyone may ask for the status, and a fresh 256 KiB array per dump lands on the
         // large object heap, which is seldom collected and never compacted — memory would creep.
         var buffer = ArrayPool<byte>.Shared.Rent(256 * 1024);
         try
         {
-            while (true)
+            while (waiting > 0)
             {
                 int length = Receive(buffer, timeoutMs);
-                if (length == 0) throw new NetlinkException(what, ETIMEDOUT);
+                if (length == 0) throw new NetlinkException(what, LibC.ETIMEDOUT);
                 foreach (var message in new NetlinkMessages(buffer.AsSpan(0, length)))
                 {
-                    if (message.Sequence != sequence) continue;
-                    if (message.Type == Netlink.NLMSG_DONE) return;
-                    if (message.Type == Netlink.NLMSG_ERROR)
+                    if (message.Sequence - first >= (uint)count) continue;
+                    switch (message.Type)
                     {
-                        if (message.ErrorCode < 0) throw new NetlinkException(what, -message.ErrorCode);
-                        return;
+                        case Netlink.NLMSG_ERROR when message.ErrorCode < 0: throw new NetlinkException(what, -message.ErrorCode);
+                        case Netlink.NLMSG_ERROR or Netlink.NLMSG_DONE: waiting--; break;
+                        default: visit?.Invoke(message); break;
                     }
-                    visit(message);
                 }
             }
         }
@@ -151,102 +180,18 @@ public sealed partial class NetlinkSocket : IDisposable
         }
     }
 
-    /// <summary>Sends a request with NLM_F_ACK set and waits for its acknowledgement; a negative error throws.</summary>
-    public void Acknowledged(ReadOnlySpan<byte> request, int timeoutMs = 5000)
-    {
-        Send(request);
-        uint seq = BitConverter.ToUInt32(request[8..12]);
-        var buffer = new byte[64 * 1024];
-        while (true)
-        {
-            int length = Receive(buffer, timeoutMs);
-            if (length == 0) throw new NetlinkException("no acknowledgement", ETIMEDOUT);
-            foreach (var message in new NetlinkMessages(buffer.AsSpan(0, length)))
-            {
-                if (message.Type != Netlink.NLMSG_ERROR || message.Sequence != seq) continue;
-                int error = message.ErrorCode;
-                if (error < 0) throw new NetlinkException("request", -error);
-                return;
-            }
-        }
-    }
-
     private void SetOption(int level, int name, int value)
     {
-        if (setsockopt(_fd, level, name, ref value, sizeof(int)) < 0) throw Error($"setsockopt({level},{name})");
+        if (LibC.setsockopt(_fd, level, name, &value, sizeof(int)) < 0) throw Error($"setsockopt({level},{name})");
     }
 
-    private static NetlinkException Error(string what) => new(what, Marshal.GetLastPInvokeError());
+    private static NetlinkException Error(string what) => new(what, LibC.errno);
 
     public void Dispose()
     {
-        if (_fd >= 0) close(_fd);
+        if (_fd >= 0) LibC.close(_fd);
         _fd = -1;
     }
-
-    private const int SOCK_RAW = 3, SOCK_CLOEXEC = 0x80000, SOL_SOCKET = 1, SO_RCVBUFFORCE = 33;
-    private const int EINTR = 4, EAGAIN = 11, ETIMEDOUT = 110, MSG_DONTWAIT = 0x40;
-    private const short POLLIN = 1;
-
-    [StructLayout(LayoutKind.Sequential)]
-    private unsafe struct IoVector
-    {
-        public void* Base;
-        public nuint Length;
-    }
-
-    /// <summary>struct msghdr (x86_64).</summary>
-    [StructLayout(LayoutKind.Sequential)]
-    private unsafe struct MessageHeader
-    {
-        public void* Name;
-        public uint NameLength;
-        public IoVector* Vectors;
-        public nuint VectorCount;
-        public void* Control;
-        public nuint ControlLength;
-        public int Flags;
-    }
-
-    /// <summary>struct mmsghdr: a msghdr and the length received into it.</summary>
-    [StructLayout(LayoutKind.Sequential)]
-    private struct MultipleMessageHeader
-    {
-        public MessageHeader Header;
-        public uint Length;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct PollFd
-    {
-        public int Fd;
-        public short Events;
-        public short Revents;
-    }
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int socket(int domain, int type, int protocol);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int bind(int fd, ReadOnlySpan<byte> address, int length);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int setsockopt(int fd, int level, int name, ref int value, int length);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial long send(int fd, ReadOnlySpan<byte> buffer, long length, int flags);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial long recv(int fd, Span<byte> buffer, long length, int flags);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static unsafe partial int recvmmsg(int fd, MultipleMessageHeader* messages, uint count, int flags, void* timeout);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int poll(ref PollFd fds, int count, int timeoutMs);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int close(int fd);
 }
 
 /// <summary>A netlink call failed; <see cref="Errno"/> is the kernel's error number.</summary>
@@ -255,5 +200,6 @@ public sealed class NetlinkException(string operation, int errno)
 {
     public int Errno { get; } = errno;
 
-    public const int ENOBUFS = 105;
+    /// <summary>The kernel dropped messages for want of buffer space; for callers that do not otherwise use libc.</summary>
+    public static int ENOBUFS => LibC.ENOBUFS;
 }

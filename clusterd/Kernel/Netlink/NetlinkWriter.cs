@@ -1,11 +1,14 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Clusterd.Kernel.Netlink;
 
 /// <summary>
-/// Builds nfnetlink messages into one buffer, several per buffer when wanted (verdict batches,
-/// nf_tables transactions). Lengths are filled in when a message or nest is closed.
+/// Builds netlink messages into one buffer, several per buffer when wanted (verdict batches,
+/// nf_tables transactions). Lengths are filled in when a message or nest is closed; sequence
+/// numbers are left 0 for the socket to give (<see cref="NetlinkSocket.Acknowledged"/>).
+/// Fixed headers and fixed attribute payloads are written from their structs.
 /// </summary>
 public sealed class NetlinkWriter(int capacity = 4096)
 {
@@ -13,7 +16,6 @@ public sealed class NetlinkWriter(int capacity = 4096)
     private int _length;
     private int _messageStart = -1;
     private readonly Stack<int> _nests = new();
-    private uint _sequence;
 
     public ReadOnlySpan<byte> Written => _buffer.AsSpan(0, _length);
 
@@ -26,27 +28,24 @@ public sealed class NetlinkWriter(int capacity = 4096)
         _nests.Clear();
     }
 
-    /// <summary>Starts an nfnetlink message: nlmsghdr then nfgenmsg. Returns its sequence number.</summary>
-    public uint Begin(ushort type, ushort flags, byte family, ushort resourceId)
-    {
-        Span<byte> nfgenmsg = [family, Netlink.NFNETLINK_V0, 0, 0];
-        BinaryPrimitives.WriteUInt16BigEndian(nfgenmsg[2..], resourceId);
-        return Begin(type, flags, nfgenmsg);
-    }
+    /// <summary>Starts an nfnetlink message: nlmsghdr then nfgenmsg.</summary>
+    public void Begin(ushort type, ushort flags, byte family, ushort resourceId) =>
+        Begin(type, flags, new NfnetlinkHeader(family, resourceId));
 
-    /// <summary>Starts a message of any family: nlmsghdr then that family's header. Returns its sequence number.</summary>
-    public uint Begin(ushort type, ushort flags, ReadOnlySpan<byte> familyHeader)
+    /// <summary>Starts a message whose family header is <paramref name="familyHeader"/> (e.g. rtnetlink's rtmsg).</summary>
+    public void Begin<THeader>(ushort type, ushort flags, in THeader familyHeader) where THeader : unmanaged =>
+        Begin(type, flags, Bytes(in familyHeader));
+
+    /// <summary>Starts a message of any family: nlmsghdr then that family's header as bytes (tests build short or odd ones).</summary>
+    public void Begin(ushort type, ushort flags, ReadOnlySpan<byte> familyHeader)
     {
         if (_messageStart >= 0) throw new InvalidOperationException("previous message not ended");
         _messageStart = _length;
-        var header = Reserve(Netlink.HeaderSize);
-        uint sequence = ++_sequence;
-        BinaryPrimitives.WriteUInt16LittleEndian(header[4..], type);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[6..], flags);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[8..], sequence);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[12..], 0);
-        familyHeader.CopyTo(Reserve(Netlink.Align(familyHeader.Length)));
-        return sequence;
+        var header = new NetlinkHeader(0, type, flags, 0);
+        Bytes(in header).CopyTo(Reserve(Netlink.HeaderSize));
+        var family = Reserve(Netlink.Align(familyHeader.Length));
+        familyHeader.CopyTo(family);
+        family[familyHeader.Length..].Clear(); // the padding
     }
 
     public void End()
@@ -64,6 +63,9 @@ public sealed class NetlinkWriter(int capacity = 4096)
         BinaryPrimitives.WriteUInt16LittleEndian(target[2..], type);
         payload.CopyTo(target[Netlink.AttributeHeaderSize..]);
     }
+
+    /// <summary>An attribute whose payload is a fixed struct of the kernel's (e.g. nfqnl_msg_verdict_hdr).</summary>
+    public void Attribute<TPayload>(ushort type, in TPayload payload) where TPayload : unmanaged => Attribute(type, Bytes(in payload));
 
     public void BigEndian32(ushort type, uint value)
     {
@@ -100,6 +102,23 @@ public sealed class NetlinkWriter(int capacity = 4096)
         int start = _nests.Pop();
         BinaryPrimitives.WriteUInt16LittleEndian(_buffer.AsSpan(start), (ushort)(_length - start));
     }
+
+    /// <summary>Gives the messages written so far consecutive sequence numbers from <paramref name="first"/>; returns how many.</summary>
+    internal int Number(uint first)
+    {
+        if (_messageStart >= 0) throw new InvalidOperationException("message not ended");
+        int count = 0;
+        for (int next = 0; next + Netlink.HeaderSize <= _length; count++)
+        {
+            var header = _buffer.AsSpan(next);
+            BinaryPrimitives.WriteUInt32LittleEndian(header[NetlinkHeader.SequenceOffset..], first + (uint)count);
+            next += Netlink.Align((int)BinaryPrimitives.ReadUInt32LittleEndian(header));
+        }
+        return count;
+    }
+
+    private static ReadOnlySpan<byte> Bytes<T>(in T value) where T : unmanaged =>
+        MemoryMarshal.AsBytes(new ReadOnlySpan<T>(in value));
 
     private Span<byte> Reserve(int size)
     {

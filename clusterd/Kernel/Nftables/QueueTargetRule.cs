@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Clusterd.Kernel.Netlink;
 using static Clusterd.Kernel.Netlink.Netlink;
 
@@ -27,6 +26,20 @@ public static class QueueTargetRule
     /// connection goes to the same queue.</param>
     public static void Replace(string table, string chain, ushort firstQueue, ushort queues)
     {
+        using var socket = new NetlinkSocket();
+        try
+        {
+            socket.Acknowledged(Transaction(table, chain, firstQueue, queues), "nf_tables");
+        }
+        catch (NetlinkException e)
+        {
+            throw new KernelRefusedException($"cannot add the NFQUEUE rule: {e.Message}");
+        }
+    }
+
+    /// <summary>The batch: begin, delete the chain's rules, add the target (the one message acknowledged), end.</summary>
+    internal static NetlinkWriter Transaction(string table, string chain, ushort firstQueue, ushort queues)
+    {
         var batch = new NetlinkWriter(512);
         batch.Begin(NFNL_MSG_BATCH_BEGIN, NLM_F_REQUEST, AF_UNSPEC, NFNL_SUBSYS_NFTABLES);
         batch.End();
@@ -43,28 +56,15 @@ public static class QueueTargetRule
         batch.String(NFTA_EXPR_NAME, "target");
         batch.BeginNest(NFTA_EXPR_DATA);
         batch.String(NFTA_TARGET_NAME, "NFQUEUE");
-        batch.BigEndian32(NFTA_TARGET_REV, 3);
-        // struct xt_NFQ_info_v3 { u16 queuenum; u16 queues_total; u16 flags; } host order, padded to 8 (XT_ALIGN).
-        Span<byte> info = stackalloc byte[8];
-        info.Clear();
-        BinaryPrimitives.WriteUInt16LittleEndian(info, firstQueue);
-        BinaryPrimitives.WriteUInt16LittleEndian(info[2..], queues);
-        BinaryPrimitives.WriteUInt16LittleEndian(info[4..], 0); // no bypass: without clusterd, new connections wait for it
-        batch.Attribute(NFTA_TARGET_INFO, info);
+        batch.BigEndian32(NFTA_TARGET_REV, NfQueueTargetInfo.Revision);
+        // No bypass: without clusterd, new connections wait for it.
+        batch.Attribute(NFTA_TARGET_INFO, new NfQueueTargetInfo(firstQueue, queues, flags: 0));
         batch.EndNest();
         batch.EndNest();
         batch.EndNest();
         batch.End();
         batch.Begin(NFNL_MSG_BATCH_END, NLM_F_REQUEST, AF_UNSPEC, NFNL_SUBSYS_NFTABLES);
         batch.End();
-
-        using var socket = new NetlinkSocket();
-        socket.Send(batch.Written);
-        var buffer = new byte[8192];
-        int length = socket.Receive(buffer, 5000);
-        if (length == 0) throw new KernelRefusedException("nf_tables did not answer the NFQUEUE rule");
-        foreach (var message in new NetlinkMessages(buffer.AsSpan(0, length)))
-            if (message.Type == NLMSG_ERROR && message.ErrorCode < 0)
-                throw new KernelRefusedException($"cannot add the NFQUEUE rule: {new NetlinkException("", -message.ErrorCode).Message.TrimStart(':', ' ')}");
+        return batch;
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Clusterd.Kernel.Netlink;
 using static Clusterd.Kernel.Queue.NfQueueMessages;
 using static Clusterd.Kernel.Netlink.Netlink;
@@ -31,37 +30,29 @@ public sealed class NfQueue : IDisposable
     {
         Number = number;
         _socket.IgnoreOverruns();
-        Configure(w =>
-        {
-            Span<byte> command = [NFQNL_CFG_CMD_BIND, 0, 0, AF_INET]; // { u8 command; u8 pad; be16 pf; }
-            w.Attribute(NFQA_CFG_CMD, command);
-        });
-        Configure(w =>
-        {
-            Span<byte> parameters = stackalloc byte[5]; // packed { be32 copy_range; u8 copy_mode; }
-            BinaryPrimitives.WriteUInt32BigEndian(parameters, CopyRange);
-            parameters[4] = NFQNL_COPY_PACKET;
-            w.Attribute(NFQA_CFG_PARAMS, parameters);
-        });
-        Configure(w => w.BigEndian32(NFQA_CFG_QUEUE_MAXLEN, MaxQueueLength));
-    }
-
-    private void Configure(Action<NetlinkWriter> attributes)
-    {
-        var writer = new NetlinkWriter(128);
-        writer.Begin(MessageType(NFNL_SUBSYS_QUEUE, CONFIG),
-            NLM_F_REQUEST | NLM_F_ACK, AF_UNSPEC, Number);
-        attributes(writer);
-        writer.End();
+        // Three config messages in one datagram, each acknowledged: bind, then what to copy, then the queue's length.
+        var config = new NetlinkWriter(256);
+        BeginConfig(config);
+        config.Attribute(NFQA_CFG_CMD, new QueueConfigCommand(NFQNL_CFG_CMD_BIND, AF_INET));
+        config.End();
+        BeginConfig(config);
+        config.Attribute(NFQA_CFG_PARAMS, new QueueConfigParameters(CopyRange, NFQNL_COPY_PACKET));
+        config.End();
+        BeginConfig(config);
+        config.BigEndian32(NFQA_CFG_QUEUE_MAXLEN, MaxQueueLength);
+        config.End();
         try
         {
-            _socket.Acknowledged(writer.Written);
+            _socket.Acknowledged(config, "nfnetlink_queue");
         }
         catch (NetlinkException e)
         {
             throw new KernelRefusedException($"cannot bind NFQUEUE {Number}: {e.Message}");
         }
     }
+
+    private void BeginConfig(NetlinkWriter config) =>
+        config.Begin(MessageType(NFNL_SUBSYS_QUEUE, CONFIG), NLM_F_REQUEST | NLM_F_ACK, AF_UNSPEC, Number);
 
     /// <summary>
     /// Waits for packets, asks <paramref name="decide"/> for each one's verdict and mark, and sends
@@ -93,10 +84,7 @@ public sealed class NfQueue : IDisposable
     {
         _verdicts.Begin(MessageType(NFNL_SUBSYS_QUEUE, VERDICT),
             NLM_F_REQUEST, AF_UNSPEC, Number);
-        Span<byte> header = stackalloc byte[8]; // struct nfqnl_msg_verdict_hdr { be32 verdict; be32 id; }
-        BinaryPrimitives.WriteUInt32BigEndian(header, verdict);
-        BinaryPrimitives.WriteUInt32BigEndian(header[4..], id);
-        _verdicts.Attribute(NFQA_VERDICT_HDR, header);
+        _verdicts.Attribute(NFQA_VERDICT_HDR, new VerdictHeader(verdict, id));
         if (verdict == NF_ACCEPT) _verdicts.BigEndian32(NFQA_MARK, mark);
         _verdicts.End();
     }

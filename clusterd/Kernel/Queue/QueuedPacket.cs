@@ -24,15 +24,15 @@ public readonly record struct QueuedPacket(uint Id, uint Mark, Flow Flow, long? 
         {
             switch (attribute.Type)
             {
-                case NfQueueMessages.NFQA_PACKET_HDR: // struct nfqnl_msg_packet_hdr { be32 packet_id; be16 hw_protocol; u8 hook; }
-                    haveId = attribute.TryBigEndian32(out id);
+                case NfQueueMessages.NFQA_PACKET_HDR when attribute.TryRead(out QueuedPacketHeader header):
+                    id = header.PacketId;
+                    haveId = true;
                     break;
                 case NfQueueMessages.NFQA_MARK:
                     attribute.TryBigEndian32(out mark);
                     break;
-                case NfQueueMessages.NFQA_TIMESTAMP when attribute.Payload.Length >= 16: // { be64 sec; be64 usec; }
-                    arrival = BinaryPrimitives.ReadInt64BigEndian(attribute.Payload) * 1_000_000
-                              + BinaryPrimitives.ReadInt64BigEndian(attribute.Payload[8..]);
+                case NfQueueMessages.NFQA_TIMESTAMP when attribute.TryRead(out QueuedPacketTimestamp timestamp):
+                    arrival = timestamp.UnixMicroseconds;
                     break;
                 case NfQueueMessages.NFQA_PAYLOAD:
                     haveFlow = Flow.TryParseIpv4(attribute.Payload, out flow);

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Text;
 using ClusterControl;
 using Clusterd.Kernel.Netlink;
@@ -10,25 +9,22 @@ namespace Clusterd.Kernel.Routing;
 public readonly record struct AddressMessage(int InterfaceIndex, Ipv4Address Address)
 {
     public const ushort RTM_NEWADDR = 20, RTM_DELADDR = 21, RTM_GETADDR = 22;
-    /// <summary>struct ifaddrmsg: u8 family, prefix length, flags, scope; u32 interface index.</summary>
-    public const int HeaderSize = 8;
     private const ushort IFA_ADDRESS = 1, IFA_LOCAL = 2;
 
     /// <remarks>IFA_LOCAL is the interface's own address; IFA_ADDRESS is the peer's on a point-to-point link.</remarks>
     public static bool TryParse(NetlinkMessage message, out AddressMessage address)
     {
         address = default;
-        var header = message.FamilyHeader(HeaderSize);
-        if (header.Length < HeaderSize || header[0] != AF_INET) return false;
+        if (!message.TryFamilyHeader(out InterfaceAddressHeader header) || header.Family != AF_INET) return false;
         Ipv4Address? local = null, peer = null;
-        foreach (var attribute in message.AttributesAfter(HeaderSize))
+        foreach (var attribute in message.AttributesAfter<InterfaceAddressHeader>())
         {
             if (attribute.Payload.Length < 4) continue;
             if (attribute.Type == IFA_LOCAL) local = Ipv4Address.ReadNetworkOrder(attribute.Payload);
             else if (attribute.Type == IFA_ADDRESS) peer = Ipv4Address.ReadNetworkOrder(attribute.Payload);
         }
         if ((local ?? peer) is not { } found) return false;
-        address = new AddressMessage(BinaryPrimitives.ReadInt32LittleEndian(header[4..]), found);
+        address = new AddressMessage(header.InterfaceIndex, found);
         return true;
     }
 }
@@ -37,21 +33,18 @@ public readonly record struct AddressMessage(int InterfaceIndex, Ipv4Address Add
 public readonly record struct LinkMessage(int Index, string Name)
 {
     public const ushort RTM_NEWLINK = 16, RTM_DELLINK = 17, RTM_GETLINK = 18;
-    /// <summary>struct ifinfomsg: u8 family, pad; u16 type; i32 index; u32 flags, change.</summary>
-    public const int HeaderSize = 16;
     private const ushort IFLA_IFNAME = 3;
 
     public static bool TryParse(NetlinkMessage message, out LinkMessage link)
     {
         link = default;
-        var header = message.FamilyHeader(HeaderSize);
-        if (header.Length < HeaderSize) return false;
-        foreach (var attribute in message.AttributesAfter(HeaderSize))
+        if (!message.TryFamilyHeader(out InterfaceInfoHeader header)) return false;
+        foreach (var attribute in message.AttributesAfter<InterfaceInfoHeader>())
         {
             if (attribute.Type != IFLA_IFNAME) continue;
             var name = attribute.Payload;
             int end = name.IndexOf((byte)0);
-            link = new LinkMessage(BinaryPrimitives.ReadInt32LittleEndian(header[4..]), Encoding.UTF8.GetString(end >= 0 ? name[..end] : name));
+            link = new LinkMessage(header.Index, Encoding.UTF8.GetString(end >= 0 ? name[..end] : name));
             return link.Name.Length > 0;
         }
         return false;
@@ -97,17 +90,17 @@ public sealed class AddressNetlink : IDisposable
         using var socket = new NetlinkSocket(receiveBuffer: 1 << 20, protocol: NETLINK_ROUTE);
         var names = new Dictionary<int, string>();
         var request = new NetlinkWriter(64);
-        request.Begin(LinkMessage.RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, new byte[LinkMessage.HeaderSize]);
+        request.Begin(LinkMessage.RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, new InterfaceInfoHeader());
         request.End();
-        socket.Dump(request.Written, "listing interfaces", message =>
+        socket.Dump(request, "listing interfaces", message =>
         {
             if (LinkMessage.TryParse(message, out var link)) names[link.Index] = link.Name;
         });
         var addresses = new List<(string, Ipv4Address)>();
         request.Clear();
-        request.Begin(AddressMessage.RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP, [AF_INET, 0, 0, 0, 0, 0, 0, 0]);
+        request.Begin(AddressMessage.RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP, new InterfaceAddressHeader(AF_INET));
         request.End();
-        socket.Dump(request.Written, "listing addresses", message =>
+        socket.Dump(request, "listing addresses", message =>
         {
             if (AddressMessage.TryParse(message, out var address) && names.TryGetValue(address.InterfaceIndex, out string? name))
                 addresses.Add((name, address.Address));

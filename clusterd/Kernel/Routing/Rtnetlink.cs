@@ -1,5 +1,6 @@
 using ClusterControl;
 using Clusterd.Kernel.Netlink;
+using Tmds.Linux;
 using static Clusterd.Kernel.Netlink.Netlink;
 
 namespace Clusterd.Kernel.Routing;
@@ -12,15 +13,14 @@ namespace Clusterd.Kernel.Routing;
 /// </summary>
 public sealed class Rtnetlink : IRoutingRules, IDisposable
 {
-    private const ushort RTM_NEWROUTE = 24, RTM_DELROUTE = 25, RTM_NEWRULE = 32, RTM_DELRULE = 33, RTM_GETRULE = 34;
+    internal const ushort RTM_NEWROUTE = 24, RTM_DELROUTE = 25, RTM_NEWRULE = 32, RTM_DELRULE = 33, RTM_GETRULE = 34;
     private const ushort RTA_GATEWAY = 5, RTA_TABLE = 15;
     private const ushort FRA_IIFNAME = 3, FRA_GOTO = 4, FRA_PRIORITY = 6, FRA_FWMARK = 10, FRA_TABLE = 15, FRA_FWMASK = 16,
         FRA_OIFNAME = 17, FRA_UID_RANGE = 20, FRA_IP_PROTO = 22, FRA_SPORT_RANGE = 23, FRA_DPORT_RANGE = 24;
     private const byte RTPROT_STATIC = 4, RT_SCOPE_UNIVERSE = 0, RTN_UNICAST = 1, FR_ACT_TO_TBL = 1, FR_ACT_GOTO = 2;
-    /// <summary>struct rtmsg and struct fib_rule_hdr are both 12 bytes.</summary>
-    private const int FamilyHeaderSize = 12;
 
-    public const int ENOENT = 2, ESRCH = 3, EEXIST = 17;
+    /// <summary>An IPv4 default route (destination length 0), static unicast; the table goes in RTA_TABLE.</summary>
+    private static readonly RouteHeader DefaultRoute = new(AF_INET, destinationLength: 0, table: 0, RTPROT_STATIC, RT_SCOPE_UNIVERSE, RTN_UNICAST);
 
     private readonly NetlinkSocket _socket = new(receiveBuffer: 1 << 20, protocol: NETLINK_ROUTE);
 
@@ -28,59 +28,58 @@ public sealed class Rtnetlink : IRoutingRules, IDisposable
     public void ReplaceDefaultRoute(uint table, Ipv4Address gateway)
     {
         var request = new NetlinkWriter(128);
-        request.Begin(RTM_NEWROUTE, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE, RouteHeader());
+        request.Begin(RTM_NEWROUTE, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE, DefaultRoute);
         request.HostOrder32(RTA_TABLE, table);
         Span<byte> address = stackalloc byte[4];
         gateway.WriteNetworkOrder(address);
         request.Attribute(RTA_GATEWAY, address);
         request.End();
-        _socket.Acknowledged(request.Written);
+        _socket.Acknowledged(request, "adding a route");
     }
 
     /// <summary>Removes the default route of <paramref name="table"/>; a table already empty is fine.</summary>
     public void DeleteDefaultRoute(uint table)
     {
         var request = new NetlinkWriter(64);
-        request.Begin(RTM_DELROUTE, NLM_F_REQUEST | NLM_F_ACK, RouteHeader());
+        request.Begin(RTM_DELROUTE, NLM_F_REQUEST | NLM_F_ACK, DefaultRoute);
         request.HostOrder32(RTA_TABLE, table);
         request.End();
-        Tolerating([ESRCH, ENOENT], () => _socket.Acknowledged(request.Written));
+        Tolerating([LibC.ESRCH, LibC.ENOENT], () => _socket.Acknowledged(request, "deleting a route"));
     }
 
     /// <summary>Adds <paramref name="rule"/>; an identical rule already there is fine (and not added twice).</summary>
     public void AddRule(RoutingRule rule) =>
-        Tolerating([EEXIST], () => _socket.Acknowledged(Rule(RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL, rule)));
+        Tolerating([LibC.EEXIST], () => _socket.Acknowledged(Rule(RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL, rule), "adding a routing rule"));
 
     /// <summary>Deletes <paramref name="rule"/>; one already gone is fine.</summary>
     public void DeleteRule(RoutingRule rule) =>
-        Tolerating([ENOENT], () => _socket.Acknowledged(Rule(RTM_DELRULE, 0, rule)));
+        Tolerating([LibC.ENOENT], () => _socket.Acknowledged(Rule(RTM_DELRULE, 0, rule), "deleting a routing rule"));
 
     /// <summary>Every IPv4 rule, in the order the kernel evaluates them.</summary>
     public List<RoutingRule> Rules()
     {
         var request = new NetlinkWriter(64);
-        request.Begin(RTM_GETRULE, NLM_F_REQUEST | NLM_F_DUMP, RuleHeader(0));
+        request.Begin(RTM_GETRULE, NLM_F_REQUEST | NLM_F_DUMP, new RuleHeader(AF_INET, action: 0));
         request.End();
         var rules = new List<RoutingRule>();
-        _socket.Dump(request.Written, "listing routing rules", message => rules.Add(ParseRule(message)));
+        _socket.Dump(request, "listing routing rules", message => rules.Add(ParseRule(message)));
         return rules;
     }
 
-    private static RoutingRule ParseRule(NetlinkMessage message)
+    /// <summary>Reads one answer of the rule dump; a message too short for its header is a rule clusterd never wrote.</summary>
+    internal static RoutingRule ParseRule(NetlinkMessage message)
     {
-        // struct fib_rule_hdr { u8 family, dst_len, src_len, tos, table, res1, res2, action; u32 flags; }
-        var header = message.FamilyHeader(FamilyHeaderSize);
-        if (header.IsEmpty) return new RoutingRule(0, OtherSelectors: true);
-        bool otherSelectors = header[1] != 0 || header[2] != 0 || header[3] != 0 || header[7] is not (FR_ACT_TO_TBL or FR_ACT_GOTO);
-        uint table = header[4];
-        bool isGoto = header[7] == FR_ACT_GOTO;
+        if (!message.TryFamilyHeader(out RuleHeader header)) return new RoutingRule(0, OtherSelectors: true);
+        bool otherSelectors = header.DestinationLength != 0 || header.SourceLength != 0 || header.Tos != 0
+            || header.Action is not (FR_ACT_TO_TBL or FR_ACT_GOTO);
+        uint table = header.Table;
+        bool isGoto = header.Action == FR_ACT_GOTO;
         uint priority = 0, mark = 0, mask = 0, target = 0;
-        foreach (var attribute in message.AttributesAfter(FamilyHeaderSize))
+        foreach (var attribute in message.AttributesAfter<RuleHeader>())
         {
             if (attribute.Type is FRA_IIFNAME or FRA_OIFNAME or FRA_UID_RANGE or FRA_SPORT_RANGE or FRA_DPORT_RANGE or FRA_IP_PROTO)
                 otherSelectors = true;
-            if (attribute.Payload.Length < 4) continue;
-            uint value = BitConverter.ToUInt32(attribute.Payload);
+            if (!attribute.TryRead(out uint value)) continue;
             switch (attribute.Type)
             {
                 case FRA_PRIORITY: priority = value; break;
@@ -95,10 +94,12 @@ public sealed class Rtnetlink : IRoutingRules, IDisposable
         return new RoutingRule(priority, isGoto ? 0 : table, mark, mask, isGoto ? target : null, otherSelectors);
     }
 
-    private static byte[] Rule(ushort type, ushort flags, RoutingRule rule)
+    /// <summary>The request that adds or deletes <paramref name="rule"/>: no address selectors; the table goes in FRA_TABLE.</summary>
+    /// <param name="request">A request to append the message to (several rules in one datagram); a new one when null.</param>
+    internal static NetlinkWriter Rule(ushort type, ushort flags, RoutingRule rule, NetlinkWriter? request = null)
     {
-        var request = new NetlinkWriter(128);
-        request.Begin(type, (ushort)(NLM_F_REQUEST | NLM_F_ACK | flags), RuleHeader(rule.GotoPreference is null ? FR_ACT_TO_TBL : FR_ACT_GOTO));
+        request ??= new NetlinkWriter(128);
+        request.Begin(type, (ushort)(NLM_F_REQUEST | NLM_F_ACK | flags), new RuleHeader(AF_INET, rule.GotoPreference is null ? FR_ACT_TO_TBL : FR_ACT_GOTO));
         if (rule.MarkMask != 0)
         {
             request.HostOrder32(FRA_FWMARK, rule.Mark);
@@ -108,14 +109,8 @@ public sealed class Rtnetlink : IRoutingRules, IDisposable
         if (rule.GotoPreference is { } target) request.HostOrder32(FRA_GOTO, target);
         else request.HostOrder32(FRA_TABLE, rule.Table);
         request.End();
-        return request.Written.ToArray();
+        return request;
     }
-
-    /// <summary>struct rtmsg: IPv4, default destination (length 0), static unicast route; the table goes in RTA_TABLE.</summary>
-    private static byte[] RouteHeader() => [AF_INET, 0, 0, 0, 0, RTPROT_STATIC, RT_SCOPE_UNIVERSE, RTN_UNICAST, 0, 0, 0, 0];
-
-    /// <summary>struct fib_rule_hdr: IPv4, no address selectors, the action; the table goes in FRA_TABLE.</summary>
-    private static byte[] RuleHeader(byte action) => [AF_INET, 0, 0, 0, 0, 0, 0, action, 0, 0, 0, 0];
 
     private static void Tolerating(int[] harmless, Action request)
     {
