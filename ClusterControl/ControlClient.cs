@@ -24,28 +24,43 @@ public sealed class ControlClient : IDisposable
     public string SocketPath { get; private init; } = "";
 
     /// <summary>Connects, or throws <see cref="ControlUnreachableException"/> saying why in words a user can act on.</summary>
+    /// <remarks>
+    /// A Unix socket whose listen backlog is full refuses a non-blocking connect with EAGAIN rather
+    /// than queueing it; local users crowding the socket can cause exactly that, so a full backlog is
+    /// tried again until the timeout, while clusterd drains it.
+    /// </remarks>
     public static ControlClient Connect(string socketPath)
     {
         var timeout = ControlProtocol.ClientTimeout();
-        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
+        using var patience = new CancellationTokenSource(timeout);
+        while (true)
         {
-            using var patience = new CancellationTokenSource(timeout);
-            socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), patience.Token).AsTask().GetAwaiter().GetResult();
+            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            try
+            {
+                socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), patience.Token).AsTask().GetAwaiter().GetResult();
+                return new ControlClient(socket, timeout) { SocketPath = socketPath };
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock && !patience.IsCancellationRequested)
+            {
+                socket.Dispose();
+                Thread.Sleep(BacklogRetry);
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException { SocketErrorCode: SocketError.WouldBlock })
+            {
+                socket.Dispose();
+                throw new ControlUnreachableException(TimedOut(socketPath, timeout));
+            }
+            catch (Exception e) when (e is SocketException or ArgumentException)
+            {
+                socket.Dispose();
+                string reason = e is SocketException se ? Describe(se.SocketErrorCode) : "bad socket path";
+                throw new ControlUnreachableException($"cannot reach clusterd at {socketPath}: {reason}");
+            }
         }
-        catch (OperationCanceledException)
-        {
-            socket.Dispose();
-            throw new ControlUnreachableException(TimedOut(socketPath, timeout));
-        }
-        catch (Exception e) when (e is SocketException or ArgumentException)
-        {
-            socket.Dispose();
-            string reason = e is SocketException se ? Describe(se.SocketErrorCode) : "bad socket path";
-            throw new ControlUnreachableException($"cannot reach clusterd at {socketPath}: {reason}");
-        }
-        return new ControlClient(socket, timeout) { SocketPath = socketPath };
     }
+
+    private static readonly TimeSpan BacklogRetry = TimeSpan.FromMilliseconds(10);
 
     /// <summary>Sends the request and reads the answer line; the body, if any, is left in <see cref="Body"/>.</summary>
     public ControlAnswer Send(ControlRequest request)

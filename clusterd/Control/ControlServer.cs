@@ -17,6 +17,13 @@ public sealed class ControlServer(string socketPath, RequestHandler handler) : I
     private readonly ConnectionQuota _quota = new();
     private bool _bound;
 
+    /// <summary>
+    /// Connections waiting to be accepted. Every one is accepted at once and judged by its uid, but
+    /// a crowd can arrive faster than a loaded machine accepts; room for it keeps root's connect from
+    /// being refused (the kernel caps this at net.core.somaxconn).
+    /// </summary>
+    private const int Backlog = 1024;
+
     /// <summary>How long a client may leave a body unread before it is dropped.</summary>
     private static readonly TimeSpan BodyTimeout = TimeSpan.FromSeconds(30);
 
@@ -28,7 +35,7 @@ public sealed class ControlServer(string socketPath, RequestHandler handler) : I
         _listener.Bind(new UnixDomainSocketEndPoint(socketPath));
         _bound = true;
         File.SetUnixFileMode(socketPath, (UnixFileMode)0b110_110_110); // anyone may read; SO_PEERCRED guards changes
-        _listener.Listen(128);
+        _listener.Listen(Backlog);
     }
 
     public async Task RunAsync(CancellationToken stopping)
