@@ -1,4 +1,5 @@
 using ClusterControl;
+using Clusterd.Core;
 using Clusterd.State;
 
 namespace Clusterd.Control;

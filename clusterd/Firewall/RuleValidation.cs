@@ -1,6 +1,6 @@
 using ClusterControl;
 using ClusterControl.Firewall;
-using Clusterd.Control;
+using Clusterd.Core;
 using Clusterd.State;
 
 namespace Clusterd.Firewall;

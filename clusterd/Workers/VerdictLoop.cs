@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Clusterd.Core;
 using Clusterd.Kernel;
 using Clusterd.Kernel.Queue;
 using static Clusterd.Kernel.Queue.NfQueueMessages;

@@ -4,11 +4,9 @@ using System.Text.Json.Nodes;
 using ClusterControl;
 using ClusterControl.Firewall;
 using Clusterd.Control;
-using Clusterd.Firewall;
-using Clusterd.Kernel;
-using Clusterd.Kernel.Nftables;
+using Clusterd.Core;
 using Clusterd.State;
-using Clusterd.Status;
+using Clusterd.Tests.Fakes;
 
 namespace Clusterd.Tests;
 
@@ -26,8 +24,8 @@ public sealed class MalformedRequestTests : IDisposable
     {
         var config = ClusterConfig.Initial.WithPool(new PoolConfig("pool0", ForwardMethod.Route,
             [new NodeConfig(Ipv4Address.Parse("10.0.0.1"), NodeState.Up, 10, 1)])) with { NextMark = 2 };
-        var service = new ClusterService(new StateFile(_state.FullName), new NoKernel(), new FirewallRendering(), config);
-        _handler = new RequestHandler(service, new NoConnections());
+        var service = new ClusterService(new StateFile(_state.FullName), new FakeDataPlane(), config);
+        _handler = new RequestHandler(service, new FakeConntrack(), new FakeNetworkInterfaces());
     }
 
     private static readonly JsonNode?[] Hostile =
@@ -156,17 +154,4 @@ public sealed class MalformedRequestTests : IDisposable
     }
 
     public void Dispose() => _state.Delete(recursive: true);
-
-    private sealed class NoKernel : IDataPlane
-    {
-        public void Apply(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired) { }
-        public void InterfacesChanged(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired) { }
-        public IReadOnlyDictionary<string, RuleCounter> Counters(IReadOnlyCollection<string> names, bool zero) => new Dictionary<string, RuleCounter>();
-        public void Dispose() { }
-    }
-
-    private sealed class NoConnections : IConnectionSource
-    {
-        public IEnumerable<ConnectionRow> Snapshot() => [];
-    }
 }

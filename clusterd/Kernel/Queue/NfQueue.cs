@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Clusterd.Core;
 using Clusterd.Kernel.Netlink;
 using static Clusterd.Kernel.Queue.NfQueueMessages;
 using static Clusterd.Kernel.Netlink.Netlink;

@@ -1,7 +1,6 @@
-using Clusterd.Kernel.Queue;
 using Clusterd.Scheduling;
 
-namespace Clusterd.Tracking;
+namespace Clusterd.Core;
 
 /// <summary>
 /// The clustered connections that count as load, following what conntrack holds. A verdict adds a

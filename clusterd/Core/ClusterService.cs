@@ -1,19 +1,15 @@
 using ClusterControl;
-using Clusterd.Control;
-using Clusterd.Kernel;
-using Clusterd.Kernel.Queue;
 using Clusterd.Scheduling;
 using Clusterd.State;
-using Clusterd.Tracking;
 
-namespace Clusterd;
+namespace Clusterd.Core;
 
 /// <summary>
 /// The owner of all state: the configuration, the live connections and node loads, the scheduler.
 /// Every change goes through <see cref="Change"/>, which builds the new configuration on the side,
 /// has the kernel take it, saves it, and only then makes it current.
 /// </summary>
-public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, IFirewallRendering firewall, ClusterConfig initial)
+public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, ClusterConfig initial)
 {
     private readonly Lock _gate = new();
     private readonly ConnectionTable _connections = new();
@@ -77,7 +73,7 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, IF
 
     /// <summary>Kernel counters by counter name; <paramref name="zero"/> zeroes them as they are read.</summary>
     /// <remarks>Not under the state lock: reading counters touches no state, and the verdict loop must not wait on nft.</remarks>
-    public IReadOnlyDictionary<string, Kernel.Nftables.RuleCounter> Counters(IReadOnlyCollection<string> names, bool zero)
+    public IReadOnlyDictionary<string, RuleCounter> Counters(IReadOnlyCollection<string> names, bool zero)
     {
         try
         {
@@ -97,7 +93,7 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, IF
     {
         lock (_gate)
         {
-            if (firewall.ClusterRule(_config, ruleId) is not { } target || _config.FindPool(target.Pool) is not { } pool)
+            if (ClusterTarget.OfRule(_config, ruleId) is not { } target || _config.FindPool(target.Pool) is not { } pool)
                 return null;
             ISchedulingPolicy policy = target.StaticNode is { } node ? new StaticNodePolicy(node, _leastLoad) : _leastLoad;
             var chosen = policy.Choose(pool, _connections.Loads);
