@@ -107,6 +107,6 @@ public sealed class RequestHandler(ClusterService service, IConntrack conntrack,
     private static List<PoolRow> PoolRows(ClusterConfig config, Scheduling.NodeLoads loads, string? onlyPool) =>
         config.Pools
             .Where(p => onlyPool is null || p.Name == onlyPool)
-            .SelectMany(p => p.Nodes.Select(n => new PoolRow(p.Name, n.Address, n.State, n.Cost, loads[n.Mark])))
+            .SelectMany(p => p.Nodes.Select(n => new PoolRow(p.Name, n.Address, n.State, n.Cost, loads[n.Id])))
             .ToList();
 }

@@ -53,12 +53,12 @@ public sealed class KernelDataPlane : IDataPlane
             .ToList();
         var masqNodes = placements
             .Where(p => p.Forward == ForwardMethod.Masq)
-            .Select(p => (Marks.ForNode(p.Node.Mark), p.Node.Address));
+            .Select(p => (Marks.ForNode(p.Node.Id), p.Node.Address));
         if (!_taken) TakeTable();
         var counters = _firewall.CounterNames(config);
         _nft.Run(ClusterTable.Update(chains + _counters.DeleteUnwanted(counters), masqNodes));
         _counters.Applied(counters);
-        _routes.Sync(placements.ToDictionary(p => Marks.ForNode(p.Node.Mark), p => p.Node.Address));
+        _routes.Sync(placements.ToDictionary(p => Marks.ForNode(p.Node.Id), p => p.Node.Address));
         _appliedChains = chains;
     }
 

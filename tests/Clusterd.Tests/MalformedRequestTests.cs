@@ -23,7 +23,7 @@ public sealed class MalformedRequestTests : IDisposable
     public MalformedRequestTests()
     {
         var config = ClusterConfig.Initial.WithPool(new PoolConfig("pool0", ForwardMethod.Route,
-            [new NodeConfig(Ipv4Address.Parse("10.0.0.1"), NodeState.Up, 10, 1)])) with { NextMark = 2 };
+            [new NodeConfig(Ipv4Address.Parse("10.0.0.1"), NodeState.Up, 10, 1)])) with { NextNodeId = 2 };
         var service = new ClusterService(new StateFile(_state.FullName), new FakeDataPlane(), config);
         _handler = new RequestHandler(service, new FakeConntrack(), new FakeNetworkInterfaces());
     }

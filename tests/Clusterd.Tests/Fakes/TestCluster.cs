@@ -34,7 +34,7 @@ public sealed class TestCluster : IDisposable
     public static ClusterConfig WithNodes(params string[] nodes) =>
         ClusterConfig.Initial.WithPool(new PoolConfig(PoolName.First, ForwardMethod.Route,
             [.. nodes.Select((node, i) => new NodeConfig(Ipv4Address.Parse(node), NodeState.Up, 1, i + 1))]))
-        with { NextMark = nodes.Length + 1 };
+        with { NextNodeId = nodes.Length + 1 };
 
     /// <summary>From now on saving fails (as on a full or broken disk): a directory stands where state.json goes.</summary>
     public void BreakTheDisk()

@@ -69,18 +69,18 @@ public sealed class ClusterServiceTests : IDisposable
 
         Assert.Equal(2, chosen.Count(a => a == First));
         Assert.Equal(2, chosen.Count(a => a == Second));
-        Assert.Equal([2, 2], Service.Read((config, loads) => config.AllNodes.Select(n => loads[n.Mark]).ToList()));
+        Assert.Equal([2, 2], Service.Read((config, loads) => config.AllNodes.Select(n => loads[n.Id]).ToList()));
     }
 
     [Fact]
     public void AnEndedConnectionNoLongerCounts()
     {
         var node = Service.Schedule(1, Connection(1000))!;
-        Service.ConnectionConfirmed(Connection(1000), node.Mark);
+        Service.ConnectionConfirmed(Connection(1000), node.Id);
 
         Service.ConnectionEnded(Connection(1000));
 
-        Assert.Equal(0, Service.Read((_, loads) => loads[node.Mark]));
+        Assert.Equal(0, Service.Read((_, loads) => loads[node.Id]));
         Assert.Empty(Service.Connections());
     }
 
@@ -98,7 +98,7 @@ public sealed class ClusterServiceTests : IDisposable
     public void ADeletedNodeKeepsItsPathUntilItsLastConnectionEnds()
     {
         var node = Service.Schedule(1, Connection(1000))!;
-        Service.ConnectionConfirmed(Connection(1000), node.Mark);
+        Service.ConnectionConfirmed(Connection(1000), node.Id);
 
         Service.Change(config => WithoutNode(config, node));
 

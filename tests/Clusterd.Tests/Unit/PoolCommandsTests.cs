@@ -23,7 +23,7 @@ public sealed class PoolCommandsTests
 
         var node = Assert.Single(config.AllNodes);
         Assert.Equal(new NodeConfig(Node, NodeState.Up, 7, 1), node);
-        Assert.Equal(2, config.NextMark);
+        Assert.Equal(2, config.NextNodeId);
     }
 
     [Fact]

@@ -109,7 +109,7 @@ public sealed class RequestHandlerTests : IDisposable
         Assert.True(Handle(Firewall(FirewallCommand.Append, ClusterRule)).Answer.Ok);
         var flow = new Flow(Flow.Tcp, Ipv4Address.Parse("192.0.2.9"), 1000, Ipv4Address.Parse("1.2.3.4"), 80);
         var node = _cluster.Service.Schedule(_cluster.Service.Config.FirewallRules[0].Id, flow)!;
-        _cluster.Conntrack.Connections.Add(new TrackedConnection(flow, node.Mark, IsClosing: false, TimeoutSeconds: 42));
+        _cluster.Conntrack.Connections.Add(new TrackedConnection(flow, node.Id, IsClosing: false, TimeoutSeconds: 42));
 
         Assert.Contains("pool0  10.0.0.1        up        1      1          1\n", Body(Handle(Op(ControlOp.List))));
         string status = Body(Handle(Op(ControlOp.Status)));
