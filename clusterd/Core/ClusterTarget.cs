@@ -8,9 +8,8 @@ namespace Clusterd.Core;
 public readonly record struct ClusterTarget(string Pool, Ipv4Address? StaticNode)
 {
     /// <summary>The pool and static node of cluster rule <paramref name="ruleId"/>, or null when <paramref name="config"/> has no such rule.</summary>
-    /// <remarks>A cluster rule's -W names its pool (ipfwadm's syntax), hence <see cref="FirewallRule.Interface"/>.</remarks>
     public static ClusterTarget? OfRule(ClusterConfig config, int ruleId) =>
         config.FirewallRules.Find(r => r.Id == ruleId && r.Policy == RulePolicy.Cluster) is { } rule
-            ? new ClusterTarget(rule.Interface, rule.StaticNode)
+            ? new ClusterTarget(rule.Pool!, rule.StaticNode)
             : null;
 }

@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using ClusterControl;
 using ClusterControl.Firewall;
 using Clusterd.Control;
-using Clusterd.Core;
 using Clusterd.State;
 using Clusterd.Tests.Fakes;
 
@@ -17,16 +16,8 @@ namespace Clusterd.Tests;
 /// </summary>
 public sealed class MalformedRequestTests : IDisposable
 {
-    private readonly DirectoryInfo _state = Directory.CreateTempSubdirectory("ipc-malformed-");
-    private readonly RequestHandler _handler;
-
-    public MalformedRequestTests()
-    {
-        var config = ClusterConfig.Initial.WithPool(new PoolConfig("pool0", ForwardMethod.Route,
-            [new NodeConfig(Ipv4Address.Parse("10.0.0.1"), NodeState.Up, 10, 1)])) with { NextNodeId = 2 };
-        var service = new ClusterService(new StateFile(_state.FullName), new FakeDataPlane(), config);
-        _handler = new RequestHandler(service, new FakeConntrack(), new FakeNetworkInterfaces());
-    }
+    private readonly TestCluster _cluster = new(ClusterConfig.Initial.WithPool(new PoolConfig("pool0", ForwardMethod.Route,
+        [new NodeConfig(Ipv4Address.Parse("10.0.0.1"), NodeState.Up, 10, 1)])) with { NextNodeId = 2 });
 
     private static readonly JsonNode?[] Hostile =
     [
@@ -119,7 +110,7 @@ public sealed class MalformedRequestTests : IDisposable
                 ControlReply reply;
                 try
                 {
-                    reply = _handler.Handle(Encoding.UTF8.GetBytes(json), uid);
+                    reply = _cluster.Handler.Handle(Encoding.UTF8.GetBytes(json), uid);
                     reply.WriteBody?.Invoke(Stream.Null);
                 }
                 catch (Exception e)
@@ -145,7 +136,7 @@ public sealed class MalformedRequestTests : IDisposable
     [InlineData("""{"version":1,"op":"Firewall","firewall":{"command":"Append","chain":99}}""", true)]
     public void TheIssuesRequestsAreAnswered(string json, bool malformed)
     {
-        var reply = _handler.Handle(Encoding.UTF8.GetBytes(json), 0);
+        var reply = _cluster.Handler.Handle(Encoding.UTF8.GetBytes(json), 0);
         if (malformed)
         {
             Assert.False(reply.Answer.Ok);
@@ -153,5 +144,5 @@ public sealed class MalformedRequestTests : IDisposable
         }
     }
 
-    public void Dispose() => _state.Delete(recursive: true);
+    public void Dispose() => _cluster.Dispose();
 }

@@ -28,8 +28,6 @@ public sealed class TestCluster : IDisposable
     public ClusterService Service { get; }
     public RequestHandler Handler { get; }
 
-    public string StateDirectory => _state.FullName;
-
     /// <summary>A configuration with pool0 routing to <paramref name="nodes"/> (cost 1 each), ids from 1.</summary>
     public static ClusterConfig WithNodes(params string[] nodes) =>
         ClusterConfig.Initial.WithPool(new PoolConfig(PoolName.First, ForwardMethod.Route,
