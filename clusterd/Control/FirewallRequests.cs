@@ -23,11 +23,11 @@ public sealed class FirewallRequests(ClusterService service, IConntrack conntrac
                 service.Change(config => FirewallCommands.Flush(config, request.Chain));
                 return ControlReply.Done;
             case FirewallCommand.Zero:
-                FirewallCommands.Listing(service, service.Config, request.Chain, zero: true);
+                FirewallCommands.CountedRules(service, service.Config, request.Chain, zero: true);
                 return ControlReply.Done;
             case FirewallCommand.List:
             case FirewallCommand.ListAndZero:
-                return Answer(FirewallCommands.Listing(service, service.Config, request.Chain, request.Command == FirewallCommand.ListAndZero));
+                return Listing(request.Chain, zero: request.Command == FirewallCommand.ListAndZero);
             case FirewallCommand.SetPolicy:
                 service.Change(config => FirewallCommands.SetPolicy(config, request));
                 return ControlReply.Done;
@@ -41,6 +41,12 @@ public sealed class FirewallRequests(ClusterService service, IConntrack conntrac
             default:
                 return ControlReply.Fail(ControlError.BadRequest, $"unknown firewall command '{request.Command}'");
         }
+    }
+
+    private ControlReply Listing(FirewallChain chain, bool zero)
+    {
+        var config = service.Config;
+        return Answer(new FirewallAnswer { Policy = config.PolicyOf(chain), Rules = [.. FirewallCommands.CountedRules(service, config, chain, zero)] });
     }
 
     private static ControlReply Answer(FirewallAnswer answer) => new(ControlAnswer.Done with { Firewall = answer });

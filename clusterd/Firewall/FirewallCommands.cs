@@ -88,18 +88,17 @@ public static class FirewallCommands
         };
     }
 
-    /// <summary>The chain's rules in <paramref name="config"/> with their kernel counters (both directions of a -b rule share one counter).</summary>
-    public static FirewallAnswer Listing(ClusterService service, ClusterConfig config, FirewallChain chain, bool zero)
+    /// <summary>
+    /// The chain's rules in <paramref name="config"/> with their kernel counters (both directions of
+    /// a -b rule share one counter); with <paramref name="zero"/>, the counters are zeroed as read.
+    /// </summary>
+    public static List<ListedRule> CountedRules(ClusterService service, ClusterConfig config, FirewallChain chain, bool zero)
     {
         var rules = config.RulesOf(chain).ToList();
         var counters = service.Counters(rules.Select(FirewallRendering.CounterName).ToList(), zero);
-        return new FirewallAnswer
-        {
-            Policy = config.PolicyOf(chain),
-            Rules = [.. rules.Select(rule =>
-                counters.TryGetValue(FirewallRendering.CounterName(rule), out var counter)
-                    ? new ListedRule(rule, counter.Packets, counter.Bytes)
-                    : new ListedRule(rule, 0, 0))],
-        };
+        return [.. rules.Select(rule =>
+            counters.TryGetValue(FirewallRendering.CounterName(rule), out var counter)
+                ? new ListedRule(rule, counter.Packets, counter.Bytes)
+                : new ListedRule(rule, 0, 0))];
     }
 }
