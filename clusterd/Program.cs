@@ -1,12 +1,12 @@
 using System.Runtime.InteropServices;
 using Clusterd;
 using Clusterd.Control;
+using Clusterd.Core;
 using Clusterd.Firewall;
 using Clusterd.Kernel;
 using Clusterd.Kernel.Netlink;
 using Clusterd.Kernel.Queue;
 using Clusterd.State;
-using Clusterd.Status;
 using Clusterd.Workers;
 
 return DaemonOptions.Command(Run).Parse(args).Invoke();
@@ -31,25 +31,26 @@ static int Serve(DaemonOptions options)
         if (problem is not null) Log.Error(problem);
         if (options.DebugLevel is { } level) config = config with { DebugLevel = level };
 
-        var firewall = new FirewallRendering();
-        using var dataPlane = new KernelDataPlane(firewall, options.StateDirectory, (ushort)options.Queue, (ushort)options.Queues);
-        var service = new ClusterService(stateFile, dataPlane, firewall, config);
+        var interfaces = new KernelNetworkInterfaces();
+        var conntrack = new KernelConntrack();
+        using var dataPlane = new KernelDataPlane(new FirewallRendering(), interfaces, options.StateDirectory, (ushort)options.Queue, (ushort)options.Queues);
+        var service = new ClusterService(stateFile, dataPlane, config);
         using var addresses = new AddressWatchLoop(service);
         service.Start();
         addresses.Start();
         stateFile.Save(service.Config);
 
         // Listen for ends before counting what exists, so no connection ends unseen in between.
-        using var ends = new ConnectionEndLoop(service);
+        using var ends = new ConnectionEndLoop(service, conntrack);
         ends.Start();
-        ConnectionEndLoop.Resynchronise(service);
+        ends.Resynchronise();
         var verdictLoops = Enumerable.Range(options.Queue, options.Queues)
             .Select(q => new VerdictLoop(new NfQueue((ushort)q), service))
             .ToList();
         using var stopVerdicts = new DisposeAll(verdictLoops);
         verdictLoops.ForEach(loop => loop.Start());
 
-        using var server = new ControlServer(options.SocketPath, new RequestHandler(service, new LiveConnections(service)));
+        using var server = new ControlServer(options.SocketPath, new RequestHandler(service, conntrack, interfaces));
         server.Listen();
         Log.Info($"listening on {options.SocketPath}, state in {stateFile.Path}, queues {options.Queue}..{options.Queue + options.Queues - 1}");
         server.RunAsync(stopping.Token).GetAwaiter().GetResult();

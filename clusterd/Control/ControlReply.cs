@@ -31,8 +31,3 @@ public sealed record ControlReply(ControlAnswer Answer, Action<Stream>? WriteBod
     public static ControlReply Fail(ControlError error, string message) => new(ControlAnswer.Fail(error, message));
 }
 
-/// <summary>A request refused for a reason the caller can act on; nothing was changed.</summary>
-public sealed class RefusedException(ControlError error, string message) : Exception(message)
-{
-    public ControlError Error { get; } = error;
-}

@@ -1,4 +1,5 @@
 using ClusterControl;
+using Clusterd.Core;
 using Clusterd.State;
 
 namespace Clusterd.Control;
@@ -16,8 +17,8 @@ public static class PoolCommands
         if (config.FindPool(pool.Name)!.FindNode(address) is not null)
             throw new RefusedException(ControlError.Exists, $"node {address} is already in {pool.Name} (use -set)");
         int cost = RequireCost(request.Cost) ?? ClusterWords.DefaultCost;
-        var node = new NodeConfig(address, request.State ?? NodeState.Up, cost, config.NextMark);
-        return config.WithPool(pool.WithNode(node)) with { NextMark = config.NextMark + 1 };
+        var node = new NodeConfig(address, request.State ?? NodeState.Up, cost, config.NextNodeId);
+        return config.WithPool(pool.WithNode(node)) with { NextNodeId = config.NextNodeId + 1 };
     }
 
     public static ClusterConfig SetNode(ClusterConfig config, ControlRequest request)

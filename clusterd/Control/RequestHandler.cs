@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ClusterControl;
+using Clusterd.Core;
 using Clusterd.Firewall;
 using Clusterd.State;
 using Clusterd.Status;
@@ -10,8 +11,11 @@ namespace Clusterd.Control;
 /// Turns one control request into one reply: decodes it, checks its version, its shape and the
 /// caller, then dispatches. Whatever a client sends gets an answer.
 /// </summary>
-public sealed class RequestHandler(ClusterService service, IConnectionSource connections)
+public sealed class RequestHandler(ClusterService service, IConntrack conntrack, INetworkInterfaces interfaces)
 {
+    private readonly LiveConnections _connections = new(service, conntrack);
+    private readonly FirewallRequests _firewall = new(service, conntrack, interfaces);
+
     /// <summary>Handles one request line as it came off the socket (without its newline).</summary>
     public ControlReply Handle(ReadOnlySpan<byte> line, uint callerUid)
     {
@@ -62,7 +66,7 @@ public sealed class RequestHandler(ClusterService service, IConnectionSource con
             case ControlOp.List: return ListPools(request.Pool, request.Format);
             case ControlOp.Status: return Status(request.Format);
             case ControlOp.Save: return Save();
-            case ControlOp.Firewall: return FirewallCommands.Execute(service, request.Firewall!); // RequestShape: present
+            case ControlOp.Firewall: return _firewall.Execute(request.Firewall!); // RequestShape: present
             default: return ControlReply.Fail(ControlError.BadRequest, $"unknown request '{request.Op}'");
         }
         return ControlReply.Done;
@@ -88,7 +92,7 @@ public sealed class RequestHandler(ClusterService service, IConnectionSource con
     private ControlReply Status(OutputFormat format)
     {
         var rows = service.Read((config, loads) => PoolRows(config, loads, null));
-        var snapshot = connections.Snapshot();
+        var snapshot = _connections.Snapshot();
         return format == OutputFormat.Json
             ? ControlReply.Json(json => StatusJsonWriter.WriteStatus(json, rows, snapshot))
             : ControlReply.Text(writer => StatusWriter.WriteStatus(writer, rows, snapshot));
@@ -103,6 +107,6 @@ public sealed class RequestHandler(ClusterService service, IConnectionSource con
     private static List<PoolRow> PoolRows(ClusterConfig config, Scheduling.NodeLoads loads, string? onlyPool) =>
         config.Pools
             .Where(p => onlyPool is null || p.Name == onlyPool)
-            .SelectMany(p => p.Nodes.Select(n => new PoolRow(p.Name, n.Address, n.State, n.Cost, loads[n.Mark])))
+            .SelectMany(p => p.Nodes.Select(n => new PoolRow(p.Name, n.Address, n.State, n.Cost, loads[n.Id])))
             .ToList();
 }

@@ -1,13 +1,14 @@
 using System.Collections.Immutable;
 using ClusterControl;
 using ClusterControl.Firewall;
-using Clusterd.Control;
+using Clusterd.Core;
 using Clusterd.State;
 
 namespace Clusterd.Firewall;
 
 /// <summary>
-/// ipfwadm requests. Changes go through <see cref="ClusterService.Change"/> like every other
+/// ipfwadm requests as changes to a configuration and reads of the kernel; Control's
+/// <c>FirewallRequests</c> runs each through <see cref="ClusterService.Change"/> like every other
 /// change, so a refused one (a cluster rule naming a missing pool, a -d of a rule that is not
 /// there, a kernel refusal) leaves all rules as they were. Refusals carry the errno text the
 /// 2.0 kernel gave, which ipfwadm prints after "setsockopt failed: ".
@@ -16,46 +17,14 @@ public static class FirewallCommands
 {
     public const string NoSuchDevice = "No such device", NoSuchDeviceOrAddress = "No such device or address", InvalidArgument = "Invalid argument";
 
-    public static ControlReply Execute(ClusterService service, FirewallRequest request)
-    {
-        switch (request.Command)
-        {
-            case FirewallCommand.Append:
-            case FirewallCommand.Insert:
-                service.Change(config => Add(config, request));
-                return ControlReply.Done;
-            case FirewallCommand.Delete:
-                service.Change(config => Delete(config, request));
-                return ControlReply.Done;
-            case FirewallCommand.Flush:
-                service.Change(config => config with { FirewallRules = config.FirewallRules.RemoveAll(r => r.Chain == request.Chain) });
-                return ControlReply.Done;
-            case FirewallCommand.Zero:
-                Listing(service, request.Chain, zero: true);
-                return ControlReply.Done;
-            case FirewallCommand.List:
-            case FirewallCommand.ListAndZero:
-                return Answer(Listing(service, request.Chain, request.Command == FirewallCommand.ListAndZero));
-            case FirewallCommand.SetPolicy:
-                service.Change(config => SetPolicy(config, request));
-                return ControlReply.Done;
-            case FirewallCommand.SetMasqueradeTimeouts:
-                service.Change(config => SetTimeouts(config, request.Timeouts));
-                return ControlReply.Done;
-            case FirewallCommand.Check:
-                var config = service.Config;
-                return Answer(new FirewallAnswer
-                {
-                    Verdicts = [.. request.Packets.Select(packet => LocalInterfaces.Has(packet.Interface, packet.InterfaceAddress)
-                        ? PacketCheck.Verdict(config, request.Chain, packet)
-                        : CheckVerdict.NoSuchInterface)],
-                });
-            case FirewallCommand.ListMasquerade:
-                return Answer(new FirewallAnswer { Masqueraded = [.. MasqueradedConnections.Read()] });
-            default:
-                return ControlReply.Fail(ControlError.BadRequest, $"unknown firewall command '{request.Command}'");
-        }
-    }
+    public static ClusterConfig Flush(ClusterConfig config, FirewallChain chain) =>
+        config with { FirewallRules = config.FirewallRules.RemoveAll(r => r.Chain == chain) };
+
+    /// <summary>ipfwadm -c: each packet's verdict, or <see cref="CheckVerdict.NoSuchInterface"/> when its -W/-V is not an interface here.</summary>
+    public static List<CheckVerdict> Check(ClusterConfig config, FirewallChain chain, IEnumerable<CheckedPacket> packets, INetworkInterfaces interfaces) =>
+        [.. packets.Select(packet => interfaces.Has(packet.Interface, packet.InterfaceAddress)
+            ? PacketCheck.Verdict(config, chain, packet)
+            : CheckVerdict.NoSuchInterface)];
 
     /// <summary>Whether a cluster rule sends connections to <paramref name="pool"/>.</summary>
     public static bool NamesPool(ClusterConfig config, string pool) => config.FirewallRules.Any(r => r.Pool == pool);
@@ -64,9 +33,7 @@ public static class FirewallCommands
     public static bool NamesNode(ClusterConfig config, string pool, Ipv4Address node) =>
         config.FirewallRules.Any(r => r.Pool == pool && r.StaticNode == node);
 
-    private static ControlReply Answer(FirewallAnswer answer) => new(ControlAnswer.Done with { Firewall = answer });
-
-    private static ClusterConfig Add(ClusterConfig config, FirewallRequest request)
+        public static ClusterConfig Add(ClusterConfig config, FirewallRequest request)
     {
         int nextId = config.NextRuleId;
         var rules = config.FirewallRules;
@@ -80,7 +47,7 @@ public static class FirewallCommands
         return config with { FirewallRules = rules, NextRuleId = nextId };
     }
 
-    private static ClusterConfig Delete(ClusterConfig config, FirewallRequest request)
+    public static ClusterConfig Delete(ClusterConfig config, FirewallRequest request)
     {
         var rules = config.FirewallRules;
         foreach (var requested in request.Rules)
@@ -99,7 +66,7 @@ public static class FirewallCommands
         return index < 0 ? rules.Count : index;
     }
 
-    private static ClusterConfig SetPolicy(ClusterConfig config, FirewallRequest request)
+    public static ClusterConfig SetPolicy(ClusterConfig config, FirewallRequest request)
     {
         var policy = request.Policy ?? throw new RefusedException(ControlError.BadRequest, "missing policy");
         bool valid = request.Chain != FirewallChain.Accounting && policy.Policy != RulePolicy.Cluster
@@ -107,7 +74,7 @@ public static class FirewallCommands
         return valid ? config.WithPolicy(request.Chain, policy) : throw new RefusedException(ControlError.KernelRefused, InvalidArgument);
     }
 
-    private static ClusterConfig SetTimeouts(ClusterConfig config, MasqueradeTimeouts? timeouts)
+    public static ClusterConfig SetTimeouts(ClusterConfig config, MasqueradeTimeouts? timeouts)
     {
         if (timeouts is null || timeouts.Tcp < 0 || timeouts.TcpFin < 0 || timeouts.Udp < 0)
             throw new RefusedException(ControlError.BadRequest, "bad masquerading timeouts");
@@ -121,19 +88,17 @@ public static class FirewallCommands
         };
     }
 
-    /// <summary>The chain's rules with their kernel counters (both directions of a -b rule share one counter).</summary>
-    private static FirewallAnswer Listing(ClusterService service, FirewallChain chain, bool zero)
+    /// <summary>
+    /// The chain's rules in <paramref name="config"/> with their kernel counters (both directions of
+    /// a -b rule share one counter); with <paramref name="zero"/>, the counters are zeroed as read.
+    /// </summary>
+    public static List<ListedRule> CountedRules(ClusterService service, ClusterConfig config, FirewallChain chain, bool zero)
     {
-        var config = service.Config;
         var rules = config.RulesOf(chain).ToList();
         var counters = service.Counters(rules.Select(FirewallRendering.CounterName).ToList(), zero);
-        return new FirewallAnswer
-        {
-            Policy = config.PolicyOf(chain),
-            Rules = [.. rules.Select(rule =>
-                counters.TryGetValue(FirewallRendering.CounterName(rule), out var counter)
-                    ? new ListedRule(rule, counter.Packets, counter.Bytes)
-                    : new ListedRule(rule, 0, 0))],
-        };
+        return [.. rules.Select(rule =>
+            counters.TryGetValue(FirewallRendering.CounterName(rule), out var counter)
+                ? new ListedRule(rule, counter.Packets, counter.Bytes)
+                : new ListedRule(rule, 0, 0))];
     }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using ClusterControl;
 using ClusterControl.Firewall;
+using Clusterd.Core;
 using Clusterd.Kernel;
 using Clusterd.Kernel.Nftables;
 using Clusterd.State;
@@ -30,11 +31,6 @@ public sealed class FirewallRendering : IFirewallRendering
     public static string CounterName(FirewallRule rule) => $"r{rule.Id}";
 
     public IReadOnlySet<string> CounterNames(ClusterConfig config) => config.FirewallRules.Select(CounterName).ToHashSet();
-
-    public ClusterTarget? ClusterRule(ClusterConfig config, int ruleId) =>
-        config.FirewallRules.Find(r => r.Id == ruleId && r.Policy == RulePolicy.Cluster) is { } rule
-            ? new ClusterTarget(rule.Interface, rule.StaticNode)
-            : null;
 
     public string Chains(ClusterConfig config, InterfaceAddresses interfaces)
     {

@@ -1,7 +1,6 @@
 using System.Text;
 using ClusterControl;
 using ClusterControl.Firewall;
-using Clusterd.Control;
 using Clusterd.State;
 
 namespace Clusterd.Firewall;

@@ -1,6 +1,6 @@
 using ClusterControl;
 using ClusterControl.Firewall;
-using Clusterd.Control;
+using Clusterd.Core;
 using Clusterd.State;
 
 namespace Clusterd.Firewall;
@@ -27,7 +27,7 @@ public static class RuleValidation
         if (rule.Policy != RulePolicy.Cluster) return rule;
 
         Require(firewallChain && rule.Chain is FirewallChain.Input or FirewallChain.Forward);
-        var pool = config.FindPool(rule.Interface)
+        var pool = config.FindPool(rule.Pool!)
                    ?? throw new RefusedException(ControlError.KernelRefused, FirewallCommands.NoSuchDevice);
         if (rule.StaticNode is { } node && pool.FindNode(node) is null)
             throw new RefusedException(ControlError.KernelRefused, FirewallCommands.NoSuchDeviceOrAddress);

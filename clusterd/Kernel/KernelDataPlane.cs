@@ -1,6 +1,5 @@
 using ClusterControl;
-using Clusterd.Firewall;
-using Clusterd.Kernel.Netlink;
+using Clusterd.Core;
 using Clusterd.Kernel.Nftables;
 using Clusterd.Kernel.Routing;
 using Clusterd.State;
@@ -19,13 +18,15 @@ public sealed class KernelDataPlane : IDataPlane
     private readonly PolicyRoutes _routes = new();
     private readonly CounterLedger _counters = new();
     private readonly IFirewallRendering _firewall;
+    private readonly INetworkInterfaces _interfaces;
     private bool _taken;
     /// <summary>The firewall chains last programmed, to tell whether new interface addresses change them.</summary>
     private string? _appliedChains;
 
-    public KernelDataPlane(IFirewallRendering firewall, string stateDirectory, ushort firstQueue, ushort queues)
+    public KernelDataPlane(IFirewallRendering firewall, INetworkInterfaces interfaces, string stateDirectory, ushort firstQueue, ushort queues)
     {
         _firewall = firewall;
+        _interfaces = interfaces;
         new Sysctls(stateDirectory).Apply();
         _routes.Install();
         FirstQueue = firstQueue;
@@ -36,11 +37,11 @@ public sealed class KernelDataPlane : IDataPlane
     public ushort Queues { get; }
 
     public void Apply(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired) =>
-        Program(config, retired, _firewall.Chains(config, CurrentInterfaces()));
+        Program(config, retired, _firewall.Chains(config, _interfaces.Addresses()));
 
     public void InterfacesChanged(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired)
     {
-        string chains = _firewall.Chains(config, CurrentInterfaces());
+        string chains = _firewall.Chains(config, _interfaces.Addresses());
         if (chains != _appliedChains) Program(config, retired, chains);
     }
 
@@ -52,25 +53,13 @@ public sealed class KernelDataPlane : IDataPlane
             .ToList();
         var masqNodes = placements
             .Where(p => p.Forward == ForwardMethod.Masq)
-            .Select(p => (Marks.ForNode(p.Node.Mark), p.Node.Address));
+            .Select(p => (Marks.ForNode(p.Node.Id), p.Node.Address));
         if (!_taken) TakeTable();
         var counters = _firewall.CounterNames(config);
         _nft.Run(ClusterTable.Update(chains + _counters.DeleteUnwanted(counters), masqNodes));
         _counters.Applied(counters);
-        _routes.Sync(placements.ToDictionary(p => Marks.ForNode(p.Node.Mark), p => p.Node.Address));
+        _routes.Sync(placements.ToDictionary(p => Marks.ForNode(p.Node.Id), p => p.Node.Address));
         _appliedChains = chains;
-    }
-
-    private static InterfaceAddresses CurrentInterfaces()
-    {
-        try
-        {
-            return new InterfaceAddresses(AddressNetlink.Read());
-        }
-        catch (NetlinkException e)
-        {
-            throw new KernelRefusedException($"reading interface addresses: {e.Message}");
-        }
     }
 
     /// <summary>

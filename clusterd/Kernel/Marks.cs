@@ -17,7 +17,7 @@ public static class Marks
     public const uint NodeTag = 0x4000_0000, RuleTag = 0x8000_0000, TagMask = 0xc000_0000;
     public const uint MasqueradeBit = 0x2000_0000;
 
-    public static uint ForNode(int nodeMark) => NodeTag | (uint)nodeMark;
+    public static uint ForNode(int nodeId) => NodeTag | (uint)nodeId;
 
     public static bool IsNode(uint mark) => (mark & TagMask) == NodeTag;
 

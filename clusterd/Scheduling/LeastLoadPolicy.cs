@@ -24,7 +24,7 @@ public sealed class LeastLoadPolicy : ISchedulingPolicy
             int index = (start + step) % nodes.Count;
             var node = nodes[index];
             if (node.State != ClusterControl.NodeState.Up) continue;
-            long load = (long)loads[node.Mark] * node.Cost;
+            long load = (long)loads[node.Id] * node.Cost;
             if (load < bestLoad)
             {
                 best = index;

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 using ClusterControl;
 using ClusterControl.Firewall;
 
@@ -22,8 +23,10 @@ public sealed record ClusterConfig
     /// <summary>The id the next stored rule gets; ids name the rules' kernel counters.</summary>
     public int NextRuleId { get; init; } = 1;
     public int DebugLevel { get; init; }
-    /// <summary>The mark the next new node gets; marks are never reused while the daemon runs.</summary>
-    public int NextMark { get; init; } = 1;
+    /// <summary>The id the next new node gets; ids are never reused while the daemon runs.</summary>
+    /// <remarks>Saved as <c>nextMark</c>, its name before ids and packet marks were told apart, so older state files load.</remarks>
+    [JsonPropertyName("nextMark")]
+    public int NextNodeId { get; init; } = 1;
 
     /// <summary>The state of a freshly loaded <c>pool</c> module: pool0, empty, routing.</summary>
     public static ClusterConfig Initial { get; } = new() { Pools = [new PoolConfig(PoolName.First, ForwardMethod.Route, [])] };
@@ -73,5 +76,9 @@ public sealed record PoolConfig(string Name, ForwardMethod Forward, ImmutableLis
     }
 }
 
-/// <summary>A node of a pool. <see cref="Mark"/> names it in packet and conntrack marks.</summary>
-public sealed record NodeConfig(Ipv4Address Address, NodeState State, int Cost, int Mark);
+/// <summary>
+/// A node of a pool. <see cref="Id"/> is the node's number: the kernel side turns it into the
+/// packet and conntrack mark of its connections (<c>Kernel.Marks.ForNode</c>). Saved as
+/// <c>mark</c>, its name before the two were told apart, so older state files load.
+/// </summary>
+public sealed record NodeConfig(Ipv4Address Address, NodeState State, int Cost, [property: JsonPropertyName("mark")] int Id);

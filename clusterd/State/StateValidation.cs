@@ -8,7 +8,7 @@ public static class StateValidation
     public static void Check(ClusterConfig config)
     {
         var poolNames = new HashSet<string>();
-        var marks = new HashSet<int>();
+        var ids = new HashSet<int>();
         foreach (var pool in config.Pools)
         {
             Require(PoolName.IsValid(pool.Name), $"bad pool name '{pool.Name}'");
@@ -19,7 +19,7 @@ public static class StateValidation
             {
                 Require(addresses.Add(node.Address), $"node {node.Address} appears twice in {pool.Name}");
                 Require(node.Cost is >= ClusterWords.MinCost and <= ClusterWords.MaxCost, $"bad cost {node.Cost}");
-                Require(node.Mark > 0 && node.Mark < config.NextMark && marks.Add(node.Mark), $"bad mark {node.Mark}");
+                Require(node.Id > 0 && node.Id < config.NextNodeId && ids.Add(node.Id), $"bad node id {node.Id}");
             }
         }
         Require(config.DebugLevel >= 0, "bad debug level");

@@ -1,20 +1,18 @@
-using Clusterd.Kernel;
-using Clusterd.Kernel.Conntrack;
-using Clusterd.Kernel.Queue;
+using Clusterd.Core;
 
 namespace Clusterd.Status;
 
 /// <summary>
 /// The status file's connection table: the connections clusterd counts, oldest first, with the
-/// time conntrack still gives each (read from one conntrack dump filtered by node marks).
+/// time conntrack still gives each (read from one conntrack dump of the clustered connections).
 /// </summary>
-public sealed class LiveConnections(ClusterService service) : IConnectionSource
+public sealed class LiveConnections(ClusterService service, IConntrack conntrack)
 {
     public IEnumerable<ConnectionRow> Snapshot()
     {
         var held = service.Connections();
         var timeouts = new Dictionary<Flow, uint>(held.Count);
-        ConntrackDump.Read(Marks.NodeTag, entry => timeouts[entry.Flow] = entry.TimeoutSeconds);
+        foreach (var tracked in conntrack.Clustered()) timeouts[tracked.Flow] = tracked.TimeoutSeconds;
         foreach (var (flow, placement) in held)
         {
             if (!timeouts.TryGetValue(flow, out uint seconds)) continue; // ended since the copy was taken

@@ -1,3 +1,4 @@
+using Clusterd.Core;
 using Clusterd.Kernel.Netlink;
 using Clusterd.Kernel.Routing;
 

@@ -1,3 +1,4 @@
+using Clusterd.Core;
 using Clusterd.Kernel;
 using Clusterd.Kernel.Conntrack;
 using Clusterd.Kernel.Netlink;
@@ -11,20 +12,16 @@ namespace Clusterd.Workers;
 /// conntrack never confirmed are expired. If the kernel dropped events (socket overrun), the whole
 /// view is rebuilt from a conntrack dump, so counts never drift.
 /// </summary>
-public sealed class ConnectionEndLoop(ClusterService service) : IDisposable
+public sealed class ConnectionEndLoop(ClusterService service, IConntrack conntrack) : IDisposable
 {
     private readonly ConntrackEvents _events = new();
     private Thread? _thread;
     private volatile bool _stopping;
 
     /// <summary>Rebuilds the connection view from conntrack: at start (connections made before a restart still count).</summary>
-    public static void Resynchronise(ClusterService service)
+    public void Resynchronise()
     {
-        var live = new List<(Kernel.Queue.Flow, int)>();
-        ConntrackDump.Read(Marks.NodeTag, entry =>
-        {
-            if (Marks.IsNode(entry.Mark) && !entry.IsClosing) live.Add((entry.Flow, Marks.NodeOf(entry.Mark)));
-        });
+        var live = conntrack.Clustered().Where(c => !c.IsClosing).Select(c => (c.Flow, c.NodeId)).ToList();
         service.ResetConnections(live);
         Log.Debug(1, $"conntrack holds {live.Count} clustered connections");
         // A dump of a large table leaves tens of megabytes of garbage.
@@ -53,7 +50,7 @@ public sealed class ConnectionEndLoop(ClusterService service) : IDisposable
             catch (NetlinkException e) when (e.Errno == NetlinkException.ENOBUFS)
             {
                 Log.Info("conntrack events were lost; recounting from conntrack");
-                Resynchronise(service);
+                Resynchronise();
             }
             catch (NetlinkException e)
             {

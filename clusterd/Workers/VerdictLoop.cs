@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Clusterd.Core;
 using Clusterd.Kernel;
 using Clusterd.Kernel.Queue;
 using static Clusterd.Kernel.Queue.NfQueueMessages;
@@ -57,7 +58,7 @@ public sealed class VerdictLoop(NfQueue queue, ClusterService service) : IDispos
             _latency.Record((DateTime.UtcNow - DateTime.UnixEpoch).Ticks / 10 - arrival);
         if (Log.DebugLevel >= 2)
             Log.Debug(2, $"{packet.Flow.Source}:{packet.Flow.SourcePort} -> {packet.Flow.Destination}:{packet.Flow.DestinationPort} rule {Marks.RuleOf(packet.Mark)}: {(node is null ? "no node, dropped" : node.Address.ToString())}");
-        return node is null ? (NF_DROP, 0u) : (NF_ACCEPT, Marks.ForNode(node.Mark));
+        return node is null ? (NF_DROP, 0u) : (NF_ACCEPT, Marks.ForNode(node.Id));
     }
 
     private void Report()

@@ -1,12 +1,11 @@
 using ClusterControl;
-using Clusterd.Kernel.Queue;
-using Clusterd.Tracking;
+using Clusterd.Core;
 
 namespace Clusterd.Tests;
 
 public class ConnectionTableTests
 {
-    private static Flow Flow(ushort port) => new(Kernel.Queue.Flow.Tcp, Ipv4Address.Parse("192.0.2.2"), port, Ipv4Address.Parse("1.2.3.4"), 80);
+    private static Flow Flow(ushort port) => new(Core.Flow.Tcp, Ipv4Address.Parse("192.0.2.2"), port, Ipv4Address.Parse("1.2.3.4"), 80);
 
     [Fact]
     public void CountsEachFlowOnceAndFallsWhenItEnds()
@@ -118,5 +117,5 @@ public class ConnectionTableTests
     }
 
     private static Flow UdpFlow(int i) =>
-        new(Kernel.Queue.Flow.Udp, Ipv4Address.Parse($"192.0.{2 + i / 60000 % 250}.2"), (ushort)(1024 + i % 60000), Ipv4Address.Parse("1.2.3.4"), 53);
+        new(Core.Flow.Udp, Ipv4Address.Parse($"192.0.{2 + i / 60000 % 250}.2"), (ushort)(1024 + i % 60000), Ipv4Address.Parse("1.2.3.4"), 53);
 }

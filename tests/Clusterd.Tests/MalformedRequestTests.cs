@@ -4,11 +4,8 @@ using System.Text.Json.Nodes;
 using ClusterControl;
 using ClusterControl.Firewall;
 using Clusterd.Control;
-using Clusterd.Firewall;
-using Clusterd.Kernel;
-using Clusterd.Kernel.Nftables;
 using Clusterd.State;
-using Clusterd.Status;
+using Clusterd.Tests.Fakes;
 
 namespace Clusterd.Tests;
 
@@ -19,16 +16,8 @@ namespace Clusterd.Tests;
 /// </summary>
 public sealed class MalformedRequestTests : IDisposable
 {
-    private readonly DirectoryInfo _state = Directory.CreateTempSubdirectory("ipc-malformed-");
-    private readonly RequestHandler _handler;
-
-    public MalformedRequestTests()
-    {
-        var config = ClusterConfig.Initial.WithPool(new PoolConfig("pool0", ForwardMethod.Route,
-            [new NodeConfig(Ipv4Address.Parse("10.0.0.1"), NodeState.Up, 10, 1)])) with { NextMark = 2 };
-        var service = new ClusterService(new StateFile(_state.FullName), new NoKernel(), new FirewallRendering(), config);
-        _handler = new RequestHandler(service, new NoConnections());
-    }
+    private readonly TestCluster _cluster = new(ClusterConfig.Initial.WithPool(new PoolConfig("pool0", ForwardMethod.Route,
+        [new NodeConfig(Ipv4Address.Parse("10.0.0.1"), NodeState.Up, 10, 1)])) with { NextNodeId = 2 });
 
     private static readonly JsonNode?[] Hostile =
     [
@@ -121,7 +110,7 @@ public sealed class MalformedRequestTests : IDisposable
                 ControlReply reply;
                 try
                 {
-                    reply = _handler.Handle(Encoding.UTF8.GetBytes(json), uid);
+                    reply = _cluster.Handler.Handle(Encoding.UTF8.GetBytes(json), uid);
                     reply.WriteBody?.Invoke(Stream.Null);
                 }
                 catch (Exception e)
@@ -147,7 +136,7 @@ public sealed class MalformedRequestTests : IDisposable
     [InlineData("""{"version":1,"op":"Firewall","firewall":{"command":"Append","chain":99}}""", true)]
     public void TheIssuesRequestsAreAnswered(string json, bool malformed)
     {
-        var reply = _handler.Handle(Encoding.UTF8.GetBytes(json), 0);
+        var reply = _cluster.Handler.Handle(Encoding.UTF8.GetBytes(json), 0);
         if (malformed)
         {
             Assert.False(reply.Answer.Ok);
@@ -155,18 +144,5 @@ public sealed class MalformedRequestTests : IDisposable
         }
     }
 
-    public void Dispose() => _state.Delete(recursive: true);
-
-    private sealed class NoKernel : IDataPlane
-    {
-        public void Apply(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired) { }
-        public void InterfacesChanged(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired) { }
-        public IReadOnlyDictionary<string, RuleCounter> Counters(IReadOnlyCollection<string> names, bool zero) => new Dictionary<string, RuleCounter>();
-        public void Dispose() { }
-    }
-
-    private sealed class NoConnections : IConnectionSource
-    {
-        public IEnumerable<ConnectionRow> Snapshot() => [];
-    }
+    public void Dispose() => _cluster.Dispose();
 }

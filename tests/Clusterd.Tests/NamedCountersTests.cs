@@ -1,3 +1,4 @@
+using Clusterd.Core;
 using Clusterd.Kernel.Nftables;
 
 namespace Clusterd.Tests;

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Clusterd.Kernel.Conntrack;
 using Clusterd.Kernel.Netlink;
+using Clusterd.Core;
 using Clusterd.Kernel.Queue;
 
 namespace Clusterd.Tests;

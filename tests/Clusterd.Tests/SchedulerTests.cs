@@ -19,8 +19,8 @@ public class SchedulerTests
         policy ??= new LeastLoadPolicy();
         var loads = new NodeLoads();
         for (int i = 0; i < count; i++)
-            loads.Increment(policy.Choose(pool, loads)!.Mark);
-        return [.. pool.Nodes.Select(n => loads[n.Mark])];
+            loads.Increment(policy.Choose(pool, loads)!.Id);
+        return [.. pool.Nodes.Select(n => loads[n.Id])];
     }
 
     [Property(MaxTest = 200)]
@@ -50,7 +50,7 @@ public class SchedulerTests
         var pool = Pool((NodeState.Up, 10), (NodeState.Up, 10), (NodeState.Up, 10));
         var policy = new LeastLoadPolicy();
         var loads = new NodeLoads();
-        var chosen = Enumerable.Range(0, 6).Select(_ => policy.Choose(pool, loads)!.Mark).ToArray();
+        var chosen = Enumerable.Range(0, 6).Select(_ => policy.Choose(pool, loads)!.Id).ToArray();
         Assert.Equal([1, 2, 3, 1, 2, 3], chosen);
     }
 
@@ -92,6 +92,6 @@ public class SchedulerTests
         loads.Decrement(1);
         loads.Decrement(1);
         Assert.Equal(0, loads[1]);
-        Assert.Empty(loads.BusyMarks);
+        Assert.Empty(loads.BusyNodes);
     }
 }

@@ -1,5 +1,6 @@
 using ClusterControl;
 using ClusterControl.Firewall;
+using Clusterd.Core;
 using Clusterd.Firewall;
 using Clusterd.Kernel.Nftables;
 using Clusterd.State;

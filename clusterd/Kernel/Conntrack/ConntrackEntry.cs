@@ -1,6 +1,6 @@
 using ClusterControl;
 using Clusterd.Kernel.Netlink;
-using Clusterd.Kernel.Queue;
+using Clusterd.Core;
 using static Clusterd.Kernel.Conntrack.CtnetlinkMessages;
 
 namespace Clusterd.Kernel.Conntrack;

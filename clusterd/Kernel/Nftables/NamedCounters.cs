@@ -1,9 +1,7 @@
 using System.Text.Json;
+using Clusterd.Core;
 
 namespace Clusterd.Kernel.Nftables;
-
-/// <summary>Packets and bytes a rule matched, as its named nftables counter holds them.</summary>
-public readonly record struct RuleCounter(ulong Packets, ulong Bytes);
 
 /// <summary>
 /// Reads nft's JSON output of named counters (<c>list counters</c>, <c>reset counter</c>): one JSON

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Clusterd.Core;
 
 namespace Clusterd.Kernel.Nftables;
 

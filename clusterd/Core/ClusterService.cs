@@ -1,24 +1,20 @@
 using ClusterControl;
-using Clusterd.Control;
-using Clusterd.Kernel;
-using Clusterd.Kernel.Queue;
 using Clusterd.Scheduling;
 using Clusterd.State;
-using Clusterd.Tracking;
 
-namespace Clusterd;
+namespace Clusterd.Core;
 
 /// <summary>
 /// The owner of all state: the configuration, the live connections and node loads, the scheduler.
 /// Every change goes through <see cref="Change"/>, which builds the new configuration on the side,
 /// has the kernel take it, saves it, and only then makes it current.
 /// </summary>
-public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, IFirewallRendering firewall, ClusterConfig initial)
+public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, ClusterConfig initial)
 {
     private readonly Lock _gate = new();
     private readonly ConnectionTable _connections = new();
     private readonly LeastLoadPolicy _leastLoad = new();
-    /// <summary>Every node seen in a configuration, by mark, kept while its connections still flow.</summary>
+    /// <summary>Every node seen in a configuration, by id, kept while its connections still flow.</summary>
     private readonly Dictionary<int, NodePlacement> _known = [];
     private ClusterConfig _config = initial;
 
@@ -77,7 +73,7 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, IF
 
     /// <summary>Kernel counters by counter name; <paramref name="zero"/> zeroes them as they are read.</summary>
     /// <remarks>Not under the state lock: reading counters touches no state, and the verdict loop must not wait on nft.</remarks>
-    public IReadOnlyDictionary<string, Kernel.Nftables.RuleCounter> Counters(IReadOnlyCollection<string> names, bool zero)
+    public IReadOnlyDictionary<string, RuleCounter> Counters(IReadOnlyCollection<string> names, bool zero)
     {
         try
         {
@@ -97,19 +93,19 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, IF
     {
         lock (_gate)
         {
-            if (firewall.ClusterRule(_config, ruleId) is not { } target || _config.FindPool(target.Pool) is not { } pool)
+            if (ClusterTarget.OfRule(_config, ruleId) is not { } target || _config.FindPool(target.Pool) is not { } pool)
                 return null;
             ISchedulingPolicy policy = target.StaticNode is { } node ? new StaticNodePolicy(node, _leastLoad) : _leastLoad;
             var chosen = policy.Choose(pool, _connections.Loads);
-            if (chosen is not null) _connections.Add(flow, chosen.Mark, Environment.TickCount64);
+            if (chosen is not null) _connections.Add(flow, chosen.Id, Environment.TickCount64);
             return chosen;
         }
     }
 
-    /// <summary>Conntrack holds the connection, on the node with <paramref name="nodeMark"/>: it counts as load, confirmed.</summary>
-    public void ConnectionConfirmed(Flow flow, int nodeMark)
+    /// <summary>Conntrack holds the connection, on the node with <paramref name="nodeId"/>: it counts as load, confirmed.</summary>
+    public void ConnectionConfirmed(Flow flow, int nodeId)
     {
-        lock (_gate) _connections.Confirm(flow, nodeMark);
+        lock (_gate) _connections.Confirm(flow, nodeId);
     }
 
     /// <summary>A connection closed or was destroyed: it no longer counts as load.</summary>
@@ -117,8 +113,8 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, IF
     {
         lock (_gate)
         {
-            if (_connections.End(flow) is not { } mark || _connections.Loads[mark] > 0) return;
-            ForgetIdleRetiredNodes([mark]);
+            if (_connections.End(flow) is not { } id || _connections.Loads[id] > 0) return;
+            ForgetIdleRetiredNodes([id]);
         }
     }
 
@@ -153,7 +149,7 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, IF
     }
 
     /// <summary>Replaces all connections with those conntrack holds (at start, or after lost events).</summary>
-    public void ResetConnections(IReadOnlyCollection<(Flow Flow, int NodeMark)> live)
+    public void ResetConnections(IReadOnlyCollection<(Flow Flow, int NodeId)> live)
     {
         lock (_gate)
         {
@@ -169,18 +165,18 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, IF
         {
             var held = _connections.OldestFirst();
             var placed = new List<(Flow, NodePlacement)>(held.Count);
-            foreach (var (flow, mark) in held)
-                if (_known.TryGetValue(mark, out var node)) placed.Add((flow, node));
+            foreach (var (flow, id) in held)
+                if (_known.TryGetValue(id, out var node)) placed.Add((flow, node));
             return placed;
         }
     }
 
-    /// <summary>Deleted nodes among <paramref name="marks"/> whose last connection is gone: drop their paths.</summary>
-    private void ForgetIdleRetiredNodes(IReadOnlyCollection<int> marks)
+    /// <summary>Deleted nodes among <paramref name="ids"/> whose last connection is gone: drop their paths.</summary>
+    private void ForgetIdleRetiredNodes(IReadOnlyCollection<int> ids)
     {
         bool forgot = false;
-        foreach (int mark in marks)
-            if (_connections.Loads[mark] == 0 && !_config.AllNodes.Any(n => n.Mark == mark)) forgot |= _known.Remove(mark);
+        foreach (int id in ids)
+            if (_connections.Loads[id] == 0 && !_config.AllNodes.Any(n => n.Id == id)) forgot |= _known.Remove(id);
         if (forgot) dataPlane.Apply(_config, Retired(_config));
     }
 
@@ -188,16 +184,16 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, IF
     {
         foreach (var pool in config.Pools)
             foreach (var node in pool.Nodes)
-                _known[node.Mark] = new NodePlacement(node, pool.Name, pool.Forward);
+                _known[node.Id] = new NodePlacement(node, pool.Name, pool.Forward);
     }
 
     /// <summary>Nodes no longer in <paramref name="config"/> whose connections still flow.</summary>
     private List<NodePlacement> Retired(ClusterConfig config)
     {
-        var configured = config.AllNodes.Select(n => n.Mark).ToHashSet();
-        return _connections.Loads.BusyMarks
-            .Where(mark => !configured.Contains(mark) && _known.ContainsKey(mark))
-            .Select(mark => _known[mark])
+        var configured = config.AllNodes.Select(n => n.Id).ToHashSet();
+        return _connections.Loads.BusyNodes
+            .Where(id => !configured.Contains(id) && _known.ContainsKey(id))
+            .Select(id => _known[id])
             .ToList();
     }
 }

@@ -1,6 +1,6 @@
 using ClusterControl;
 
-namespace Clusterd.Firewall;
+namespace Clusterd.Core;
 
 /// <summary>Which interfaces hold which IPv4 addresses: what a rule's -V address is rendered against.</summary>
 public sealed class InterfaceAddresses(IEnumerable<(string Interface, Ipv4Address Address)> held)

@@ -1,6 +1,6 @@
 using Clusterd.State;
 
-namespace Clusterd.Kernel;
+namespace Clusterd.Core;
 
 /// <summary>
 /// The kernel side of a configuration: nftables rules, queue, routes. <see cref="Apply"/> is all or
@@ -20,10 +20,6 @@ public interface IDataPlane : IDisposable
     void InterfacesChanged(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired);
 
     /// <summary>The named counters <paramref name="names"/>; with <paramref name="zero"/>, each read and zeroed in one step (ipfwadm -lz).</summary>
-    IReadOnlyDictionary<string, Nftables.RuleCounter> Counters(IReadOnlyCollection<string> names, bool zero);
+    IReadOnlyDictionary<string, RuleCounter> Counters(IReadOnlyCollection<string> names, bool zero);
 }
 
-/// <summary>A node and the pool it belongs (or, once deleted, belonged) to.</summary>
-public sealed record NodePlacement(NodeConfig Node, string Pool, ClusterControl.ForwardMethod Forward);
-
-public sealed class KernelRefusedException(string message) : Exception(message);

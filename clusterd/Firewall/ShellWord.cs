@@ -1,4 +1,4 @@
-namespace Clusterd.Control;
+namespace Clusterd.Firewall;
 
 /// <summary>
 /// A word of the <c>clconfig -save</c> script as sh must read it back: left bare when nothing in

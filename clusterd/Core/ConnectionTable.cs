@@ -1,7 +1,6 @@
-using Clusterd.Kernel.Queue;
 using Clusterd.Scheduling;
 
-namespace Clusterd.Tracking;
+namespace Clusterd.Core;
 
 /// <summary>
 /// The clustered connections that count as load, following what conntrack holds. A verdict adds a
@@ -53,12 +52,12 @@ public sealed class ConnectionTable
     public int PendingCount => _pendingCount;
 
     /// <summary>
-    /// A verdict sent a new connection to the node with <paramref name="nodeMark"/> at
+    /// A verdict sent a new connection to the node with <paramref name="nodeId"/> at
     /// <paramref name="now"/>; it counts as pending. A flow already held is not counted twice.
     /// </summary>
-    public bool Add(Flow flow, int nodeMark, long now)
+    public bool Add(Flow flow, int nodeId, long now)
     {
-        if (!Hold(flow, nodeMark, pending: true)) return false;
+        if (!Hold(flow, nodeId, pending: true)) return false;
         _pending.Enqueue((flow, _sequence, now));
         _pendingCount++;
         if (_pendingCount <= MaxPending) return true;
@@ -68,34 +67,34 @@ public sealed class ConnectionTable
     }
 
     /// <summary>
-    /// Conntrack holds the connection with node mark <paramref name="nodeMark"/>: a pending one is
+    /// Conntrack holds the connection with node id <paramref name="nodeId"/>: a pending one is
     /// confirmed (on the node conntrack says, should a retransmission have been sent elsewhere), one
     /// not held is added as confirmed — its event came after the pending entry expired, or the
     /// connection was never seen scheduled.
     /// </summary>
-    public void Confirm(Flow flow, int nodeMark)
+    public void Confirm(Flow flow, int nodeId)
     {
         if (_flows.TryGetValue(flow, out var tracked))
         {
-            if (!tracked.Pending && tracked.NodeMark == nodeMark) return;
+            if (!tracked.Pending && tracked.NodeId == nodeId) return;
             if (tracked.Pending) _pendingCount--;
-            if (tracked.NodeMark != nodeMark)
+            if (tracked.NodeId != nodeId)
             {
-                Loads.Decrement(tracked.NodeMark);
-                Loads.Increment(nodeMark);
+                Loads.Decrement(tracked.NodeId);
+                Loads.Increment(nodeId);
             }
-            _flows[flow] = tracked with { NodeMark = nodeMark, Pending = false };
+            _flows[flow] = tracked with { NodeId = nodeId, Pending = false };
             return;
         }
-        Hold(flow, nodeMark, pending: false);
+        Hold(flow, nodeId, pending: false);
     }
 
-    /// <summary>The connection ended (or started closing); returns its node mark, or null when it was not held.</summary>
+    /// <summary>The connection ended (or started closing); returns its node id, or null when it was not held.</summary>
     public int? End(Flow flow)
     {
         if (!Release(flow, out var tracked)) return null;
         TidyAfterRemovals();
-        return tracked.NodeMark;
+        return tracked.NodeId;
     }
 
     /// <summary>
@@ -115,7 +114,7 @@ public sealed class ConnectionTable
     }
 
     /// <summary>Replaces everything with the connections a conntrack dump found (all confirmed).</summary>
-    public void Reset(IReadOnlyCollection<(Flow Flow, int NodeMark)> live)
+    public void Reset(IReadOnlyCollection<(Flow Flow, int NodeId)> live)
     {
         _flows.Clear();
         _arrivals.Clear();
@@ -126,25 +125,25 @@ public sealed class ConnectionTable
         _arrivals.Capacity = live.Count;
         _pending.TrimExcess();
         _peak = 0;
-        foreach (var (flow, mark) in live) Hold(flow, mark, pending: false);
+        foreach (var (flow, id) in live) Hold(flow, id, pending: false);
     }
 
-    /// <summary>A copy of the held connections and their node marks, oldest first, for the status file.</summary>
-    public List<(Flow Flow, int NodeMark)> OldestFirst()
+    /// <summary>A copy of the held connections and their node ids, oldest first, for the status file.</summary>
+    public List<(Flow Flow, int NodeId)> OldestFirst()
     {
         var held = new List<(Flow, int)>(_flows.Count);
         foreach (var (flow, sequence) in _arrivals)
-            if (_flows.TryGetValue(flow, out var tracked) && tracked.Sequence == sequence) held.Add((flow, tracked.NodeMark));
+            if (_flows.TryGetValue(flow, out var tracked) && tracked.Sequence == sequence) held.Add((flow, tracked.NodeId));
         return held;
     }
 
-    private bool Hold(Flow flow, int nodeMark, bool pending)
+    private bool Hold(Flow flow, int nodeId, bool pending)
     {
         long sequence = _sequence + 1;
-        if (!_flows.TryAdd(flow, new Tracked(nodeMark, sequence, pending))) return false;
+        if (!_flows.TryAdd(flow, new Tracked(nodeId, sequence, pending))) return false;
         _sequence = sequence;
         _arrivals.Add((flow, sequence));
-        Loads.Increment(nodeMark);
+        Loads.Increment(nodeId);
         if (_flows.Count > _peak) _peak = _flows.Count;
         return true;
     }
@@ -153,7 +152,7 @@ public sealed class ConnectionTable
     {
         if (!_flows.Remove(flow, out tracked)) return false;
         if (tracked.Pending) _pendingCount--;
-        Loads.Decrement(tracked.NodeMark);
+        Loads.Decrement(tracked.NodeId);
         return true;
     }
 
@@ -183,7 +182,7 @@ public sealed class ConnectionTable
     private void Compact() =>
         _arrivals.RemoveAll(arrival => !_flows.TryGetValue(arrival.Flow, out var tracked) || tracked.Sequence != arrival.Sequence);
 
-    private readonly record struct Tracked(int NodeMark, long Sequence, bool Pending);
+    private readonly record struct Tracked(int NodeId, long Sequence, bool Pending);
 
     /// <summary>What <see cref="ExpireUnconfirmed"/> did.</summary>
     public readonly record struct Expiry(int Expired, bool FloodEnded);

@@ -1,0 +1,17 @@
+using ClusterControl.Firewall;
+
+namespace Clusterd.Core;
+
+/// <summary>What clusterd reads of the kernel's connection tracking table.</summary>
+/// <remarks>Each call is one dump of the table; <see cref="KernelRefusedException"/> when the kernel cannot be read.</remarks>
+public interface IConntrack
+{
+    /// <summary>The connections conntrack holds on a node (their conntrack mark names one), closing or not.</summary>
+    IReadOnlyList<TrackedConnection> Clustered();
+
+    /// <summary>The TCP and UDP connections the kernel masquerades now (ipfwadm -M -l).</summary>
+    IReadOnlyList<MasqueradeEntry> Masqueraded();
+}
+
+/// <summary>A clustered connection as conntrack holds it: its flow, its node, whether it is closing and how long it has left.</summary>
+public readonly record struct TrackedConnection(Flow Flow, int NodeId, bool IsClosing, uint TimeoutSeconds);

@@ -1,0 +1,4 @@
+namespace Clusterd.Core;
+
+/// <summary>Packets and bytes a rule matched, as the kernel counted them.</summary>
+public readonly record struct RuleCounter(ulong Packets, ulong Bytes);

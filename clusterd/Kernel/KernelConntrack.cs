@@ -1,0 +1,49 @@
+using ClusterControl.Firewall;
+using Clusterd.Core;
+using Clusterd.Kernel.Conntrack;
+using Clusterd.Kernel.Netlink;
+
+namespace Clusterd.Kernel;
+
+/// <summary>The core's view of conntrack, read by ctnetlink dumps.</summary>
+public sealed class KernelConntrack : IConntrack
+{
+    public IReadOnlyList<TrackedConnection> Clustered()
+    {
+        var clustered = new List<TrackedConnection>();
+        Dump(Marks.NodeTag, entry =>
+        {
+            if (Marks.IsNode(entry.Mark))
+                clustered.Add(new TrackedConnection(entry.Flow, Marks.NodeOf(entry.Mark), entry.IsClosing, entry.TimeoutSeconds));
+        });
+        return clustered;
+    }
+
+    public IReadOnlyList<MasqueradeEntry> Masqueraded()
+    {
+        var entries = new List<MasqueradeEntry>();
+        Dump(0, entry =>
+        {
+            if (!entry.SourceNatted || entry.Reply is not { } reply) return;
+            if (entry.Flow.Protocol is not (Flow.Tcp or Flow.Udp)) return;
+            entries.Add(new MasqueradeEntry(
+                entry.Flow.Protocol == Flow.Tcp ? RuleProtocol.Tcp : RuleProtocol.Udp,
+                entry.Flow.Source, entry.Flow.SourcePort, entry.Flow.Destination, entry.Flow.DestinationPort,
+                reply.DestinationPort, entry.TimeoutSeconds * 100,
+                entry.OriginalSequence.CorrectionPosition, entry.OriginalSequence.OffsetAfter, entry.OriginalSequence.OffsetBefore));
+        });
+        return entries;
+    }
+
+    private static void Dump(uint markBits, Action<ConntrackEntry> visit)
+    {
+        try
+        {
+            ConntrackDump.Read(markBits, visit);
+        }
+        catch (NetlinkException e)
+        {
+            throw new KernelRefusedException($"reading conntrack: {e.Message}");
+        }
+    }
+}

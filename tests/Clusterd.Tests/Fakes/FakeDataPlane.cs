@@ -1,0 +1,38 @@
+using Clusterd.Core;
+using Clusterd.State;
+
+namespace Clusterd.Tests.Fakes;
+
+/// <summary>
+/// A data plane in memory: it records what it was asked to program, refuses on demand (as nft
+/// would), and holds counters a test sets.
+/// </summary>
+public sealed class FakeDataPlane : IDataPlane
+{
+    /// <summary>The configurations applied, in order, each with the retired nodes it kept.</summary>
+    public List<(ClusterConfig Config, IReadOnlyCollection<NodePlacement> Retired)> Applied { get; } = [];
+
+    /// <summary>When set, <see cref="Apply"/> refuses every configuration it matches.</summary>
+    public Func<ClusterConfig, bool>? Refuse { get; set; }
+
+    public Dictionary<string, RuleCounter> CounterValues { get; } = [];
+
+    public (ClusterConfig Config, IReadOnlyCollection<NodePlacement> Retired) Current => Applied[^1];
+
+    public void Apply(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired)
+    {
+        if (Refuse?.Invoke(config) == true) throw new KernelRefusedException("nftables refused the rules: test");
+        Applied.Add((config, [.. retired]));
+    }
+
+    public void InterfacesChanged(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired) => Apply(config, retired);
+
+    public IReadOnlyDictionary<string, RuleCounter> Counters(IReadOnlyCollection<string> names, bool zero)
+    {
+        var read = names.Where(CounterValues.ContainsKey).ToDictionary(name => name, name => CounterValues[name]);
+        if (zero) foreach (string name in read.Keys) CounterValues[name] = default;
+        return read;
+    }
+
+    public void Dispose() { }
+}

@@ -1,0 +1,132 @@
+using ClusterControl;
+using ClusterControl.Firewall;
+using Clusterd.Core;
+using Clusterd.State;
+using Clusterd.Tests.Fakes;
+
+namespace Clusterd.Tests.Unit;
+
+/// <summary>The service over fake kernel reads and writes: changes are all or nothing, scheduling counts, deleted nodes keep their path while needed.</summary>
+public sealed class ClusterServiceTests : IDisposable
+{
+    private static readonly Ipv4Address First = Ipv4Address.Parse("10.0.0.1"), Second = Ipv4Address.Parse("10.0.0.2");
+    private static readonly FirewallRule ClusterRule = new() { Id = 1, Chain = FirewallChain.Input, Policy = RulePolicy.Cluster, Interface = PoolName.First };
+
+    private readonly TestCluster _cluster = new(TestCluster.WithNodes("10.0.0.1", "10.0.0.2") with { FirewallRules = [ClusterRule], NextRuleId = 2 });
+
+    private ClusterService Service => _cluster.Service;
+
+    private static Flow Connection(ushort port) => new(Flow.Tcp, Ipv4Address.Parse("192.0.2.9"), port, Ipv4Address.Parse("1.2.3.4"), 80);
+
+    private static ClusterConfig WithDebug(ClusterConfig config) => config with { DebugLevel = 3 };
+
+    private static ClusterConfig WithoutNode(ClusterConfig config, NodeConfig node)
+    {
+        var pool = config.FindPool(PoolName.First)!;
+        return config.WithPool(pool with { Nodes = pool.Nodes.Remove(node) });
+    }
+
+    [Fact]
+    public void AChangeIsProgrammedThenSavedThenCurrent()
+    {
+        Service.Change(WithDebug);
+
+        Assert.Equal(3, Service.Config.DebugLevel);
+        Assert.Equal(3, _cluster.Kernel.Current.Config.DebugLevel);
+        Assert.Equal(3, _cluster.StateFile.Load(out _).DebugLevel);
+    }
+
+    [Fact]
+    public void AKernelRefusalLeavesTheConfigurationAsItWas()
+    {
+        var before = Service.Config;
+        _cluster.Kernel.Refuse = config => config.DebugLevel == 3;
+
+        var refused = Assert.Throws<RefusedException>(() => Service.Change(WithDebug));
+
+        Assert.Equal(ControlError.KernelRefused, refused.Error);
+        Assert.Same(before, Service.Config);
+        Assert.False(File.Exists(_cluster.StateFile.Path));
+    }
+
+    [Fact]
+    public void ASaveFailureLeavesTheConfigurationAndTheKernelAsTheyWere()
+    {
+        var before = Service.Config;
+        _cluster.BreakTheDisk();
+
+        var refused = Assert.Throws<RefusedException>(() => Service.Change(WithDebug));
+
+        Assert.Equal(ControlError.Internal, refused.Error);
+        Assert.Same(before, Service.Config);
+        Assert.Same(before, _cluster.Kernel.Current.Config); // the kernel got the old rules back
+    }
+
+    [Fact]
+    public void SchedulingSpreadsNewConnectionsAndCountsThem()
+    {
+        var chosen = Enumerable.Range(0, 4).Select(i => Service.Schedule(ruleId: 1, Connection((ushort)(1000 + i)))!.Address).ToList();
+
+        Assert.Equal(2, chosen.Count(a => a == First));
+        Assert.Equal(2, chosen.Count(a => a == Second));
+        Assert.Equal([2, 2], Service.Read((config, loads) => config.AllNodes.Select(n => loads[n.Id]).ToList()));
+    }
+
+    [Fact]
+    public void AnEndedConnectionNoLongerCounts()
+    {
+        var node = Service.Schedule(1, Connection(1000))!;
+        Service.ConnectionConfirmed(Connection(1000), node.Id);
+
+        Service.ConnectionEnded(Connection(1000));
+
+        Assert.Equal(0, Service.Read((_, loads) => loads[node.Id]));
+        Assert.Empty(Service.Connections());
+    }
+
+    [Fact]
+    public void NoNodeForARuleThatIsGoneOrAPoolWithoutNodes()
+    {
+        Assert.Null(Service.Schedule(ruleId: 99, Connection(1000)));
+
+        Service.Change(config => WithoutNode(WithoutNode(config, config.AllNodes.First()), config.AllNodes.Last()));
+
+        Assert.Null(Service.Schedule(ruleId: 1, Connection(1001)));
+    }
+
+    [Fact]
+    public void ADeletedNodeKeepsItsPathUntilItsLastConnectionEnds()
+    {
+        var node = Service.Schedule(1, Connection(1000))!;
+        Service.ConnectionConfirmed(Connection(1000), node.Id);
+
+        Service.Change(config => WithoutNode(config, node));
+
+        Assert.Equal([node], _cluster.Kernel.Current.Retired.Select(p => p.Node));
+        Assert.Equal(node, Assert.Single(Service.Connections()).Node.Node);
+
+        Service.ConnectionEnded(Connection(1000));
+
+        Assert.Empty(_cluster.Kernel.Current.Retired);
+    }
+
+    [Fact]
+    public void ConnectionsConntrackHoldsAfterARestartCount()
+    {
+        Service.ResetConnections([(Connection(1000), 1), (Connection(1001), 1)]);
+
+        Assert.Equal(2, Service.Read((_, loads) => loads[1]));
+        Assert.Equal(Second, Service.Schedule(1, Connection(1002))!.Address);
+    }
+
+    [Fact]
+    public void CountersComeFromTheKernel()
+    {
+        _cluster.Kernel.CounterValues["r1"] = new RuleCounter(5, 300);
+
+        Assert.Equal(new RuleCounter(5, 300), Service.Counters(["r1"], zero: true)["r1"]);
+        Assert.Equal(default, Service.Counters(["r1"], zero: false)["r1"]);
+    }
+
+    public void Dispose() => _cluster.Dispose();
+}

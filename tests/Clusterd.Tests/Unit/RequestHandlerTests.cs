@@ -1,0 +1,160 @@
+using System.Text;
+using ClusterControl;
+using ClusterControl.Firewall;
+using Clusterd.Control;
+using Clusterd.Core;
+using Clusterd.State;
+using Clusterd.Tests.Fakes;
+
+namespace Clusterd.Tests.Unit;
+
+/// <summary>Each control request through the handler, over the fakes: who may ask, and what each answers.</summary>
+public sealed class RequestHandlerTests : IDisposable
+{
+    private const uint Root = 0, User = 1000;
+    private static readonly Ipv4Address Node = Ipv4Address.Parse("10.0.0.1");
+    private static readonly FirewallRule ClusterRule = new()
+    {
+        Policy = RulePolicy.Cluster, Interface = PoolName.First,
+        Destination = new AddressMatch(Ipv4Address.Parse("1.2.3.4"), Ipv4Address.Parse("255.255.255.255"), [80], false), Protocol = RuleProtocol.Tcp,
+    };
+
+    private readonly TestCluster _cluster = new(TestCluster.WithNodes("10.0.0.1"));
+
+    private ControlReply Handle(ControlRequest request, uint caller = Root) => _cluster.Handler.Handle(request, caller);
+
+    private static ControlRequest Op(ControlOp op) => new() { Op = op, Pool = PoolName.First, Node = Node };
+
+    private static ControlRequest Firewall(FirewallCommand command, params FirewallRule[] rules) =>
+        new() { Op = ControlOp.Firewall, Firewall = new FirewallRequest { Command = command, Chain = FirewallChain.Input, Rules = [.. rules] } };
+
+    private static string Body(ControlReply reply)
+    {
+        Assert.True(reply.Answer.Ok, reply.Answer.Message);
+        using var body = new MemoryStream();
+        reply.WriteBody!(body);
+        return Encoding.UTF8.GetString(body.ToArray());
+    }
+
+    [Theory]
+    [InlineData(ControlOp.Add)]
+    [InlineData(ControlOp.Set)]
+    [InlineData(ControlOp.Del)]
+    [InlineData(ControlOp.Create)]
+    [InlineData(ControlOp.Forward)]
+    [InlineData(ControlOp.Destroy)]
+    [InlineData(ControlOp.Debug)]
+    public void OnlyRootMayChangeTheCluster(ControlOp op)
+    {
+        var before = _cluster.Service.Config;
+
+        Assert.Equal(ControlError.PermissionDenied, Handle(Op(op), User).Answer.Error);
+        Assert.Same(before, _cluster.Service.Config);
+    }
+
+    [Fact]
+    public void AnyoneMayRead()
+    {
+        Assert.True(Handle(Op(ControlOp.List), User).Answer.Ok);
+        Assert.True(Handle(Op(ControlOp.Status), User).Answer.Ok);
+        Assert.True(Handle(Op(ControlOp.Save), User).Answer.Ok);
+        Assert.True(Handle(Firewall(FirewallCommand.List), User).Answer.Ok);
+        Assert.Equal(ControlError.PermissionDenied, Handle(Firewall(FirewallCommand.ListAndZero), User).Answer.Error);
+        Assert.Equal(ControlError.PermissionDenied, Handle(Firewall(FirewallCommand.Append, ClusterRule), User).Answer.Error);
+    }
+
+    [Fact]
+    public void AnotherProtocolVersionIsRefused() =>
+        Assert.Equal(ControlError.BadRequest, Handle(Op(ControlOp.List) with { Version = ControlProtocol.Version + 1 }).Answer.Error);
+
+    [Fact]
+    public void PoolAndNodeChangesReachTheConfigurationAndTheKernel()
+    {
+        Assert.True(Handle(Op(ControlOp.Create) with { Pool = "pool1" }).Answer.Ok);
+        Assert.True(Handle(Op(ControlOp.Add) with { Pool = "pool1", Cost = 3 }).Answer.Ok);
+        Assert.True(Handle(Op(ControlOp.Set) with { Pool = "pool1", State = NodeState.Down }).Answer.Ok);
+        Assert.True(Handle(Op(ControlOp.Forward) with { Pool = "pool1", Forward = ForwardMethod.Masq }).Answer.Ok);
+        Assert.True(Handle(new ControlRequest { Op = ControlOp.Debug, Level = 2 }).Answer.Ok);
+
+        var pool = _cluster.Kernel.Current.Config.FindPool("pool1")!;
+        Assert.Equal(ForwardMethod.Masq, pool.Forward);
+        Assert.Equal((NodeState.Down, 3), (pool.Nodes[0].State, pool.Nodes[0].Cost));
+        Assert.Equal(2, _cluster.Service.Config.DebugLevel);
+
+        Assert.True(Handle(Op(ControlOp.Del) with { Pool = "pool1" }).Answer.Ok);
+        Assert.True(Handle(Op(ControlOp.Destroy) with { Pool = "pool1" }).Answer.Ok);
+        Assert.Null(_cluster.Service.Config.FindPool("pool1"));
+    }
+
+    [Fact]
+    public void ARefusalIsAnsweredWithItsReason()
+    {
+        var reply = Handle(Op(ControlOp.Add));
+
+        Assert.Equal(ControlError.Exists, reply.Answer.Error);
+        Assert.Contains("already in pool0", reply.Answer.Message);
+    }
+
+    [Fact]
+    public void ANodeOrPoolAClusterRuleNamesStays()
+    {
+        Assert.True(Handle(Firewall(FirewallCommand.Append, ClusterRule with { InterfaceAddress = Node })).Answer.Ok);
+
+        Assert.Equal(ControlError.InUse, Handle(Op(ControlOp.Del)).Answer.Error);
+    }
+
+    [Fact]
+    public void ListAndStatusShowNodesAndTheConnectionsConntrackStillHolds()
+    {
+        Assert.True(Handle(Firewall(FirewallCommand.Append, ClusterRule)).Answer.Ok);
+        var flow = new Flow(Flow.Tcp, Ipv4Address.Parse("192.0.2.9"), 1000, Ipv4Address.Parse("1.2.3.4"), 80);
+        var node = _cluster.Service.Schedule(_cluster.Service.Config.FirewallRules[0].Id, flow)!;
+        _cluster.Conntrack.Connections.Add(new TrackedConnection(flow, node.Id, IsClosing: false, TimeoutSeconds: 42));
+
+        Assert.Contains("pool0  10.0.0.1        up        1      1          1\n", Body(Handle(Op(ControlOp.List))));
+        string status = Body(Handle(Op(ControlOp.Status)));
+        Assert.Contains("TCP  pool0  192.0.2.9:1000        1.2.3.4:80            10.0.0.1          42.00", status);
+        Assert.Contains("\"connections\": 1", Body(Handle(Op(ControlOp.List) with { Format = OutputFormat.Json })));
+        Assert.Equal(ControlError.NoSuchPool, Handle(Op(ControlOp.List) with { Pool = "pool9" }).Answer.Error);
+    }
+
+    [Fact]
+    public void SaveIsTheScriptOfTheConfiguration() =>
+        Assert.Contains("clconfig -add pool0 10.0.0.1 up cost 1\n", Body(Handle(Op(ControlOp.Save))));
+
+    [Fact]
+    public void FirewallRulesAreAddedListedWithTheirCountersAndDeleted()
+    {
+        Assert.True(Handle(Firewall(FirewallCommand.Append, ClusterRule)).Answer.Ok);
+        _cluster.Kernel.CounterValues["r1"] = new RuleCounter(3, 180);
+
+        var listed = Assert.Single(Handle(Firewall(FirewallCommand.ListAndZero)).Answer.Firewall!.Rules);
+        Assert.Equal((3ul, 180ul), (listed.Packets, listed.Bytes));
+        Assert.Equal(0ul, Handle(Firewall(FirewallCommand.List)).Answer.Firewall!.Rules[0].Packets);
+
+        Assert.True(Handle(Firewall(FirewallCommand.Delete, ClusterRule)).Answer.Ok);
+        Assert.Empty(_cluster.Kernel.Current.Config.FirewallRules);
+        Assert.Equal(ControlError.KernelRefused, Handle(Firewall(FirewallCommand.Delete, ClusterRule)).Answer.Error);
+    }
+
+    [Fact]
+    public void ACheckNeedsTheInterfaceToExist()
+    {
+        _cluster.Interfaces.Held.Add(("eth0", Ipv4Address.Parse("192.0.2.1")));
+        var packet = new CheckedPacket(RuleProtocol.Tcp, Ipv4Address.Parse("192.0.2.9"), 1000, Ipv4Address.Parse("1.2.3.4"), 80, "eth0", Ipv4Address.Parse("192.0.2.1"), true);
+        var check = Firewall(FirewallCommand.Check) with { Firewall = new FirewallRequest { Command = FirewallCommand.Check, Chain = FirewallChain.Input, Packets = [packet, packet with { Interface = "eth9" }] } };
+
+        Assert.Equal([CheckVerdict.Accepted, CheckVerdict.NoSuchInterface], Handle(check).Answer.Firewall!.Verdicts.ToArray());
+    }
+
+    [Fact]
+    public void MasqueradedConnectionsComeFromConntrack()
+    {
+        var entry = new MasqueradeEntry(RuleProtocol.Udp, Ipv4Address.Parse("192.168.1.5"), 5000, Ipv4Address.Parse("8.8.8.8"), 53, 61000, 3000, 0, 0, 0);
+        _cluster.Conntrack.MasqueradedEntries.Add(entry);
+
+        Assert.Equal([entry], Handle(Firewall(FirewallCommand.ListMasquerade), User).Answer.Firewall!.Masqueraded.ToArray());
+    }
+
+    public void Dispose() => _cluster.Dispose();
+}
