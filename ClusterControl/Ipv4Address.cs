@@ -49,6 +49,11 @@ public readonly record struct Ipv4Address(uint Value) : IComparable<Ipv4Address>
 
     public int CompareTo(Ipv4Address other) => Value.CompareTo(other.Value);
 
+    public static bool operator <(Ipv4Address left, Ipv4Address right) => left.Value < right.Value;
+    public static bool operator <=(Ipv4Address left, Ipv4Address right) => left.Value <= right.Value;
+    public static bool operator >(Ipv4Address left, Ipv4Address right) => left.Value > right.Value;
+    public static bool operator >=(Ipv4Address left, Ipv4Address right) => left.Value >= right.Value;
+
     public override string ToString() =>
         $"{Value >> 24}.{(Value >> 16) & 0xff}.{(Value >> 8) & 0xff}.{Value & 0xff}";
 

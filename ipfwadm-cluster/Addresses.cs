@@ -2,7 +2,7 @@ using ClusterControl;
 
 namespace Ipfwadm;
 
-/// <summary>ipfwadm's address and mask words (spec §1.7).</summary>
+/// <summary>ipfwadm's address and mask words (docs/ipfwadm-spec.md §1.7).</summary>
 public static class Addresses
 {
     /// <summary>Four decimal fields 0..255 read with strtol, so "010.1.1.1" is 10.1.1.1.</summary>

@@ -3,8 +3,8 @@ using ClusterControl.Firewall;
 namespace Ipfwadm;
 
 /// <summary>
-/// The checks ipfwadm makes once the whole line is read (spec §2.2), in its exact order; each
-/// numbered group stops at its first failure. The cluster extension adds two checks (spec §7).
+/// The checks ipfwadm makes once the whole line is read (docs/ipfwadm-spec.md §2.2), in its exact order; each
+/// numbered group stops at its first failure. The cluster extension adds two checks (docs/ipfwadm-spec.md §7).
 /// Steps 9–11 interleave checks with parsing the addresses, so <see cref="RequestBuilder"/> runs
 /// them, through <see cref="CheckSide"/>.
 /// </summary>

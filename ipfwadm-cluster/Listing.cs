@@ -3,7 +3,7 @@ using ClusterControl.Firewall;
 
 namespace Ipfwadm;
 
-/// <summary>The listings of -l (spec §3): header, column titles, one row per rule.</summary>
+/// <summary>The listings of -l (docs/ipfwadm-spec.md §3): header, column titles, one row per rule.</summary>
 public sealed class Listing(bool extended, bool numeric, bool exact)
 {
     public string Chain(FirewallChain chain, FirewallAnswer answer)
@@ -63,7 +63,7 @@ public sealed class Listing(bool extended, bool numeric, bool exact)
         _ => "deny",
     };
 
-    /// <summary>-M -l (spec §3.7).</summary>
+    /// <summary>-M -l (docs/ipfwadm-spec.md §3.7).</summary>
     public string Masquerading(IReadOnlyList<MasqueradeEntry> entries)
     {
         var text = new StringBuilder("IP masquerading entries\n");

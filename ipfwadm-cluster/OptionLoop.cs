@@ -4,7 +4,7 @@ using ClusterControl.Firewall;
 namespace Ipfwadm;
 
 /// <summary>
-/// ipfwadm's option loop (spec §2.1): options are taken left to right and the first error wins.
+/// ipfwadm's option loop (docs/ipfwadm-spec.md §2.1): options are taken left to right and the first error wins.
 /// A repeated option letter is caught before its argument is read; a second command before its
 /// policy word is read. <c>-h</c> prints the help at once.
 /// </summary>

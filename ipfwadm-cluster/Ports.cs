@@ -3,7 +3,7 @@ using ClusterControl.Firewall;
 
 namespace Ipfwadm;
 
-/// <summary>ipfwadm's port words (spec §1.8): numbers, service names, one range per side, ICMP types.</summary>
+/// <summary>ipfwadm's port words (docs/ipfwadm-spec.md §1.8): numbers, service names, one range per side, ICMP types.</summary>
 public static class Ports
 {
     /// <summary>The side's ports with its range (if any) first, as the kernel rule stores them.</summary>

@@ -5,7 +5,7 @@ using ClusterControl.Firewall;
 namespace Ipfwadm;
 
 /// <summary>
-/// Turns a checked command line into the request for clusterd: the sides parsed (spec §2.2
+/// Turns a checked command line into the request for clusterd: the sides parsed (docs/ipfwadm-spec.md §2.2
 /// steps 9–11), and one rule — or one packet to check — per source × destination address pair,
 /// source in the outer loop.
 /// </summary>

@@ -2,7 +2,7 @@ using ClusterControl.Firewall;
 
 namespace Ipfwadm;
 
-/// <summary>What -v prints before each rule is sent or packet checked (spec §3.8): always numeric, single spaces.</summary>
+/// <summary>What -v prints before each rule is sent or packet checked (docs/ipfwadm-spec.md §3.8): always numeric, single spaces.</summary>
 public static class VerboseLines
 {
     public static string Rule(FirewallRule rule) =>

@@ -45,7 +45,7 @@ public static unsafe partial class PosixFiles
         }
         finally
         {
-            closedir(directory);
+            _ = closedir(directory); // read-only: closing loses nothing
         }
     }
     /// <summary>lstat: 0, or the errno.</summary>
@@ -88,7 +88,8 @@ public static unsafe partial class PosixFiles
         return result >= 0 ? 0 : LibC.errno;
     }
 
-    public static void Close(int fd) => LibC.close(fd);
+    /// <summary>Closes a descriptor the shim only read from or passed through; there is nothing to report.</summary>
+    public static void Close(int fd) => _ = LibC.close(fd);
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial nint opendir(string path);

@@ -59,10 +59,10 @@ public class NetlinkTests
             int length = random.Next(buffer.Length);
             foreach (var message in new NetlinkMessages(buffer.AsSpan(0, length)))
             {
-                QueuedPacket.TryParse(message.Attributes, out _, out _);
-                ConntrackEntry.TryParse(message.Attributes, out _);
-                Kernel.Routing.AddressMessage.TryParse(message, out _);
-                Kernel.Routing.LinkMessage.TryParse(message, out _);
+                _ = QueuedPacket.TryParse(message.Attributes, out _, out _);
+                _ = ConntrackEntry.TryParse(message.Attributes, out _);
+                _ = Kernel.Routing.AddressMessage.TryParse(message, out _);
+                _ = Kernel.Routing.LinkMessage.TryParse(message, out _);
                 Kernel.Routing.Rtnetlink.ParseRule(message);
                 _ = message.ErrorCode;
                 foreach (var attribute in message.Attributes)

@@ -8,7 +8,7 @@ public sealed class SaveAndJsonTests : IDisposable
 {
     private readonly ClusterdProcess _daemon = ClusterdProcess.StartNew();
 
-    private CommandResult Clconfig(ClusterdProcess daemon, params string[] args) =>
+    private static CommandResult Clconfig(ClusterdProcess daemon, params string[] args) =>
         CommandRunner.Run(Binaries.Clconfig, args, daemon.ClientEnvironment);
 
     private void Build(params string[][] commands)

@@ -5,7 +5,7 @@ using Ipfwadm;
 namespace Ipfwadm.Tests;
 
 /// <summary>
-/// Spec §6.10: how -l shows counters. Counters come from kernel traffic, which the command-line
+/// docs/ipfwadm-spec.md §6.10: how -l shows counters. Counters come from kernel traffic, which the command-line
 /// cases cannot produce, so the listing is fed an answer carrying them (pure formatting).
 /// </summary>
 public sealed class CounterListingTests

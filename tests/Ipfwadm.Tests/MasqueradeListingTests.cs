@@ -5,7 +5,7 @@ using Ipfwadm;
 namespace Ipfwadm.Tests;
 
 /// <summary>
-/// Spec §6.9 case 115 and §3.7: the -M -l listing of a masqueraded session. Sessions come from
+/// docs/ipfwadm-spec.md §6.9 case 115 and §3.7: the -M -l listing of a masqueraded session. Sessions come from
 /// conntrack, so the listing is fed one (pure formatting).
 /// </summary>
 public sealed class MasqueradeListingTests

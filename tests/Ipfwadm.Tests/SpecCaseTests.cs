@@ -39,7 +39,7 @@ public sealed class SpecCaseTests
     }
 
     /// <summary>
-    /// A clusterd whose network namespace has what the spec's cases assume (§6): an interface eth0
+    /// A clusterd whose network namespace has what the cases of docs/ipfwadm-spec.md assume (§6): an interface eth0
     /// with address 10.0.0.254, which -c checks that name it need.
     /// </summary>
     public static ClusterdProcess StartDaemonWithEth0()

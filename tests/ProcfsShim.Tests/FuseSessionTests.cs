@@ -99,7 +99,7 @@ public sealed unsafe class FuseSessionTests : IDisposable
 
     public void Dispose()
     {
-        LibC.close(_kernel); // the workers read end of file and return
+        _ = LibC.close(_kernel); // the workers read end of file and return
         Assert.True(_server.Join(TimeSpan.FromSeconds(10)));
         _device.Dispose();
     }

@@ -43,9 +43,11 @@ public sealed class Lab : IDisposable
         return lab;
     }
 
-    /// <summary>Runs a command inside one of the lab's namespaces.</summary>
+    /// <summary>Runs a command inside one of the lab's namespaces (and never in anybody else's).</summary>
     public CommandResult Exec(string host, params string[] command) =>
-        CommandRunner.Run("ip", ["netns", "exec", host, .. command]);
+        host.StartsWith(Prefix + "-", StringComparison.Ordinal)
+            ? CommandRunner.Run("ip", ["netns", "exec", host, .. command])
+            : throw new ArgumentException($"{host} is not one of lab {Prefix}'s namespaces", nameof(host));
 
     /// <summary>
     /// Starts a greeter (as on the nodes: it says <paramref name="name"/>, then echoes) on TCP

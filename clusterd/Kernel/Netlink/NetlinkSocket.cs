@@ -189,7 +189,7 @@ public sealed unsafe class NetlinkSocket : IDisposable
 
     public void Dispose()
     {
-        if (_fd >= 0) LibC.close(_fd);
+        if (_fd >= 0) _ = LibC.close(_fd); // a netlink socket has nothing unwritten to lose
         _fd = -1;
     }
 }

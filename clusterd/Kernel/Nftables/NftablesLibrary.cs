@@ -25,8 +25,9 @@ public sealed partial class NftablesLibrary : IDisposable
         {
             throw new KernelRefusedException($"{Library} not found (install the nftables package)");
         }
-        nft_ctx_buffer_output(_context);
-        nft_ctx_buffer_error(_context);
+        // Without buffers, nft would print its output and errors to clusterd's own stdout and stderr.
+        if (nft_ctx_buffer_output(_context) != 0 || nft_ctx_buffer_error(_context) != 0)
+            throw new KernelRefusedException("libnftables cannot buffer its output");
     }
 
     /// <summary>Runs <paramref name="script"/>; throws <see cref="KernelRefusedException"/> with nft's own error text.</summary>
