@@ -6,7 +6,7 @@ using Clusterd.Kernel.Nftables;
 using Clusterd.State;
 using TestSupport;
 
-namespace Ipfwadm.Tests;
+namespace Clusterd.Tests;
 
 /// <summary>
 /// The nft text clusterd renders for ipfwadm rules (a pure function: expected text, no kernel),
