@@ -1,5 +1,4 @@
 using Clusterd.Core;
-using Clusterd.Kernel.Netlink;
 using Clusterd.Kernel.Routing;
 
 namespace Clusterd.Workers;
@@ -9,38 +8,14 @@ namespace Clusterd.Workers;
 /// interface event, the firewall is rendered again and programmed if it came out different.
 /// Created before the first programming, so that no change between the two goes unseen.
 /// </summary>
-public sealed class AddressWatchLoop(ClusterService service) : IDisposable
+public sealed class AddressWatchLoop(ClusterService service) : WorkerLoop("address-events")
 {
     private readonly AddressNetlink _events = new();
-    private Thread? _thread;
-    private volatile bool _stopping;
 
-    public void Start()
+    protected override void RunOnce()
     {
-        _thread = new Thread(Run) { Name = "address-events", IsBackground = true };
-        _thread.Start();
+        if (_events.WaitForChange(StepTimeoutMs)) service.InterfacesChanged();
     }
 
-    private void Run()
-    {
-        while (!_stopping)
-        {
-            try
-            {
-                if (_events.WaitForChange(timeoutMs: 250)) service.InterfacesChanged();
-            }
-            catch (NetlinkException e)
-            {
-                Log.Error($"address events: {e.Message}");
-                Thread.Sleep(100);
-            }
-        }
-    }
-
-    public void Dispose()
-    {
-        _stopping = true;
-        _thread?.Join();
-        _events.Dispose();
-    }
+    protected override void Release() => _events.Dispose();
 }

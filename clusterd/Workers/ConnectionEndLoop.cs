@@ -12,11 +12,9 @@ namespace Clusterd.Workers;
 /// conntrack never confirmed are expired. If the kernel dropped events (socket overrun), the whole
 /// view is rebuilt from a conntrack dump, so counts never drift.
 /// </summary>
-public sealed class ConnectionEndLoop(ClusterService service, IConntrack conntrack) : IDisposable
+public sealed class ConnectionEndLoop(ClusterService service, IConntrack conntrack) : WorkerLoop("conntrack-events")
 {
     private readonly ConntrackEvents _events = new();
-    private Thread? _thread;
-    private volatile bool _stopping;
 
     /// <summary>Rebuilds the connection view from conntrack: at start (connections made before a restart still count).</summary>
     public void Resynchronise()
@@ -32,31 +30,17 @@ public sealed class ConnectionEndLoop(ClusterService service, IConntrack conntra
     private static void GiveMemoryBack() =>
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
-    public void Start()
+    protected override void RunOnce()
     {
-        _thread = new Thread(Run) { Name = "conntrack-events", IsBackground = true };
-        _thread.Start();
-    }
-
-    private void Run()
-    {
-        while (!_stopping)
+        try
         {
-            try
-            {
-                _events.ProcessBatch(Marks.IsNode, Handle, timeoutMs: 250);
-                if (service.ExpireUnconfirmed()) GiveMemoryBack(); // a flood of unconfirmed connections is over
-            }
-            catch (NetlinkException e) when (e.Errno == NetlinkException.ENOBUFS)
-            {
-                Log.Info("conntrack events were lost; recounting from conntrack");
-                Resynchronise();
-            }
-            catch (NetlinkException e)
-            {
-                Log.Error($"conntrack events: {e.Message}");
-                Thread.Sleep(100);
-            }
+            _events.ProcessBatch(Marks.IsNode, Handle, StepTimeoutMs);
+            if (service.ExpireUnconfirmed()) GiveMemoryBack(); // a flood of unconfirmed connections is over
+        }
+        catch (NetlinkException e) when (e.Errno == NetlinkException.ENOBUFS)
+        {
+            Log.Info("conntrack events were lost; recounting from conntrack");
+            Resynchronise();
         }
     }
 
@@ -66,10 +50,5 @@ public sealed class ConnectionEndLoop(ClusterService service, IConntrack conntra
         else service.ConnectionConfirmed(entry.Flow, Marks.NodeOf(entry.Mark));
     }
 
-    public void Dispose()
-    {
-        _stopping = true;
-        _thread?.Join();
-        _events.Dispose();
-    }
+    protected override void Release() => _events.Dispose();
 }

@@ -16,37 +16,18 @@ namespace Clusterd.Workers;
 /// At debug level 1 and above, every <see cref="ReportEvery"/> the loop logs its verdict rate and
 /// the time from the kernel receiving a packet to its verdict (when the kernel timestamps packets).
 /// </remarks>
-public sealed class VerdictLoop(NfQueue queue, ClusterService service) : IDisposable
+public sealed class VerdictLoop(NfQueue queue, ClusterService service) : WorkerLoop($"nfqueue-{queue.Number}")
 {
     private static readonly TimeSpan ReportEvery = TimeSpan.FromSeconds(10);
 
     private readonly LatencyHistogram _latency = new();
     private readonly Stopwatch _sinceReport = Stopwatch.StartNew();
     private long _verdicts;
-    private Thread? _thread;
-    private volatile bool _stopping;
 
-    public void Start()
+    protected override void RunOnce()
     {
-        _thread = new Thread(Run) { Name = $"nfqueue-{queue.Number}", IsBackground = true };
-        _thread.Start();
-    }
-
-    private void Run()
-    {
-        while (!_stopping)
-        {
-            try
-            {
-                queue.ProcessBatch(Decide, timeoutMs: 250);
-            }
-            catch (Kernel.Netlink.NetlinkException e)
-            {
-                Log.Error($"queue {queue.Number}: {e.Message}");
-                Thread.Sleep(100);
-            }
-            if (_sinceReport.Elapsed >= ReportEvery) Report();
-        }
+        queue.ProcessBatch(Decide, StepTimeoutMs);
+        if (_sinceReport.Elapsed >= ReportEvery) Report();
     }
 
     private (uint Verdict, uint Mark) Decide(QueuedPacket packet)
@@ -75,10 +56,5 @@ public sealed class VerdictLoop(NfQueue queue, ClusterService service) : IDispos
         _sinceReport.Restart();
     }
 
-    public void Dispose()
-    {
-        _stopping = true;
-        _thread?.Join();
-        queue.Dispose();
-    }
+    protected override void Release() => queue.Dispose();
 }

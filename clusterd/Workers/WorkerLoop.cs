@@ -1,0 +1,56 @@
+using Clusterd.Kernel.Netlink;
+
+namespace Clusterd.Workers;
+
+/// <summary>
+/// A background thread that repeats one step — wait a short while for kernel messages, hand them to
+/// the core — until disposed. A netlink error is logged and the step tried again a moment later: no
+/// kernel hiccup ends the daemon, and no error loop spins a core.
+/// </summary>
+/// <param name="name">The thread's name, also the prefix of its log lines.</param>
+public abstract class WorkerLoop(string name) : IDisposable
+{
+    /// <summary>How long one round waits for messages at most, so that a stop is noticed soon.</summary>
+    protected const int StepTimeoutMs = 250;
+
+    private static readonly TimeSpan AfterError = TimeSpan.FromMilliseconds(100);
+
+    private Thread? _thread;
+    private volatile bool _stopping;
+
+    public void Start()
+    {
+        _thread = new Thread(Run) { Name = name, IsBackground = true };
+        _thread.Start();
+    }
+
+    /// <summary>One round: waits at most <see cref="StepTimeoutMs"/> for work and does it.</summary>
+    protected abstract void RunOnce();
+
+    /// <summary>Releases what the loop reads from, once its thread has ended.</summary>
+    protected abstract void Release();
+
+    private void Run()
+    {
+        while (!_stopping)
+        {
+            try
+            {
+                RunOnce();
+            }
+            catch (NetlinkException e)
+            {
+                Log.Error($"{name}: {e.Message}");
+                Thread.Sleep(AfterError);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopping = true;
+        _thread?.Join();
+        Release();
+        GC.SuppressFinalize(this);
+    }
+}
