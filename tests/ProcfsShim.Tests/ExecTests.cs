@@ -66,7 +66,9 @@ public sealed partial class ExecTests : IDisposable
         var forgets = ForgetLine().Matches(result.Stderr).Select(m => (Forgot: int.Parse(m.Groups[1].Value), Held: int.Parse(m.Groups[2].Value))).ToList();
         Assert.True(forgets.Count > 0, result.ToString());
         Assert.True(forgets.Max(f => f.Forgot + f.Held) >= 500, result.ToString()); // what the walk made it hold
-        Assert.True(forgets[^1].Held <= 50, result.ToString()); // what is left: the shell's cwd, /proc/sys/vm…
+        // What is left: the shell's cwd, /proc/sys/vm… Workers answer forgets concurrently, so their
+        // lines can come out of order: the fewest held is what the table fell to.
+        Assert.True(forgets.Min(f => f.Held) <= 50, result.ToString());
     }
 
     [GeneratedRegex(@"kernel forgot (\d+) node\(s\), (\d+) held")]

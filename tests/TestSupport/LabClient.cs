@@ -53,6 +53,11 @@ public sealed class LabClient(Lab lab)
             {
                 return (null, e.SocketErrorCode);
             }
+            catch (IOException e) when (e.InnerException is SocketException stopped)
+            {
+                // Connected, but the greeting never came: a firewall change caught the connection mid-way.
+                return (null, stopped.SocketErrorCode);
+            }
             catch (TimeoutException)
             {
                 return (null, SocketError.TimedOut);
