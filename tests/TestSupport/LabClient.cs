@@ -53,10 +53,10 @@ public sealed class LabClient(Lab lab)
             {
                 return (null, e.SocketErrorCode);
             }
-            catch (IOException e) when (e.InnerException is SocketException stopped)
+            catch (IOException e)
             {
-                // Connected, but the greeting never came: a firewall change caught the connection mid-way.
-                return (null, stopped.SocketErrorCode);
+                // Connected, but the greeting never came (a firewall change caught the connection mid-way) or the connection closed first.
+                return (null, e.InnerException is SocketException stopped ? stopped.SocketErrorCode : SocketError.ConnectionReset);
             }
             catch (TimeoutException)
             {
