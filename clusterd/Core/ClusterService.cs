@@ -102,19 +102,22 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
         }
     }
 
-    /// <summary>Conntrack holds the connection, on the node with <paramref name="nodeId"/>: it counts as load, confirmed.</summary>
-    public void ConnectionConfirmed(Flow flow, int nodeId)
-    {
-        lock (_gate) _connections.Confirm(flow, nodeId);
-    }
-
-    /// <summary>A connection closed or was destroyed: it no longer counts as load.</summary>
-    public void ConnectionEnded(Flow flow)
+    /// <summary>
+    /// What conntrack reported in one batch of events: a connection it holds counts as load,
+    /// confirmed; one that closed or was destroyed no longer counts. One lock for the whole batch, as
+    /// every scheduled connection brings an event and the verdicts wait on the same lock.
+    /// </summary>
+    public void ConnectionsChanged(IReadOnlyList<ConnectionChange> changes)
     {
         lock (_gate)
         {
-            if (_connections.End(flow) is not { } id || _connections.Loads[id] > 0) return;
-            ForgetIdleRetiredNodes([id]);
+            List<int>? emptied = null;
+            foreach (var change in changes)
+            {
+                if (!change.Ended) _connections.Confirm(change.Flow, change.NodeId);
+                else if (_connections.End(change.Flow) is { } id && _connections.Loads[id] == 0) (emptied ??= []).Add(id);
+            }
+            if (emptied is not null) ForgetIdleRetiredNodes(emptied);
         }
     }
 

@@ -15,6 +15,8 @@ namespace Clusterd.Workers;
 public sealed class ConnectionEndLoop(ClusterService service, IConntrack conntrack) : WorkerLoop("conntrack-events")
 {
     private readonly ConntrackEvents _events = new();
+    /// <summary>The changes of one batch of events, handed to the core together.</summary>
+    private readonly List<ConnectionChange> _batch = [];
 
     /// <summary>Rebuilds the connection view from conntrack: at start (connections made before a restart still count).</summary>
     public void Resynchronise()
@@ -34,7 +36,9 @@ public sealed class ConnectionEndLoop(ClusterService service, IConntrack conntra
     {
         try
         {
-            _events.ProcessBatch(Marks.IsNode, Handle, StepTimeoutMs);
+            _batch.Clear();
+            _events.ProcessBatch(Marks.IsNode, Collect, StepTimeoutMs);
+            if (_batch.Count > 0) service.ConnectionsChanged(_batch);
             if (service.ExpireUnconfirmed()) GiveMemoryBack(); // a flood of unconfirmed connections is over
         }
         catch (NetlinkException e) when (e.Errno == NetlinkException.ENOBUFS)
@@ -44,11 +48,8 @@ public sealed class ConnectionEndLoop(ClusterService service, IConntrack conntra
         }
     }
 
-    private void Handle(ConntrackChange change, ConntrackEntry entry)
-    {
-        if (change == ConntrackChange.Destroyed || entry.IsClosing) service.ConnectionEnded(entry.Flow);
-        else service.ConnectionConfirmed(entry.Flow, Marks.NodeOf(entry.Mark));
-    }
+    private void Collect(ConntrackChange change, ConntrackEntry entry) =>
+        _batch.Add(new ConnectionChange(entry.Flow, Marks.NodeOf(entry.Mark), Ended: change == ConntrackChange.Destroyed || entry.IsClosing));
 
     protected override void Release() => _events.Dispose();
 }

@@ -15,18 +15,29 @@ public enum ConntrackChange { NewOrUpdated, Destroyed }
 public sealed class ConntrackEvents : IDisposable
 {
     private readonly NetlinkSocket _socket = new([NFNLGRP_CONNTRACK_NEW, NFNLGRP_CONNTRACK_UPDATE, NFNLGRP_CONNTRACK_DESTROY], 32 << 20);
-    private readonly byte[] _receive = new byte[256 * 1024];
+    /// <summary>Events read in one call: each comes as a datagram of its own, and a flood of new connections brings one per connection.</summary>
+    private const int DatagramsPerCall = 64, DatagramSize = 8192;
+
+    private readonly byte[][] _datagrams = Enumerable.Range(0, DatagramsPerCall).Select(_ => new byte[DatagramSize]).ToArray();
+    private readonly int[] _lengths = new int[DatagramsPerCall];
 
     /// <summary>
-    /// Waits for a batch of events and hands each to <paramref name="handle"/>. Returns false on
-    /// timeout. Throws <see cref="NetlinkException"/> with ENOBUFS when events were lost — the
-    /// caller then rebuilds its view from a dump.
+    /// Waits for a burst of events (up to <see cref="DatagramsPerCall"/>, in one system call) and
+    /// hands each to <paramref name="handle"/>. Returns false on timeout. Throws
+    /// <see cref="NetlinkException"/> with ENOBUFS when events were lost — the caller then rebuilds
+    /// its view from a dump.
     /// </summary>
     public bool ProcessBatch(Func<uint, bool> isOurs, Action<ConntrackChange, ConntrackEntry> handle, int timeoutMs)
     {
-        int length = _socket.Receive(_receive, timeoutMs);
-        if (length == 0) return false;
-        foreach (var message in new NetlinkMessages(_receive.AsSpan(0, length)))
+        int received = _socket.ReceiveMany(_datagrams, _lengths, timeoutMs);
+        if (received == 0) return false;
+        for (int i = 0; i < received; i++) Handle(_datagrams[i].AsSpan(0, _lengths[i]), isOurs, handle);
+        return true;
+    }
+
+    private static void Handle(ReadOnlySpan<byte> datagram, Func<uint, bool> isOurs, Action<ConntrackChange, ConntrackEntry> handle)
+    {
+        foreach (var message in new NetlinkMessages(datagram))
         {
             var (subsystem, kind) = SplitType(message.Type);
             var change = kind switch
@@ -39,7 +50,6 @@ public sealed class ConntrackEvents : IDisposable
             if (ConntrackEntry.TryParse(message.Attributes, out var entry) && isOurs(entry.Mark))
                 handle(change.Value, entry);
         }
-        return true;
     }
 
     public void Dispose() => _socket.Dispose();

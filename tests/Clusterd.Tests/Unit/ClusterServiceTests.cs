@@ -76,9 +76,9 @@ public sealed class ClusterServiceTests : IDisposable
     public void AnEndedConnectionNoLongerCounts()
     {
         var node = Service.Schedule(1, Connection(1000))!;
-        Service.ConnectionConfirmed(Connection(1000), node.Id);
+        Service.ConnectionsChanged([new ConnectionChange(Connection(1000), node.Id, Ended: false)]);
 
-        Service.ConnectionEnded(Connection(1000));
+        Service.ConnectionsChanged([new ConnectionChange(Connection(1000), 0, Ended: true)]);
 
         Assert.Equal(0, Service.Read((_, loads) => loads[node.Id]));
         Assert.Empty(Service.Connections());
@@ -98,14 +98,14 @@ public sealed class ClusterServiceTests : IDisposable
     public void ADeletedNodeKeepsItsPathUntilItsLastConnectionEnds()
     {
         var node = Service.Schedule(1, Connection(1000))!;
-        Service.ConnectionConfirmed(Connection(1000), node.Id);
+        Service.ConnectionsChanged([new ConnectionChange(Connection(1000), node.Id, Ended: false)]);
 
         Service.Change(config => WithoutNode(config, node));
 
         Assert.Equal([node], _cluster.Kernel.Current.Retired.Select(p => p.Node));
         Assert.Equal(node, Assert.Single(Service.Connections()).Node.Node);
 
-        Service.ConnectionEnded(Connection(1000));
+        Service.ConnectionsChanged([new ConnectionChange(Connection(1000), 0, Ended: true)]);
 
         Assert.Empty(_cluster.Kernel.Current.Retired);
     }
