@@ -84,7 +84,7 @@ static int Cleanup(DaemonOptions options)
         KernelDataPlane.RemoveAll(options.StateDirectory);
         return 0;
     }
-    catch (Exception e) when (e is IOException or UnauthorizedAccessException or KernelRefusedException or NetlinkException)
+    catch (KernelRefusedException e)
     {
         Log.Error(e.Message);
         return 1;

@@ -1,5 +1,6 @@
 using ClusterControl;
 using Clusterd.Core;
+using Clusterd.Kernel.Netlink;
 using Clusterd.Kernel.Nftables;
 using Clusterd.Kernel.Routing;
 using Clusterd.State;
@@ -15,7 +16,7 @@ namespace Clusterd.Kernel;
 public sealed class KernelDataPlane : IDataPlane
 {
     private readonly NftablesLibrary _nft = new();
-    private readonly PolicyRoutes _routes = new();
+    private readonly PolicyRoutes _routes = KernelCall.Run("reading the routing rules", () => new PolicyRoutes());
     private readonly CounterLedger _counters = new();
     private readonly IFirewallRendering _firewall;
     private readonly INetworkInterfaces _interfaces;
@@ -27,8 +28,8 @@ public sealed class KernelDataPlane : IDataPlane
     {
         _firewall = firewall;
         _interfaces = interfaces;
-        new Sysctls(stateDirectory).Apply();
-        _routes.Install();
+        KernelCall.Run("setting the sysctls", new Sysctls(stateDirectory).Apply);
+        KernelCall.Run("putting the node routes ahead of local delivery", _routes.Install);
         FirstQueue = firstQueue;
         Queues = queues;
     }
@@ -58,7 +59,7 @@ public sealed class KernelDataPlane : IDataPlane
         var counters = _firewall.CounterNames(config);
         _nft.Run(ClusterTable.Update(chains + _counters.DeleteUnwanted(counters), masqNodes));
         _counters.Applied(counters);
-        _routes.Sync(placements.ToDictionary(p => Marks.ForNode(p.Node.Id), p => p.Node.Address));
+        KernelCall.Run("routing to the nodes", () => _routes.Sync(placements.ToDictionary(p => Marks.ForNode(p.Node.Id), p => p.Node.Address)));
         _appliedChains = chains;
     }
 
@@ -92,8 +93,12 @@ public sealed class KernelDataPlane : IDataPlane
     public static void RemoveAll(string stateDirectory)
     {
         using (var nft = new NftablesLibrary()) nft.Run(ClusterTable.Delete);
-        using (var routes = new PolicyRoutes()) routes.RemoveAll();
-        new Sysctls(stateDirectory).Restore();
+        KernelCall.Run("removing the node routes", () =>
+        {
+            using var routes = new PolicyRoutes();
+            routes.RemoveAll();
+        });
+        KernelCall.Run("restoring the sysctls", new Sysctls(stateDirectory).Restore);
     }
 
     public void Dispose()

@@ -1,4 +1,3 @@
-using Clusterd.Core;
 using Clusterd.Kernel.Netlink;
 using static Clusterd.Kernel.Netlink.Netlink;
 
@@ -25,18 +24,12 @@ public static class QueueTargetRule
     /// <param name="queues">How many queues, numbered from <paramref name="firstQueue"/>; with more than one,
     /// the kernel spreads packets over them by a hash of their addresses, so every packet of a
     /// connection goes to the same queue.</param>
-    public static void Replace(string table, string chain, ushort firstQueue, ushort queues)
-    {
-        using var socket = new NetlinkSocket();
-        try
+    public static void Replace(string table, string chain, ushort firstQueue, ushort queues) =>
+        KernelCall.Run("cannot add the NFQUEUE rule", () =>
         {
+            using var socket = new NetlinkSocket();
             socket.Acknowledged(Transaction(table, chain, firstQueue, queues), "nf_tables");
-        }
-        catch (NetlinkException e)
-        {
-            throw new KernelRefusedException($"cannot add the NFQUEUE rule: {e.Message}");
-        }
-    }
+        });
 
     /// <summary>The batch: begin, delete the chain's rules, add the target (the one message acknowledged), end.</summary>
     internal static NetlinkWriter Transaction(string table, string chain, ushort firstQueue, ushort queues)

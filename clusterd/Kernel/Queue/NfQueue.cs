@@ -42,14 +42,7 @@ public sealed class NfQueue : IDisposable
         BeginConfig(config);
         config.BigEndian32(NFQA_CFG_QUEUE_MAXLEN, MaxQueueLength);
         config.End();
-        try
-        {
-            _socket.Acknowledged(config, "nfnetlink_queue");
-        }
-        catch (NetlinkException e)
-        {
-            throw new KernelRefusedException($"cannot bind NFQUEUE {Number}: {e.Message}");
-        }
+        KernelCall.Run($"cannot bind NFQUEUE {Number}", () => _socket.Acknowledged(config, "nfnetlink_queue"));
     }
 
     private void BeginConfig(NetlinkWriter config) =>
