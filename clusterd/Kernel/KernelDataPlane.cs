@@ -20,22 +20,19 @@ public sealed class KernelDataPlane : IDataPlane
     private readonly CounterLedger _counters = new();
     private readonly IFirewallRendering _firewall;
     private readonly INetworkInterfaces _interfaces;
+    private readonly IQueueTarget _queueTarget;
     private bool _taken;
     /// <summary>The firewall chains last programmed, to tell whether new interface addresses change them.</summary>
     private string? _appliedChains;
 
-    public KernelDataPlane(IFirewallRendering firewall, INetworkInterfaces interfaces, string stateDirectory, ushort firstQueue, ushort queues)
+    public KernelDataPlane(IFirewallRendering firewall, INetworkInterfaces interfaces, IQueueTarget queueTarget, string stateDirectory)
     {
         _firewall = firewall;
         _interfaces = interfaces;
+        _queueTarget = queueTarget;
         KernelCall.Run("setting the sysctls", new Sysctls(stateDirectory).Apply);
         KernelCall.Run("putting the node routes ahead of local delivery", _routes.Install);
-        FirstQueue = firstQueue;
-        Queues = queues;
     }
-
-    public ushort FirstQueue { get; }
-    public ushort Queues { get; }
 
     public void Apply(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired) =>
         Program(config, retired, _firewall.Chains(config, _interfaces.Addresses()));
@@ -70,7 +67,7 @@ public sealed class KernelDataPlane : IDataPlane
     private void TakeTable()
     {
         _nft.Run(ClusterTable.Skeleton);
-        QueueTargetRule.Replace(ClusterTable.Name, ClusterTable.QueueChain, FirstQueue, Queues);
+        _queueTarget.Replace(ClusterTable.Name, ClusterTable.QueueChain);
         // Counters a previous clusterd left for rules since deleted go with the first update.
         _counters.Applied(NamedCounters.Parse(_nft.Run($"list counters table {ClusterTable.Qualified}\n", json: true)).Keys.ToHashSet());
         _taken = true;
