@@ -45,6 +45,15 @@ public sealed partial class ExecTests : IDisposable
     }
 
     [Fact]
+    public void TheCommandDoesNotHoldTheFuseDevice()
+    {
+        var result = Exec("for fd in /proc/$$/fd/*; do readlink $fd; done");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("pipe:", result.Stdout); // the listing saw the command's descriptors
+        Assert.DoesNotContain("/dev/fuse", result.Stdout);
+    }
+
+    [Fact]
     public void TheCommandsExitStatusComesBack() => Assert.Equal(7, Exec("exit 7").ExitCode);
 
     [Fact]
