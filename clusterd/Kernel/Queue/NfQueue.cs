@@ -1,4 +1,3 @@
-using Clusterd.Core;
 using Clusterd.Kernel.Netlink;
 using static Clusterd.Kernel.Queue.NfQueueMessages;
 using static Clusterd.Kernel.Netlink.Netlink;
