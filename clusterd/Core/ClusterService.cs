@@ -168,7 +168,7 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
         }
         catch (KernelRefusedException e)
         {
-            Log.Error($"the kernel could not be given the configuration in force back: {e.Message}");
+            Log.Error($"cannot put the kernel back to the configuration in force: {e.Message}");
         }
     }
 
