@@ -5,6 +5,7 @@ using Clusterd.Core;
 using Clusterd.Firewall;
 using Clusterd.Kernel;
 using Clusterd.Kernel.Netlink;
+using Clusterd.Kernel.Nftables;
 using Clusterd.Kernel.Queue;
 using Clusterd.State;
 using Clusterd.Workers;
@@ -33,7 +34,7 @@ static int Serve(DaemonOptions options)
 
         var interfaces = new KernelNetworkInterfaces();
         var conntrack = new KernelConntrack();
-        using var dataPlane = new KernelDataPlane(new FirewallRendering(), interfaces, options.StateDirectory, (ushort)options.Queue, (ushort)options.Queues);
+        using var dataPlane = new KernelDataPlane(new FirewallRendering(), interfaces, new QueueTargetRule((ushort)options.Queue, (ushort)options.Queues), options.StateDirectory);
         var service = new ClusterService(stateFile, dataPlane, config);
         using var addresses = new AddressWatchLoop(service);
         service.Start();
@@ -84,7 +85,7 @@ static int Cleanup(DaemonOptions options)
         KernelDataPlane.RemoveAll(options.StateDirectory);
         return 0;
     }
-    catch (Exception e) when (e is IOException or UnauthorizedAccessException or KernelRefusedException or NetlinkException)
+    catch (KernelRefusedException e)
     {
         Log.Error(e.Message);
         return 1;

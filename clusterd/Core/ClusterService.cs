@@ -35,7 +35,8 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
     }
 
     /// <summary>Applies <paramref name="change"/> atomically: kernel, then disk, then memory.</summary>
-    /// <exception cref="RefusedException">The change is invalid or the kernel refused it; nothing changed.</exception>
+    /// <exception cref="RefusedException">The change is invalid, the kernel refused it (<see cref="KernelRefusedException"/>)
+    /// or it could not be saved; nothing changed.</exception>
     public void Change(Func<ClusterConfig, ClusterConfig> change)
     {
         lock (_gate)
@@ -46,18 +47,16 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
             try
             {
                 dataPlane.Apply(next, Retired(next));
-            }
-            catch (KernelRefusedException e)
-            {
-                throw new RefusedException(ControlError.KernelRefused, e.Message);
-            }
-            try
-            {
                 stateFile.Save(next);
+            }
+            catch (KernelRefusedException)
+            {
+                PutKernelBack(); // a refusal part-way (nft took the rules, a route failed) leaves nothing behind
+                throw;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                dataPlane.Apply(_config, Retired(_config));
+                PutKernelBack();
                 throw new RefusedException(ControlError.Internal, $"cannot save {stateFile.Path}: {e.Message}");
             }
             _config = next;
@@ -73,17 +72,9 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
 
     /// <summary>Kernel counters by counter name; <paramref name="zero"/> zeroes them as they are read.</summary>
     /// <remarks>Not under the state lock: reading counters touches no state, and the verdict loop must not wait on nft.</remarks>
-    public IReadOnlyDictionary<string, RuleCounter> Counters(IReadOnlyCollection<string> names, bool zero)
-    {
-        try
-        {
-            return dataPlane.Counters(names, zero);
-        }
-        catch (KernelRefusedException e)
-        {
-            throw new RefusedException(ControlError.KernelRefused, e.Message);
-        }
-    }
+    /// <exception cref="KernelRefusedException">The counters could not be read.</exception>
+    public IReadOnlyDictionary<string, RuleCounter> Counters(IReadOnlyCollection<string> names, bool zero) =>
+        dataPlane.Counters(names, zero);
 
     /// <summary>
     /// Chooses the node for a new connection that cluster rule <paramref name="ruleId"/> matched,
@@ -136,19 +127,10 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
     }
 
     /// <summary>Interfaces gained or lost addresses: -V rules follow the interfaces now holding theirs.</summary>
+    /// <exception cref="KernelRefusedException">The kernel refused the new rules; the old ones stay (the worker logs it).</exception>
     public void InterfacesChanged()
     {
-        lock (_gate)
-        {
-            try
-            {
-                dataPlane.InterfacesChanged(_config, Retired(_config));
-            }
-            catch (KernelRefusedException e)
-            {
-                Log.Error($"re-rendering for new interface addresses: {e.Message}");
-            }
-        }
+        lock (_gate) dataPlane.InterfacesChanged(_config, Retired(_config));
     }
 
     /// <summary>Replaces all connections with those conntrack holds (at start, or after lost events).</summary>
@@ -171,6 +153,22 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
             foreach (var (flow, id) in held)
                 if (_known.TryGetValue(id, out var node)) placed.Add((flow, node));
             return placed;
+        }
+    }
+
+    /// <summary>
+    /// After a change failed part-way: the kernel is given the configuration in force again. Should it
+    /// refuse even that, the change's own refusal is still what the caller hears; this is logged.
+    /// </summary>
+    private void PutKernelBack()
+    {
+        try
+        {
+            dataPlane.Apply(_config, Retired(_config));
+        }
+        catch (KernelRefusedException e)
+        {
+            Log.Error($"cannot put the kernel back to the configuration in force: {e.Message}");
         }
     }
 

@@ -35,15 +35,6 @@ public sealed class KernelConntrack : IConntrack
         return entries;
     }
 
-    private static void Dump(uint markBits, Action<ConntrackEntry> visit)
-    {
-        try
-        {
-            ConntrackDump.Read(markBits, visit);
-        }
-        catch (NetlinkException e)
-        {
-            throw new KernelRefusedException($"reading conntrack: {e.Message}");
-        }
-    }
+    private static void Dump(uint markBits, Action<ConntrackEntry> visit) =>
+        KernelCall.Run("reading conntrack", () => ConntrackDump.Read(markBits, visit));
 }

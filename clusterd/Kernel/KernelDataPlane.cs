@@ -1,5 +1,6 @@
 using ClusterControl;
 using Clusterd.Core;
+using Clusterd.Kernel.Netlink;
 using Clusterd.Kernel.Nftables;
 using Clusterd.Kernel.Routing;
 using Clusterd.State;
@@ -15,26 +16,23 @@ namespace Clusterd.Kernel;
 public sealed class KernelDataPlane : IDataPlane
 {
     private readonly NftablesLibrary _nft = new();
-    private readonly PolicyRoutes _routes = new();
+    private readonly PolicyRoutes _routes = KernelCall.Run("reading the routing rules", () => new PolicyRoutes());
     private readonly CounterLedger _counters = new();
     private readonly IFirewallRendering _firewall;
     private readonly INetworkInterfaces _interfaces;
+    private readonly IQueueTarget _queueTarget;
     private bool _taken;
     /// <summary>The firewall chains last programmed, to tell whether new interface addresses change them.</summary>
     private string? _appliedChains;
 
-    public KernelDataPlane(IFirewallRendering firewall, INetworkInterfaces interfaces, string stateDirectory, ushort firstQueue, ushort queues)
+    public KernelDataPlane(IFirewallRendering firewall, INetworkInterfaces interfaces, IQueueTarget queueTarget, string stateDirectory)
     {
         _firewall = firewall;
         _interfaces = interfaces;
-        new Sysctls(stateDirectory).Apply();
-        _routes.Install();
-        FirstQueue = firstQueue;
-        Queues = queues;
+        _queueTarget = queueTarget;
+        KernelCall.Run("setting the sysctls", new Sysctls(stateDirectory).Apply);
+        KernelCall.Run("putting the node routes ahead of local delivery", _routes.Install);
     }
-
-    public ushort FirstQueue { get; }
-    public ushort Queues { get; }
 
     public void Apply(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired) =>
         Program(config, retired, _firewall.Chains(config, _interfaces.Addresses()));
@@ -58,7 +56,7 @@ public sealed class KernelDataPlane : IDataPlane
         var counters = _firewall.CounterNames(config);
         _nft.Run(ClusterTable.Update(chains + _counters.DeleteUnwanted(counters), masqNodes));
         _counters.Applied(counters);
-        _routes.Sync(placements.ToDictionary(p => Marks.ForNode(p.Node.Id), p => p.Node.Address));
+        KernelCall.Run("routing to the nodes", () => _routes.Sync(placements.ToDictionary(p => Marks.ForNode(p.Node.Id), p => p.Node.Address)));
         _appliedChains = chains;
     }
 
@@ -69,7 +67,7 @@ public sealed class KernelDataPlane : IDataPlane
     private void TakeTable()
     {
         _nft.Run(ClusterTable.Skeleton);
-        QueueTargetRule.Replace(ClusterTable.Name, ClusterTable.QueueChain, FirstQueue, Queues);
+        _queueTarget.Replace(ClusterTable.Name, ClusterTable.QueueChain);
         // Counters a previous clusterd left for rules since deleted go with the first update.
         _counters.Applied(NamedCounters.Parse(_nft.Run($"list counters table {ClusterTable.Qualified}\n", json: true)).Keys.ToHashSet());
         _taken = true;
@@ -92,8 +90,12 @@ public sealed class KernelDataPlane : IDataPlane
     public static void RemoveAll(string stateDirectory)
     {
         using (var nft = new NftablesLibrary()) nft.Run(ClusterTable.Delete);
-        using (var routes = new PolicyRoutes()) routes.RemoveAll();
-        new Sysctls(stateDirectory).Restore();
+        KernelCall.Run("removing the node routes", () =>
+        {
+            using var routes = new PolicyRoutes();
+            routes.RemoveAll();
+        });
+        KernelCall.Run("restoring the sysctls", new Sysctls(stateDirectory).Restore);
     }
 
     public void Dispose()

@@ -25,15 +25,6 @@ public sealed class KernelNetworkInterfaces : INetworkInterfaces
                                 && Ipv4Address.ReadNetworkOrder(unicast.Address.GetAddressBytes()) == address);
     }
 
-    public InterfaceAddresses Addresses()
-    {
-        try
-        {
-            return new InterfaceAddresses(AddressNetlink.Read());
-        }
-        catch (NetlinkException e)
-        {
-            throw new KernelRefusedException($"reading interface addresses: {e.Message}");
-        }
-    }
+    public InterfaceAddresses Addresses() =>
+        KernelCall.Run("reading interface addresses", () => new InterfaceAddresses(AddressNetlink.Read()));
 }

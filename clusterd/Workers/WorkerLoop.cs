@@ -1,11 +1,14 @@
+using Clusterd.Core;
 using Clusterd.Kernel.Netlink;
 
 namespace Clusterd.Workers;
 
 /// <summary>
 /// A background thread that repeats one step — wait a short while for kernel messages, hand them to
-/// the core — until disposed. A netlink error is logged and the step tried again a moment later: no
-/// kernel hiccup ends the daemon, and no error loop spins a core.
+/// the core — until disposed. A failure is logged and the step tried again a moment later: no kernel
+/// hiccup ends the daemon, and no error loop spins a core. This is one of the daemon's top-level
+/// guards (docs/ARCHITECTURE.md, "Errors"): a kernel failure is one line; anything else is a bug, and
+/// is logged whole, but still does not end the daemon, as an exception escaping a thread would.
 /// </summary>
 /// <param name="name">The thread's name, also the prefix of its log lines.</param>
 public abstract class WorkerLoop(string name) : IDisposable
@@ -38,9 +41,14 @@ public abstract class WorkerLoop(string name) : IDisposable
             {
                 RunOnce();
             }
-            catch (NetlinkException e)
+            catch (Exception e) when (e is NetlinkException or KernelRefusedException)
             {
                 Log.Error($"{name}: {e.Message}");
+                Thread.Sleep(AfterError);
+            }
+            catch (Exception e)
+            {
+                Log.Error($"{name}: unexpected failure, trying again: {e}");
                 Thread.Sleep(AfterError);
             }
         }

@@ -8,8 +8,9 @@ namespace ProcfsShim.Fuse;
 /// <summary>
 /// The protocol layer: reads requests from the device, decodes them, asks the file system, and
 /// writes replies. It owns what the kernel holds: node ids and their lookup counts
-/// (<see cref="NodeTable{TNode}"/>) and open file handles (<see cref="OpenFiles"/>), so a file
-/// system deals only in its own nodes and files. It dispatches on the capabilities the file
+/// (<see cref="NodeTable{TNode}"/>), open file handles, and open directories, each listed once at
+/// OPENDIR so that the chunks READDIR asks for come from one snapshot (<see cref="HandleTable{T}"/>);
+/// a file system deals only in its own nodes and files. It dispatches on the capabilities the file
 /// system implements: ENOSYS for a missing one, EROFS if the request would change something.
 /// Several workers read the device at once (the kernel hands each read one whole request, and a
 /// reply may be written from any thread), so one slow request, a status snapshot waiting on
@@ -30,7 +31,8 @@ public sealed class FuseSession<TNode> where TNode : notnull
     private readonly IFuseFileSystem<TNode> _fileSystem;
     private readonly Action<string>? _trace;
     private readonly NodeTable<TNode> _nodes;
-    private readonly OpenFiles _files = new();
+    private readonly HandleTable<IFuseFile> _files = new();
+    private readonly HandleTable<IReadOnlyList<DirectoryEntry>> _directories = new();
 
     /// <param name="trace">Told how many nodes are held each time the kernel forgets some (--debug).</param>
     public FuseSession(FuseDevice device, IFuseFileSystem<TNode> fileSystem, Action<string>? trace = null)
@@ -108,7 +110,7 @@ public sealed class FuseSession<TNode> where TNode : notnull
             case FuseOpcode.StatFs:
                 reply.SendStruct(header, new FuseStatFsOut { BlockSize = 4096, NameLength = 255, FragmentSize = 4096 });
                 break;
-            case FuseOpcode.ReleaseDir or FuseOpcode.Flush or FuseOpcode.Fsync or FuseOpcode.FsyncDir or FuseOpcode.Access:
+            case FuseOpcode.Flush or FuseOpcode.Fsync or FuseOpcode.FsyncDir or FuseOpcode.Access:
                 reply.SendError(header, 0);
                 break;
             case FuseOpcode.GetXAttr or FuseOpcode.ListXAttr:
@@ -126,8 +128,15 @@ public sealed class FuseSession<TNode> where TNode : notnull
                 WriteFile(header, body, reply);
                 break;
             case FuseOpcode.Release:
-                _files.Release(MemoryMarshal.Read<FuseReleaseIn>(body).FileHandle);
+                _files.Remove(MemoryMarshal.Read<FuseReleaseIn>(body).FileHandle)?.Dispose();
                 reply.SendError(header, 0);
+                break;
+            case FuseOpcode.ReleaseDir:
+                _directories.Remove(MemoryMarshal.Read<FuseReleaseIn>(body).FileHandle);
+                reply.SendError(header, 0);
+                break;
+            case FuseOpcode.ReadDir:
+                ReadDirectory(header, MemoryMarshal.Read<FuseReadIn>(body), reply);
                 break;
             default:
                 if (_nodes.TryGet(header.NodeId, out var node)) DispatchOnNode(header, node, body, reply);
@@ -172,15 +181,18 @@ public sealed class FuseSession<TNode> where TNode : notnull
                 }
                 ulong handle = _files.Add(file ?? throw new InvalidOperationException("open succeeded without a file"));
                 if (!reply.SendStruct(header, new FuseOpenOut { FileHandle = handle, OpenFlags = FuseOpenOut.DirectIo }))
-                    _files.Release(handle); // the kernel gave up on the open: no RELEASE will come
+                    _files.Remove(handle)?.Dispose(); // the kernel gave up on the open: no RELEASE will come
                 break;
             case FuseOpcode.OpenDir when _fileSystem is IFuseDirectoryLister<TNode> lister:
-                int isDirectory = lister.List(node, out _);
-                if (isDirectory != 0) reply.SendError(header, isDirectory);
-                else reply.SendStruct(header, new FuseOpenOut());
-                break;
-            case FuseOpcode.ReadDir when _fileSystem is IFuseDirectoryLister<TNode> lister:
-                ReadDirectory(header, lister, node, MemoryMarshal.Read<FuseReadIn>(body), reply);
+                int listed = lister.List(node, out var entries);
+                if (listed != 0)
+                {
+                    reply.SendError(header, listed);
+                    break;
+                }
+                ulong listing = _directories.Add(entries);
+                if (!reply.SendStruct(header, new FuseOpenOut { FileHandle = listing }))
+                    _directories.Remove(listing); // no RELEASEDIR will come
                 break;
             case FuseOpcode.ReadLink when _fileSystem is IFuseLinkReader<TNode> links:
                 int linked = links.ReadLink(node, header.Pid, out string target);
@@ -225,13 +237,17 @@ public sealed class FuseSession<TNode> where TNode : notnull
         else reply.SendStruct(header, new FuseWriteOut { Size = (uint)written });
     }
 
-    /// <summary>Directory entries from the requested offset (each entry's offset is its index + 1) that fit the reply.</summary>
-    private static void ReadDirectory(in FuseInHeader header, IFuseDirectoryLister<TNode> lister, TNode directory, in FuseReadIn read, FuseReply reply)
+    /// <summary>
+    /// The entries of the listing OPENDIR took, from the requested offset (each entry's offset is its
+    /// index + 1), as many as fit the reply. Every chunk comes from that one listing, so entries
+    /// appearing or going in between neither repeat nor skip a name, and a large directory is read
+    /// from the file system once, not once per chunk.
+    /// </summary>
+    private void ReadDirectory(in FuseInHeader header, in FuseReadIn read, FuseReply reply)
     {
-        int error = lister.List(directory, out var entries);
-        if (error != 0)
+        if (_directories.Get(read.FileHandle) is not { } entries)
         {
-            reply.SendError(header, error);
+            reply.SendError(header, LibC.EBADF);
             return;
         }
         var payload = reply.Payload((int)Math.Min(read.Size, MaxWrite));

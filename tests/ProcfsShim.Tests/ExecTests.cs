@@ -45,6 +45,26 @@ public sealed partial class ExecTests : IDisposable
     }
 
     [Fact]
+    public void AListingTakingSeveralRepliesComesWholeAndOnce()
+    {
+        // /proc/sys/net/ipv4's 150-odd entries take more than the page the kernel reads a listing by.
+        const string Directory = "/proc/sys/net/ipv4";
+        var result = Exec($"LC_ALL=C ls -1A {Directory}");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var real = System.IO.Directory.GetFileSystemEntries(Directory).Select(Path.GetFileName).Order(StringComparer.Ordinal);
+        Assert.Equal(string.Concat(real.Select(name => name + "\n")), result.Stdout);
+    }
+
+    [Fact]
+    public void TheCommandDoesNotHoldTheFuseDevice()
+    {
+        var result = Exec("for fd in /proc/$$/fd/*; do readlink $fd; done");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("pipe:", result.Stdout); // the listing saw the command's descriptors
+        Assert.DoesNotContain("/dev/fuse", result.Stdout);
+    }
+
+    [Fact]
     public void TheCommandsExitStatusComesBack() => Assert.Equal(7, Exec("exit 7").ExitCode);
 
     [Fact]

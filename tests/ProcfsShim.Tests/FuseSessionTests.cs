@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using ProcfsShim.Fuse;
@@ -7,63 +6,25 @@ using Tmds.Linux;
 
 namespace ProcfsShim.Tests;
 
-/// <summary>
-/// The protocol layer against a stand-in for the kernel: a SOCK_SEQPACKET socket pair keeps
-/// message boundaries as /dev/fuse does, one request or reply per read. No root, no mount.
-/// </summary>
-public sealed unsafe class FuseSessionTests : IDisposable
+/// <summary>The protocol layer, serving the status file system to a stand-in for the kernel.</summary>
+public sealed class FuseSessionTests : IDisposable
 {
-    private readonly int _kernel;
-    private readonly FuseDevice _device;
-    private readonly Thread _server;
     private readonly BlockingCollection<string> _trace = [];
-    private ulong _unique;
+    private readonly KernelStandIn<StatusFileSystem.Node> _kernel;
 
-    public FuseSessionTests()
-    {
-        int* pair = stackalloc int[2];
-        Assert.Equal(0, LibC.socketpair(LibC.AF_UNIX, LibC.SOCK_SEQPACKET | LibC.SOCK_CLOEXEC, 0, pair));
-        _kernel = pair[0];
-        _device = FuseDevice.Adopt(pair[1], "/nonexistent");
-        var session = new FuseSession<StatusFileSystem.Node>(_device, new StatusFileSystem("/nonexistent.sock"), _trace.Add);
-        _server = new Thread(session.Run) { IsBackground = true };
-        _server.Start();
-    }
+    public FuseSessionTests() => _kernel = new(new StatusFileSystem("/nonexistent.sock"), _trace.Add);
 
-    private void Send(FuseOpcode opcode, ulong node, ReadOnlySpan<byte> body)
-    {
-        int headerSize = Unsafe.SizeOf<FuseInHeader>();
-        var header = new FuseInHeader { Length = (uint)(headerSize + body.Length), Opcode = opcode, Unique = ++_unique, NodeId = node };
-        var message = new byte[header.Length];
-        MemoryMarshal.Write(message, in header);
-        body.CopyTo(message.AsSpan(headerSize));
-        Assert.Equal(message.Length, LinuxFs.write(_kernel, message));
-    }
+    private void Send(FuseOpcode opcode, ulong node, ReadOnlySpan<byte> body) => _kernel.Send(opcode, node, body);
 
-    /// <summary>Sends a request and reads its reply: minus the errno (or 0), and the payload.</summary>
-    private (int Error, byte[] Payload) Ask(FuseOpcode opcode, ulong node, ReadOnlySpan<byte> body)
-    {
-        Send(opcode, node, body);
-        var reply = new byte[64 * 1024];
-        int length = (int)LinuxFs.read(_kernel, reply);
-        var header = MemoryMarshal.Read<FuseOutHeader>(reply);
-        Assert.Equal(_unique, header.Unique);
-        Assert.Equal((uint)length, header.Length);
-        return (header.Error, reply[Unsafe.SizeOf<FuseOutHeader>()..length]);
-    }
+    private (int Error, byte[] Payload) Ask(FuseOpcode opcode, ulong node, ReadOnlySpan<byte> body) => _kernel.Ask(opcode, node, body);
+
+    private static byte[] Bytes<T>(T value) where T : struct => StructBytes.Of(value);
 
     private ulong LookUpTheStatusFile()
     {
         var (error, payload) = Ask(FuseOpcode.Lookup, NodeTable<StatusFileSystem.Node>.RootId, Encoding.UTF8.GetBytes(StatusFileSystem.FileName + "\0"));
         Assert.Equal(0, error);
         return MemoryMarshal.Read<FuseEntryOut>(payload).NodeId;
-    }
-
-    private static byte[] Bytes<T>(T value) where T : struct
-    {
-        var bytes = new byte[Unsafe.SizeOf<T>()];
-        MemoryMarshal.Write(bytes, in value);
-        return bytes;
     }
 
     [Fact]
@@ -97,10 +58,5 @@ public sealed unsafe class FuseSessionTests : IDisposable
         Assert.Equal(0, Ask(FuseOpcode.GetAttr, NodeTable<StatusFileSystem.Node>.RootId, []).Error);
     }
 
-    public void Dispose()
-    {
-        _ = LibC.close(_kernel); // the workers read end of file and return
-        Assert.True(_server.Join(TimeSpan.FromSeconds(10)));
-        _device.Dispose();
-    }
+    public void Dispose() => _kernel.Dispose();
 }

@@ -1,4 +1,3 @@
-using Clusterd.Core;
 using Clusterd.Kernel.Netlink;
 using static Clusterd.Kernel.Netlink.Netlink;
 
@@ -9,7 +8,11 @@ namespace Clusterd.Kernel.Nftables;
 /// nf_tables (nft_compat), because CONFIG_NFT_QUEUE (the native <c>queue</c> statement) is absent.
 /// The rule is the only one of a chain that the rendered ruleset jumps to.
 /// </summary>
-public static class QueueTargetRule
+/// <param name="firstQueue">The first queue number.</param>
+/// <param name="queues">How many queues, numbered from <paramref name="firstQueue"/>; with more than one,
+/// the kernel spreads packets over them by a hash of their addresses, so every packet of a
+/// connection goes to the same queue.</param>
+public sealed class QueueTargetRule(ushort firstQueue, ushort queues) : IQueueTarget
 {
     private const byte NFT_MSG_NEWRULE = 6, NFT_MSG_DELRULE = 8;
     private const byte NFPROTO_IPV4 = 2;
@@ -21,22 +24,12 @@ public static class QueueTargetRule
     /// (the chain's rules are deleted and the target added together), so a restarting clusterd never
     /// leaves a moment when cluster rules jump to an empty chain.
     /// </summary>
-    /// <param name="firstQueue">The first queue number.</param>
-    /// <param name="queues">How many queues, numbered from <paramref name="firstQueue"/>; with more than one,
-    /// the kernel spreads packets over them by a hash of their addresses, so every packet of a
-    /// connection goes to the same queue.</param>
-    public static void Replace(string table, string chain, ushort firstQueue, ushort queues)
-    {
-        using var socket = new NetlinkSocket();
-        try
+    public void Replace(string table, string chain) =>
+        KernelCall.Run("cannot add the NFQUEUE rule", () =>
         {
+            using var socket = new NetlinkSocket();
             socket.Acknowledged(Transaction(table, chain, firstQueue, queues), "nf_tables");
-        }
-        catch (NetlinkException e)
-        {
-            throw new KernelRefusedException($"cannot add the NFQUEUE rule: {e.Message}");
-        }
-    }
+        });
 
     /// <summary>The batch: begin, delete the chain's rules, add the target (the one message acknowledged), end.</summary>
     internal static NetlinkWriter Transaction(string table, string chain, ushort firstQueue, ushort queues)

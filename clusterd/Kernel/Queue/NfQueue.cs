@@ -1,4 +1,3 @@
-using Clusterd.Core;
 using Clusterd.Kernel.Netlink;
 using static Clusterd.Kernel.Queue.NfQueueMessages;
 using static Clusterd.Kernel.Netlink.Netlink;
@@ -42,14 +41,7 @@ public sealed class NfQueue : IDisposable
         BeginConfig(config);
         config.BigEndian32(NFQA_CFG_QUEUE_MAXLEN, MaxQueueLength);
         config.End();
-        try
-        {
-            _socket.Acknowledged(config, "nfnetlink_queue");
-        }
-        catch (NetlinkException e)
-        {
-            throw new KernelRefusedException($"cannot bind NFQUEUE {Number}: {e.Message}");
-        }
+        KernelCall.Run($"cannot bind NFQUEUE {Number}", () => _socket.Acknowledged(config, "nfnetlink_queue"));
     }
 
     private void BeginConfig(NetlinkWriter config) =>

@@ -3,14 +3,19 @@ using Clusterd.Core;
 
 namespace Clusterd.Tests.Fakes;
 
-/// <summary>A conntrack table in memory: what a test puts in is what a dump returns.</summary>
+/// <summary>A conntrack table in memory: what a test puts in is what a dump returns, unless the test makes it unreadable.</summary>
 public sealed class FakeConntrack : IConntrack
 {
     public List<TrackedConnection> Connections { get; } = [];
 
     public List<MasqueradeEntry> MasqueradedEntries { get; } = [];
 
-    public IReadOnlyList<TrackedConnection> Clustered() => [.. Connections];
+    /// <summary>When set, every dump fails as a netlink error makes the real one fail.</summary>
+    public bool Unreadable { get; set; }
 
-    public IReadOnlyList<MasqueradeEntry> Masqueraded() => [.. MasqueradedEntries];
+    public IReadOnlyList<TrackedConnection> Clustered() => Unreadable ? throw Failure() : [.. Connections];
+
+    public IReadOnlyList<MasqueradeEntry> Masqueraded() => Unreadable ? throw Failure() : [.. MasqueradedEntries];
+
+    private static KernelRefusedException Failure() => new("reading conntrack: test");
 }

@@ -15,14 +15,22 @@ public sealed class FakeDataPlane : IDataPlane
     /// <summary>When set, <see cref="Apply"/> refuses every configuration it matches.</summary>
     public Func<ClusterConfig, bool>? Refuse { get; set; }
 
+    /// <summary>
+    /// A refusal comes part-way: the refused configuration is programmed (recorded) first, as when nft
+    /// took the rules and then a route failed.
+    /// </summary>
+    public bool RefusePartWay { get; set; }
+
     public Dictionary<string, RuleCounter> CounterValues { get; } = [];
 
     public (ClusterConfig Config, IReadOnlyCollection<NodePlacement> Retired) Current => Applied[^1];
 
     public void Apply(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired)
     {
-        if (Refuse?.Invoke(config) == true) throw new KernelRefusedException("nftables refused the rules: test");
+        bool refused = Refuse?.Invoke(config) == true;
+        if (refused && !RefusePartWay) throw new KernelRefusedException("nftables refused the rules: test");
         Applied.Add((config, [.. retired]));
+        if (refused) throw new KernelRefusedException("routing to the nodes: test");
     }
 
     public void InterfacesChanged(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired) => Apply(config, retired);

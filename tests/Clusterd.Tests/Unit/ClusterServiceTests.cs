@@ -42,11 +42,38 @@ public sealed class ClusterServiceTests : IDisposable
         var before = Service.Config;
         _cluster.Kernel.Refuse = config => config.DebugLevel == 3;
 
-        var refused = Assert.Throws<RefusedException>(() => Service.Change(WithDebug));
+        var refused = Assert.Throws<KernelRefusedException>(() => Service.Change(WithDebug));
 
         Assert.Equal(ControlError.KernelRefused, refused.Error);
         Assert.Same(before, Service.Config);
         Assert.False(File.Exists(_cluster.StateFile.Path));
+    }
+
+    [Fact]
+    public void AKernelRefusalPartWayPutsTheKernelBack()
+    {
+        var before = Service.Config;
+        _cluster.Kernel.Refuse = config => config.DebugLevel == 3;
+        _cluster.Kernel.RefusePartWay = true;
+
+        var refused = Assert.Throws<KernelRefusedException>(() => Service.Change(WithDebug));
+
+        Assert.Equal(ControlError.KernelRefused, refused.Error);
+        Assert.Same(before, Service.Config);
+        Assert.Same(before, _cluster.Kernel.Current.Config);
+    }
+
+    [Fact]
+    public void WhenTheKernelRefusesEvenThePutBackTheChangeIsStillJustRefused()
+    {
+        var before = Service.Config;
+        _cluster.BreakTheDisk();
+        _cluster.Kernel.Refuse = _ => true;
+
+        var refused = Assert.Throws<KernelRefusedException>(() => Service.Change(WithDebug));
+
+        Assert.Equal(ControlError.KernelRefused, refused.Error);
+        Assert.Same(before, Service.Config);
     }
 
     [Fact]
@@ -117,6 +144,14 @@ public sealed class ClusterServiceTests : IDisposable
 
         Assert.Equal(2, Service.Read((_, loads) => loads[1]));
         Assert.Equal(Second, Service.Schedule(1, Connection(1002))!.Address);
+    }
+
+    [Fact]
+    public void AKernelRefusalOfNewInterfaceAddressesReachesTheWorker()
+    {
+        _cluster.Kernel.Refuse = _ => true;
+
+        Assert.Throws<KernelRefusedException>(Service.InterfacesChanged); // WorkerLoop logs it and waits for the next event
     }
 
     [Fact]

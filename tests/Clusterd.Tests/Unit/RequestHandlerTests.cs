@@ -148,6 +148,31 @@ public sealed class RequestHandlerTests : IDisposable
     }
 
     [Fact]
+    public void AnUnreadableConntrackRefusesTheReadBeforeAnyAnswerIsSent()
+    {
+        _cluster.Conntrack.Unreadable = true;
+
+        foreach (var reply in new[] { Handle(Op(ControlOp.Status)), Handle(Firewall(FirewallCommand.ListMasquerade)) })
+        {
+            Assert.Equal(ControlError.KernelRefused, reply.Answer.Error);
+            Assert.Equal("reading conntrack: test", reply.Answer.Message);
+            Assert.Null(reply.WriteBody);
+        }
+    }
+
+    [Fact]
+    public void AKernelRefusalOfAChangeIsTheAnswerAndChangesNothing()
+    {
+        var before = _cluster.Service.Config;
+        _cluster.Kernel.Refuse = _ => true;
+
+        var reply = Handle(Op(ControlOp.Debug) with { Level = 4 });
+
+        Assert.Equal(ControlError.KernelRefused, reply.Answer.Error);
+        Assert.Same(before, _cluster.Service.Config);
+    }
+
+    [Fact]
     public void MasqueradedConnectionsComeFromConntrack()
     {
         var entry = new MasqueradeEntry(RuleProtocol.Udp, Ipv4Address.Parse("192.168.1.5"), 5000, Ipv4Address.Parse("8.8.8.8"), 53, 61000, 3000, 0, 0, 0);
