@@ -141,11 +141,8 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
                 return null;
             ISchedulingPolicy policy = target.StaticNode is { } node ? new StaticNodePolicy(node, _leastLoad) : _leastLoad;
             var chosen = policy.Choose(pool, _connections.Loads);
-            if (chosen is not null)
-            {
-                _connections.Add(flow, chosen.Id, Environment.TickCount64);
-                _rates.Count(chosen.Id);
-            }
+            if (chosen is not null && _connections.Add(flow, chosen.Id, Environment.TickCount64))
+                _rates.Count(chosen.Id); // a retransmitted first packet is no new connection
             return chosen;
         }
     }

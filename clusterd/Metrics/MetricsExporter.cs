@@ -70,7 +70,7 @@ public sealed class MetricsExporter : IDisposable
     }
 
     /// <summary>Starts serving.</summary>
-    /// <exception cref="IOException">The address cannot be bound (in use, not local, not allowed).</exception>
+    /// <exception cref="IOException">The address cannot be bound (its port is in use, say).</exception>
     public void Start()
     {
         try
