@@ -64,12 +64,13 @@ public sealed class ObservabilityTests
     }
 
     [Fact]
-    public void TheLiveViewShowsConnectionsAsTheyComeAndQuitsOnQ()
+    public void TheLiveViewShowsConnectionsAsTheyComeAndQuitsOnQOrCtrlC()
     {
         using var cluster = new ClusterLab();
         cluster.SeedSetUp();
-        using var terminal = new TmuxTerminal(cluster.Daemon.Directory);
-        terminal.Start($"env CLUSTERD_SOCKET={cluster.Daemon.SocketPath} {Binaries.Clconfig} -watch; echo watch exited $?; sleep 60");
+        string watch = $"env CLUSTERD_SOCKET={cluster.Daemon.SocketPath} {Binaries.Clconfig} -watch; echo watch exited $?; sleep 60";
+        using var terminal = new TmuxTerminal(cluster.Daemon.Directory, "q");
+        terminal.Start(watch);
         string screen = terminal.WaitForScreen(s => s.Contains("3 nodes  0 connections"));
         Assert.Contains("Pool   Node            State    Active connections         Conns   Conn/s", screen);
         Assert.All(screen.Split('\n'), line => Assert.True(line.TrimEnd().Length <= 80, line));
@@ -88,12 +89,18 @@ public sealed class ObservabilityTests
         terminal.Press("q");
         screen = terminal.WaitForScreen(s => s.Contains("watch exited 0"));
         Assert.DoesNotContain("Active connections", screen); // the alternate screen is gone: the terminal is as it was
+
+        using var second = new TmuxTerminal(cluster.Daemon.Directory, "ctrl-c");
+        second.Start(watch);
+        second.WaitForScreen(s => s.Contains("3 nodes  0 connections"));
+        second.Press("C-c");
+        Assert.DoesNotContain("Active connections", second.WaitForScreen(s => s.Contains("watch exited 0")));
     }
 
-    /// <summary>A detached tmux server of its own (socket in <paramref name="directory"/>) with one 80×24 window; killed on dispose.</summary>
-    private sealed class TmuxTerminal(string directory) : IDisposable
+    /// <summary>A detached tmux server of its own (socket <paramref name="name"/> in <paramref name="directory"/>) with one 80×24 window; killed on dispose.</summary>
+    private sealed class TmuxTerminal(string directory, string name) : IDisposable
     {
-        private readonly string _socket = Path.Combine(directory, "tmux.sock");
+        private readonly string _socket = Path.Combine(directory, $"tmux-{name}.sock");
 
         public void Start(string command) =>
             Must(Tmux("new-session", "-d", "-s", "watch", "-x", "80", "-y", "24", command));
