@@ -48,6 +48,7 @@ static int Serve(DaemonOptions options)
         var queueStatistics = new KernelQueueStatistics(options.Queue, options.Queues);
         using var metrics = options.Metrics is { } endpoint ? new MetricsExporter(endpoint, service, queueStatistics, () => ends.Overruns) : null;
         metrics?.Start();
+        using var timestamps = metrics is null ? null : new ArrivalTimestamps(); // the latency histogram needs arrival times
         var verdictLoops = Enumerable.Range(options.Queue, options.Queues)
             .Select(q => new VerdictLoop(new NfQueue((ushort)q), service, metrics?.VerdictsOf(q)))
             .ToList();

@@ -25,6 +25,8 @@ public sealed class ObservabilityTests
             Assert.Equal(10, prometheus.WaitFor("ip_cluster_node_active_connections{pool=\"pool0\",node=\"10.0.0.2\"}", v => v == 10));
             Assert.Equal(30, prometheus.WaitFor("sum(ip_cluster_node_connections_total)", v => v == 30));
             Assert.Equal(30, prometheus.WaitFor("sum(ip_cluster_queue_verdicts_total{verdict=\"accept\"})", v => v == 30));
+            Assert.Equal(30, prometheus.WaitFor("sum(ip_cluster_verdict_latency_seconds_count)", v => v == 30)); // with --metrics the kernel timestamps every packet
+            Assert.InRange(prometheus.Query("sum(ip_cluster_verdict_latency_seconds_sum)"), 1e-6, 30 * 1.0);
             Assert.Equal(3, prometheus.WaitFor("sum(ip_cluster_node_state{state=\"up\"})", v => v == 3));
             Assert.Equal(4, prometheus.WaitFor("ip_cluster_config_changes_total", v => v == 4)); // three nodes, one cluster rule
             Assert.Equal(0, prometheus.WaitFor("sum(ip_cluster_queue_kernel_dropped_total)", v => v == 0));
