@@ -14,6 +14,7 @@ namespace ClusterControl;
 [JsonSerializable(typeof(ControlAnswer))]
 [JsonSerializable(typeof(FirewallRequest))]
 [JsonSerializable(typeof(FirewallAnswer))]
+[JsonSerializable(typeof(RateReport))]
 public sealed partial class ControlJson : JsonSerializerContext;
 
 /// <summary>Addresses travel as dotted quads, so a captured exchange reads like the command that made it.</summary>

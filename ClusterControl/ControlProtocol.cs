@@ -54,7 +54,7 @@ public static class ControlProtocol
     /// <summary>Ops that only read; everything else changes state and needs root.</summary>
     public static bool IsReadOnly(ControlRequest request) => request.Op switch
     {
-        ControlOp.List or ControlOp.Status or ControlOp.Save => true,
+        ControlOp.List or ControlOp.Status or ControlOp.Save or ControlOp.Rate => true,
         ControlOp.Firewall => request.Firewall?.IsReadOnly ?? true,
         _ => false,
     };

@@ -43,6 +43,8 @@ public enum ControlOp
     Save,
     /// <summary>An ipfwadm command; see <see cref="FirewallRequest"/>.</summary>
     Firewall,
+    /// <summary>clconfig -rate [POOL]: new connections per second per node; as JSON, a <see cref="RateReport"/> (also what -watch reads).</summary>
+    Rate,
 }
 
 public enum OutputFormat { Text, Json }

@@ -28,6 +28,8 @@ public static class CommandLine
             "-forward" => Send(new ControlRequest { Op = ControlOp.Forward, Pool = words.Pool(command), Forward = words.Forward(command) }),
             "-destroy" => Send(new ControlRequest { Op = ControlOp.Destroy, Pool = words.Pool(command) }),
             "-debug" => Send(new ControlRequest { Op = ControlOp.Debug, Level = words.DebugLevel(command) }),
+            "-rate" => Listing(ControlOp.Rate, words),
+            "-watch" => new Invocation.Watch(words.OptionalPool()),
             _ => throw new UsageException($"unknown command '{command}' (try 'clconfig -h')"),
         };
         words.RequireEnd();
@@ -36,7 +38,7 @@ public static class CommandLine
 
     private static Invocation.Send Send(ControlRequest request) => new(request);
 
-    /// <summary>-list [POOL] [--json] and -status [--json]: text by default, JSON for monitoring tools.</summary>
+    /// <summary>-list [POOL] [--json], -rate [POOL] [--json] and -status [--json]: text by default, JSON for monitoring tools.</summary>
     private static Invocation.Send Listing(ControlOp op, Words words)
     {
         string? pool = null;
@@ -44,13 +46,15 @@ public static class CommandLine
         while (words.TryNext(out string word))
         {
             if (word == "--json" && format == OutputFormat.Text) format = OutputFormat.Json;
-            else if (op == ControlOp.List && pool is null && PoolName.IsValid(word)) pool = word;
-            else throw new UsageException(op == ControlOp.List && pool is null && !word.StartsWith('-')
+            else if (TakesPool(op) && pool is null && PoolName.IsValid(word)) pool = word;
+            else throw new UsageException(TakesPool(op) && pool is null && !word.StartsWith('-')
                 ? $"bad pool name '{word}'"
                 : $"unexpected word '{word}'");
         }
         return Send(new ControlRequest { Op = op, Pool = pool, Format = format });
     }
+
+    private static bool TakesPool(ControlOp op) => op is ControlOp.List or ControlOp.Rate;
 
     /// <summary>-add/-set POOL ADDR [up|down] [cost N], the words after the address in any order.</summary>
     private static Invocation.Send NodeChange(ControlOp op, Words words)
@@ -117,6 +121,8 @@ public static class CommandLine
         }
 
         public ForwardMethod? OptionalForward() => _next < args.Count ? Forward("-create") : null;
+
+        public string? OptionalPool() => _next < args.Count ? Pool("-watch") : null;
 
         public int Cost()
         {

@@ -8,4 +8,6 @@ public abstract record Invocation
     public sealed record Send(ControlRequest Request) : Invocation;
     public sealed record ShowHelp : Invocation;
     public sealed record ShowVersion : Invocation;
+    /// <summary>-watch [POOL]: the live view, refreshed every second until q or Ctrl-C.</summary>
+    public sealed record Watch(string? Pool) : Invocation;
 }

@@ -13,6 +13,8 @@ try
         case Invocation.ShowVersion:
             Console.Out.WriteLine($"clconfig (ip_cluster) {typeof(ControlProtocol).Assembly.GetName().Version?.ToString(3)}");
             return 0;
+        case Invocation.Watch(var pool):
+            return LiveView.Run(pool, message => Fail(Refused, message));
         case Invocation.Send(var request):
             using (var client = ControlClient.Connect(ControlProtocol.SocketPath()))
             {

@@ -13,6 +13,9 @@ public static class Usage
           clconfig -list [POOL] [--json]               show pools and nodes
           clconfig -status [--json]                    show pools, nodes and live connections
                                                        (the ip_cluster status file)
+          clconfig -rate [POOL] [--json]               new connections per second per node
+          clconfig -watch [POOL]                       live view of the nodes, every second
+                                                       (q or Ctrl-C quits)
           clconfig -create POOL [route|masq]           create an empty pool (default route)
           clconfig -forward POOL route|masq            change a pool's forwarding method
           clconfig -destroy POOL                       remove an unused pool

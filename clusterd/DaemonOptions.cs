@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Net;
 using ClusterControl;
 
 namespace Clusterd;
@@ -6,6 +7,13 @@ namespace Clusterd;
 /// <summary>clusterd's command line.</summary>
 public sealed record DaemonOptions(string SocketPath, string StateDirectory, int Queue, int Queues, int? DebugLevel, bool Cleanup)
 {
+    /// <summary>Where to serve Prometheus metrics (<c>--metrics ADDRESS:PORT</c>); null: not at all.</summary>
+    public IPEndPoint? Metrics { get; init; }
+
+    /// <summary>An <c>ADDRESS:PORT</c> with a port (1..65535); IPv6 addresses in brackets.</summary>
+    public static bool TryParseEndpoint(string text, out IPEndPoint? endpoint) =>
+        IPEndPoint.TryParse(text, out endpoint) && endpoint.Port > 0 && text.EndsWith(":" + endpoint.Port, StringComparison.Ordinal);
+
     public const string DefaultStateDirectory = "/var/lib/ip_cluster";
 
     public static RootCommand Command(Func<DaemonOptions, int> run)
@@ -47,10 +55,19 @@ public sealed record DaemonOptions(string SocketPath, string StateDirectory, int
         {
             Description = "remove what clusterd put into the kernel (table, routing rules, sysctls) and exit; clusterd must be stopped",
         };
-        var command = new RootCommand("clusterd - the ip_cluster front-end daemon") { socket, stateDir, queue, queues, debug, cleanup };
+        var metrics = new Option<string?>("--metrics") { Description = "serve Prometheus metrics at http://ADDRESS:PORT/metrics (off unless given)" };
+        metrics.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is { } text && !TryParseEndpoint(text, out _))
+                r.AddError($"--metrics: bad address '{text}' (expected ADDRESS:PORT, as 127.0.0.1:9469)");
+        });
+        var command = new RootCommand("clusterd - the ip_cluster front-end daemon") { socket, stateDir, queue, queues, debug, cleanup, metrics };
         command.SetAction(result => run(new DaemonOptions(
             result.GetValue(socket)!, result.GetValue(stateDir)!, result.GetValue(queue), result.GetValue(queues), result.GetValue(debug),
-            result.GetValue(cleanup))));
+            result.GetValue(cleanup))
+        {
+            Metrics = result.GetValue(metrics) is { } text && TryParseEndpoint(text, out var endpoint) ? endpoint : null,
+        }));
         return command;
     }
 }

@@ -7,6 +7,7 @@ using Clusterd.Kernel;
 using Clusterd.Kernel.Netlink;
 using Clusterd.Kernel.Nftables;
 using Clusterd.Kernel.Queue;
+using Clusterd.Metrics;
 using Clusterd.State;
 using Clusterd.Workers;
 
@@ -45,15 +46,20 @@ static int Serve(DaemonOptions options)
         using var ends = new ConnectionEndLoop(service, conntrack);
         ends.Start();
         ends.Resynchronise();
+        var queueStatistics = new KernelQueueStatistics(options.Queue, options.Queues);
+        using var metrics = options.Metrics is { } endpoint ? new MetricsExporter(endpoint, service, queueStatistics, () => ends.Overruns) : null;
+        metrics?.Start();
+        using var timestamps = metrics is null ? null : new ArrivalTimestamps(); // the latency histogram needs arrival times
         var verdictLoops = Enumerable.Range(options.Queue, options.Queues)
-            .Select(q => new VerdictLoop(new NfQueue((ushort)q), service))
+            .Select(q => new VerdictLoop(new NfQueue((ushort)q), service, metrics?.VerdictsOf(q)))
             .ToList();
         using var stopVerdicts = new DisposeAll(verdictLoops);
         verdictLoops.ForEach(loop => loop.Start());
 
-        using var server = new ControlServer(options.SocketPath, new RequestHandler(service, conntrack, interfaces));
+        using var server = new ControlServer(options.SocketPath, new RequestHandler(service, conntrack, interfaces, queueStatistics));
         server.Listen();
-        Log.Info($"listening on {options.SocketPath}, state in {stateFile.Path}, queues {options.Queue}..{options.Queue + options.Queues - 1}");
+        Log.Info($"listening on {options.SocketPath}, state in {stateFile.Path}, queues {options.Queue}..{options.Queue + options.Queues - 1}"
+                 + (options.Metrics is { } served ? $", metrics at http://{served}/metrics" : ""));
         server.RunAsync(stopping.Token).GetAwaiter().GetResult();
         Log.Info("stopping");
         return 0;

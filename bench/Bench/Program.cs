@@ -16,7 +16,7 @@ switch (args)
         Console.WriteLine($"mbps {Bench.Stream.MegabitsPerSecond(new IPEndPoint(IPAddress.Parse(target), int.Parse(port)), TimeSpan.FromSeconds(double.Parse(seconds))):F0}");
         return 0;
     case ["udp-flood", var target, var sources, var seconds, var rate]:
-        using (new Timestamps())
+        using (new Clusterd.Kernel.Queue.ArrivalTimestamps()) // so clusterd sees arrival times and reports latency
             Console.WriteLine($"sent {FirstPacketFlood.Run(FloodPacket.Parse("udp"), IPAddress.Parse(target), IPAddress.Parse(sources), TimeSpan.FromSeconds(double.Parse(seconds)), int.Parse(rate))}");
         return 0;
     case ["flood", var kind, var target, var sources, var count, var rate]:

@@ -9,9 +9,10 @@ namespace Clusterd.Control;
 
 /// <summary>
 /// Turns one control request into one reply: decodes it, checks its version, its shape and the
-/// caller, then dispatches. Whatever a client sends gets an answer.
+/// caller, then dispatches. Whatever a client sends gets an answer. The kernel's queue figures,
+/// when <paramref name="queues"/> reads them, are part of the JSON status.
 /// </summary>
-public sealed class RequestHandler(ClusterService service, IConntrack conntrack, INetworkInterfaces interfaces)
+public sealed class RequestHandler(ClusterService service, IConntrack conntrack, INetworkInterfaces interfaces, IQueueStatistics? queues = null)
 {
     private readonly LiveConnections _connections = new(service, conntrack);
     private readonly FirewallRequests _firewall = new(service, conntrack, interfaces);
@@ -44,7 +45,7 @@ public sealed class RequestHandler(ClusterService service, IConntrack conntrack,
             return ControlReply.Fail(ControlError.PermissionDenied, "permission denied (only root may change the cluster)");
         try
         {
-            return Dispatch(request);
+            using (ClusterService.ActingFor(callerUid)) return Dispatch(request);
         }
         catch (RefusedException e)
         {
@@ -67,6 +68,7 @@ public sealed class RequestHandler(ClusterService service, IConntrack conntrack,
             case ControlOp.Status: return Status(request.Format);
             case ControlOp.Save: return Save();
             case ControlOp.Firewall: return _firewall.Execute(request.Firewall!); // RequestShape: present
+            case ControlOp.Rate: return Rate(request.Pool, request.Format);
             default: return ControlReply.Fail(ControlError.BadRequest, $"unknown request '{request.Op}'");
         }
         return ControlReply.Done;
@@ -94,8 +96,17 @@ public sealed class RequestHandler(ClusterService service, IConntrack conntrack,
         var rows = service.Read((config, loads) => PoolRows(config, loads, null));
         var snapshot = _connections.Snapshot();
         return format == OutputFormat.Json
-            ? ControlReply.Json(json => StatusJsonWriter.WriteStatus(json, rows, snapshot))
+            ? ControlReply.Json(json => StatusJsonWriter.WriteStatus(json, rows, snapshot, queues?.Read()))
             : ControlReply.Text(writer => StatusWriter.WriteStatus(writer, rows, snapshot));
+    }
+
+    private ControlReply Rate(string? poolName, OutputFormat format)
+    {
+        if (poolName is not null) service.Read((config, _) => PoolCommands.RequirePool(config, poolName));
+        var nodes = service.Activity(poolName);
+        return format == OutputFormat.Json
+            ? ControlReply.Json(json => JsonSerializer.Serialize(json, RateWriter.Report(nodes), ControlJson.Default.RateReport))
+            : ControlReply.Text(writer => RateWriter.Write(writer, nodes));
     }
 
     private ControlReply Save()

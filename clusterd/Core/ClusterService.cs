@@ -16,7 +16,15 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
     private readonly LeastLoadPolicy _leastLoad = new();
     /// <summary>Every node seen in a configuration, by id, kept while its connections still flow.</summary>
     private readonly Dictionary<int, NodePlacement> _known = [];
+    private readonly ConnectionRates _rates = new();
     private ClusterConfig _config = initial;
+    private long _configurationChanges;
+
+    /// <summary>The user on whose behalf this thread's changes are made, named in the log lines of the changes.</summary>
+    [ThreadStatic] private static uint? t_caller;
+
+    /// <summary>Configuration changes made since clusterd started.</summary>
+    public long ConfigurationChanges => Interlocked.Read(ref _configurationChanges);
 
     public ClusterConfig Config
     {
@@ -49,8 +57,9 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
                 dataPlane.Apply(next, Retired(next));
                 stateFile.Save(next);
             }
-            catch (KernelRefusedException)
+            catch (KernelRefusedException e)
             {
+                Log.Warn($"{Caller()}the kernel refused a change: {e.Message}");
                 PutKernelBack(); // a refusal part-way (nft took the rules, a route failed) leaves nothing behind
                 throw;
             }
@@ -59,8 +68,43 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
                 PutKernelBack();
                 throw new RefusedException(ControlError.Internal, $"cannot save {stateFile.Path}: {e.Message}");
             }
+            foreach (string line in ConfigurationDiff.Describe(_config, next)) Log.Notice(Caller() + line);
             _config = next;
             Log.DebugLevel = next.DebugLevel;
+            Interlocked.Increment(ref _configurationChanges);
+        }
+    }
+
+    /// <summary>
+    /// Names <paramref name="uid"/> as the caller of the changes this thread makes until the scope is
+    /// disposed: the control server handles each request on one thread, start to end.
+    /// </summary>
+    public static CallerScope ActingFor(uint uid)
+    {
+        var outer = t_caller;
+        t_caller = uid;
+        return new CallerScope(outer);
+    }
+
+    private static string Caller() => t_caller is { } uid ? $"uid {uid}: " : "";
+
+    /// <summary>Restores the caller named before <see cref="ActingFor"/>.</summary>
+    public readonly struct CallerScope(uint? outer) : IDisposable
+    {
+        public void Dispose() => t_caller = outer;
+    }
+
+    /// <summary>Every configured node (of <paramref name="onlyPool"/>, when given) with its connections and their rate.</summary>
+    public List<NodeActivity> Activity(string? onlyPool = null)
+    {
+        lock (_gate)
+        {
+            long now = Environment.TickCount64;
+            _rates.Sample(now);
+            return _config.Pools
+                .Where(p => onlyPool is null || p.Name == onlyPool)
+                .SelectMany(p => p.Nodes.Select(n => new NodeActivity(p.Name, n, _connections.Loads[n.Id], _rates.Total(n.Id), _rates.PerSecond(n.Id, now))))
+                .ToList();
         }
     }
 
@@ -88,7 +132,8 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
                 return null;
             ISchedulingPolicy policy = target.StaticNode is { } node ? new StaticNodePolicy(node, _leastLoad) : _leastLoad;
             var chosen = policy.Choose(pool, _connections.Loads);
-            if (chosen is not null) _connections.Add(flow, chosen.Id, Environment.TickCount64);
+            if (chosen is not null && _connections.Add(flow, chosen.Id, Environment.TickCount64))
+                _rates.Count(chosen.Id); // a retransmitted first packet is no new connection
             return chosen;
         }
     }
@@ -121,6 +166,7 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
         lock (_gate)
         {
             var expiry = _connections.ExpireUnconfirmed(Environment.TickCount64);
+            _rates.Sample(Environment.TickCount64); // called every quarter second at least: the rates' clock
             if (expiry.Expired > 0) ForgetIdleRetiredNodes([.. _known.Keys]);
             return expiry.FloodEnded;
         }

@@ -26,7 +26,9 @@ public static class StatusJsonWriter
         json.WriteEndArray();
     }
 
-    public static void WriteStatus(Utf8JsonWriter json, IEnumerable<PoolRow> pools, IEnumerable<ConnectionRow> connections)
+    /// <param name="queues">The kernel's figures of clusterd's queues, written as <c>queues</c> when given.</param>
+    public static void WriteStatus(Utf8JsonWriter json, IEnumerable<PoolRow> pools, IEnumerable<ConnectionRow> connections,
+        IEnumerable<Core.QueueFigures>? queues = null)
     {
         json.WriteStartObject();
         WritePools(json, pools);
@@ -46,6 +48,24 @@ public static class StatusJsonWriter
             if (json.BytesPending > 32 * 1024) json.Flush();
         }
         json.WriteEndArray();
+        if (queues is not null) WriteQueues(json, queues);
         json.WriteEndObject();
+    }
+
+    /// <summary>Per queue: packets waiting now, and those the kernel dropped because the queue was full or clusterd's socket was.</summary>
+    private static void WriteQueues(Utf8JsonWriter json, IEnumerable<Core.QueueFigures> queues)
+    {
+        json.WriteStartArray("queues");
+        foreach (var queue in queues)
+        {
+            json.WriteStartObject();
+            json.WriteNumber("queue", queue.Queue);
+            json.WriteNumber("waiting", queue.Waiting);
+            json.WriteNumber("queueFullDropped", queue.QueueFull);
+            json.WriteNumber("socketFullDropped", queue.SocketFull);
+            json.WriteNumber("packetIds", queue.Issued);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
     }
 }

@@ -17,6 +17,10 @@ public sealed class ConnectionEndLoop(ClusterService service, IConntrack conntra
     private readonly ConntrackEvents _events = new();
     /// <summary>The changes of one batch of events, handed to the core together.</summary>
     private readonly List<ConnectionChange> _batch = [];
+    private long _overruns;
+
+    /// <summary>How often the kernel dropped events (socket overrun) since clusterd started; each was followed by a recount.</summary>
+    public long Overruns => Interlocked.Read(ref _overruns);
 
     /// <summary>Rebuilds the connection view from conntrack: at start (connections made before a restart still count).</summary>
     public void Resynchronise()
@@ -43,7 +47,8 @@ public sealed class ConnectionEndLoop(ClusterService service, IConntrack conntra
         }
         catch (NetlinkException e) when (e.Errno == NetlinkException.ENOBUFS)
         {
-            Log.Info("conntrack events were lost; recounting from conntrack");
+            Interlocked.Increment(ref _overruns);
+            Log.Warn("conntrack events were lost; recounting from conntrack");
             Resynchronise();
         }
     }

@@ -15,8 +15,9 @@ namespace Clusterd.Workers;
 /// <remarks>
 /// At debug level 1 and above, every <see cref="ReportEvery"/> the loop logs its verdict rate and
 /// the time from the kernel receiving a packet to its verdict (when the kernel timestamps packets).
+/// An <paramref name="observer"/> (the metrics) is told of every verdict.
 /// </remarks>
-public sealed class VerdictLoop(NfQueue queue, ClusterService service) : WorkerLoop($"nfqueue-{queue.Number}")
+public sealed class VerdictLoop(NfQueue queue, ClusterService service, IVerdictObserver? observer = null) : WorkerLoop($"nfqueue-{queue.Number}")
 {
     private static readonly TimeSpan ReportEvery = TimeSpan.FromSeconds(10);
 
@@ -35,8 +36,9 @@ public sealed class VerdictLoop(NfQueue queue, ClusterService service) : WorkerL
         if (!Marks.IsRule(packet.Mark)) return (NF_ACCEPT, packet.Mark); // not tagged by a cluster rule: not ours to decide
         var node = service.Schedule(Marks.RuleOf(packet.Mark), packet.Flow);
         _verdicts++;
-        if (packet.ArrivalMicroseconds is { } arrival)
-            _latency.Record((DateTime.UtcNow - DateTime.UnixEpoch).Ticks / 10 - arrival);
+        long? latency = packet.ArrivalMicroseconds is { } arrival ? (DateTime.UtcNow - DateTime.UnixEpoch).Ticks / 10 - arrival : null;
+        if (latency is { } microseconds) _latency.Record(microseconds);
+        observer?.Decided(node is not null, latency);
         if (Log.DebugLevel >= 2)
             Log.Debug(2, $"{packet.Flow.Source}:{packet.Flow.SourcePort} -> {packet.Flow.Destination}:{packet.Flow.DestinationPort} rule {Marks.RuleOf(packet.Mark)}: {(node is null ? "no node, dropped" : node.Address.ToString())}");
         return node is null ? (NF_DROP, 0u) : (NF_ACCEPT, Marks.ForNode(node.Id));

@@ -23,6 +23,7 @@ public sealed class LayeringTests
         ["Clusterd.Kernel.Netlink"] = ["Clusterd.Core", "Clusterd.Native"],
         ["Clusterd.Native"] = [],
         ["Clusterd.Workers"] = ["Clusterd.Core", "Clusterd.State", "Clusterd.Kernel", "Clusterd.Kernel.Queue", "Clusterd.Kernel.Netlink"],
+        ["Clusterd.Metrics"] = ["Clusterd.Core", "Clusterd.State", "Clusterd.Workers"], // Prometheus: reads the core, hears the verdict loops
     };
 
     private static string LayerOf(string ns) =>

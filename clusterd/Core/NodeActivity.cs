@@ -1,0 +1,10 @@
+using Clusterd.State;
+
+namespace Clusterd.Core;
+
+/// <summary>
+/// A configured node and what it is doing: its <paramref name="Active"/> connections,
+/// <paramref name="NewConnections"/> scheduled to it since clusterd started, and their rate over the
+/// last seconds (<see cref="ConnectionRates"/>).
+/// </summary>
+public sealed record NodeActivity(string Pool, NodeConfig Node, int Active, long NewConnections, double PerSecond);
