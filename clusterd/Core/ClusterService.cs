@@ -14,6 +14,7 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
     private readonly Lock _gate = new();
     private readonly ConnectionTable _connections = new();
     private readonly LeastLoadPolicy _leastLoad = new();
+    private readonly HealthBook _health = new();
     /// <summary>Every node seen in a configuration, by id, kept while its connections still flow.</summary>
     private readonly Dictionary<int, NodePlacement> _known = [];
     private ClusterConfig _config = initial;
@@ -62,6 +63,7 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
             }
             _config = next;
             Log.DebugLevel = next.DebugLevel;
+            foreach (int id in _health.ForgetUnchecked(next)) _connections.Loads.SetFailed(id, false);
         }
     }
 
@@ -69,6 +71,42 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
     public T Read<T>(Func<ClusterConfig, NodeLoads, T> read)
     {
         lock (_gate) return read(_config, _connections.Loads);
+    }
+
+    /// <summary>Runs <paramref name="read"/> on a consistent view of configuration, loads and node health.</summary>
+    public T Read<T>(Func<ClusterConfig, NodeLoads, HealthBook, T> read)
+    {
+        lock (_gate) return read(_config, _connections.Loads, _health);
+    }
+
+    /// <summary>Whether <paramref name="node"/> takes new connections now: up, and not failed by its health checks.</summary>
+    public bool TakesNewConnections(NodeConfig node)
+    {
+        lock (_gate) return _connections.Loads.TakesNew(node);
+    }
+
+    /// <summary>
+    /// One health check result for node <paramref name="nodeId"/>, counted against the rise and fall
+    /// of the check that applies to it now. Ignored for a node that is gone, down (the operator's
+    /// call stands) or no longer checked.
+    /// </summary>
+    public void CheckResult(int nodeId, bool passed, string detail)
+    {
+        lock (_gate)
+        {
+            foreach (var pool in _config.Pools)
+            {
+                if (pool.Nodes.Find(n => n.Id == nodeId) is not { } node) continue;
+                if (node.State != NodeState.Up || pool.CheckOf(node) is not { } check) return;
+                if (!_health.Record(nodeId, passed, detail, check.Rise, check.Fall, DateTime.UtcNow)) return;
+                bool failed = _health[nodeId].Failed;
+                _connections.Loads.SetFailed(nodeId, failed);
+                Log.Info(failed
+                    ? $"node {node.Address} of {pool.Name} failed its {check.Kind.Word()} check: {detail}"
+                    : $"node {node.Address} of {pool.Name} passed its {check.Kind.Word()} check again: {detail}");
+                return;
+            }
+        }
     }
 
     /// <summary>Kernel counters by counter name; <paramref name="zero"/> zeroes them as they are read.</summary>
