@@ -92,20 +92,23 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
     /// </summary>
     public void CheckResult(int nodeId, bool passed, string detail)
     {
-        lock (_gate)
+        lock (_gate) RecordCheck(nodeId, passed, detail);
+    }
+
+    /// <summary><see cref="CheckResult"/> under the lock; also what a connection failing at the handshake counts as (passive checking).</summary>
+    private void RecordCheck(int nodeId, bool passed, string detail)
+    {
+        foreach (var pool in _config.Pools)
         {
-            foreach (var pool in _config.Pools)
-            {
-                if (pool.Nodes.Find(n => n.Id == nodeId) is not { } node) continue;
-                if (node.State != NodeState.Up || pool.CheckOf(node) is not { } check) return;
-                if (!_health.Record(nodeId, passed, detail, check.Rise, check.Fall, DateTime.UtcNow)) return;
-                bool failed = _health[nodeId].Failed;
-                _connections.Loads.SetFailed(nodeId, failed);
-                Log.Info(failed
-                    ? $"node {node.Address} of {pool.Name} failed its {check.Kind.Word()} check: {detail}"
-                    : $"node {node.Address} of {pool.Name} passed its {check.Kind.Word()} check again: {detail}");
-                return;
-            }
+            if (pool.Nodes.Find(n => n.Id == nodeId) is not { } node) continue;
+            if (node.State != NodeState.Up || pool.CheckOf(node) is not { } check) return;
+            if (!_health.Record(nodeId, passed, detail, check.Rise, check.Fall, DateTime.UtcNow)) return;
+            bool failed = _health[nodeId].Failed;
+            _connections.Loads.SetFailed(nodeId, failed);
+            Log.Info(failed
+                ? $"node {node.Address} of {pool.Name} failed its {check.Kind.Word()} check: {detail}"
+                : $"node {node.Address} of {pool.Name} passed its {check.Kind.Word()} check again: {detail}");
+            return;
         }
     }
 
@@ -142,7 +145,8 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
 
     /// <summary>
     /// What conntrack reported in one batch of events: a connection it holds counts as load,
-    /// confirmed; one that closed or was destroyed no longer counts. One lock for the whole batch, as
+    /// confirmed; one that closed or was destroyed no longer counts; one that ended at the handshake
+    /// counts as a failed check of its node. One lock for the whole batch, as
     /// every scheduled connection brings an event and the verdicts wait on the same lock.
     /// </summary>
     public void ConnectionsChanged(IReadOnlyList<ConnectionChange> changes)
@@ -153,7 +157,11 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
             foreach (var change in changes)
             {
                 if (!change.Ended) _connections.Confirm(change.Flow, change.NodeId);
-                else if (_connections.End(change.Flow) is { } id && _connections.Loads[id] == 0) (emptied ??= []).Add(id);
+                else if (_connections.End(change.Flow) is { } id)
+                {
+                    if (change.HandshakeFailed) RecordCheck(id, passed: false, $"connection from {change.Flow.Source}:{change.Flow.SourcePort} failed at the handshake");
+                    if (_connections.Loads[id] == 0) (emptied ??= []).Add(id);
+                }
             }
             if (emptied is not null) ForgetIdleRetiredNodes(emptied);
         }

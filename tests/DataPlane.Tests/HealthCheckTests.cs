@@ -95,6 +95,36 @@ public sealed partial class HealthCheckTests(ITestOutputHelper output) : IDispos
     }
 
     [Fact]
+    public void UnderTrafficConnectionsRefusedAtTheHandshakeFailANodeBeforeTheNextProbe()
+    {
+        _cluster.SeedSetUp();
+        _cluster.Clconfig("-check", "pool0", "tcp", "80", "interval", "20000"); // one probe now, the next long after the test
+        Thread.Sleep(300);
+        var failedAt = DateTime.UtcNow;
+        KillServer(2);
+        int refused = 0;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (NodeStatus("10.0.0.2").State != "failed" && DateTime.UtcNow < deadline)
+        {
+            for (int i = 0; i < 6; i++)
+            {
+                var (connection, error) = _cluster.Client.TryConnect(LabClient.Service, TimeSpan.FromSeconds(2));
+                connection?.Dispose();
+                if (error == System.Net.Sockets.SocketError.ConnectionRefused) refused++;
+            }
+        }
+        var detected = AwaitState("10.0.0.2", "failed") - failedAt;
+        Record("server killed, under traffic, passive", detected);
+        Assert.True(detected <= Detection, $"detected after {detected}");
+        Assert.Contains("handshake", NodeStatus("10.0.0.2").Health!.Value.GetProperty("result").GetString());
+        Assert.InRange(refused, 2, 10);
+
+        var after = Enumerable.Range(0, 12).Select(_ => _cluster.Client.TryConnect(LabClient.Service, TimeSpan.FromSeconds(2))).ToList();
+        after.ForEach(a => a.Connection?.Dispose());
+        Assert.All(after, a => Assert.Equal(System.Net.Sockets.SocketError.Success, a.Error));
+    }
+
+    [Fact]
     public void ARouteNodeWithoutTheSharedAddressFailsTheSharedCheckButPassesAPlainOne()
     {
         _cluster.SeedSetUp();

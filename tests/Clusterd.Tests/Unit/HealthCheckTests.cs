@@ -87,6 +87,23 @@ public sealed class HealthCheckTests : IDisposable
     }
 
     [Fact]
+    public void ConnectionsEndingAtTheHandshakeCountAsFailedChecks()
+    {
+        Check(Tcp80);
+        var service = _cluster.Service;
+        for (ushort port = 1000; port < 1004; port++)
+        {
+            var flow = Connection(port);
+            int node = service.Schedule(1, flow)!.Id;
+            service.ConnectionsChanged([new ConnectionChange(flow, node, Ended: false), new ConnectionChange(flow, node, Ended: true) { HandshakeFailed = node == 1 }]);
+        }
+
+        Assert.Equal("failed", StateWord(1));
+        Assert.Equal("up", StateWord(2));
+        Assert.Contains("handshake", service.Read((_, _, health) => health[1].LastResult));
+    }
+
+    [Fact]
     public void ResultsForAnUncheckedOrDownNodeChangeNothing()
     {
         Fail(1, 5);
