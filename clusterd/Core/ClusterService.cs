@@ -15,9 +15,12 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
     private readonly ConnectionTable _connections = new();
     private readonly LeastLoadPolicy _leastLoad = new();
     private readonly HealthBook _health = new();
+    private readonly UnansweredHandshakes _unanswered = new();
     /// <summary>Every node seen in a configuration, by id, kept while its connections still flow.</summary>
     private readonly Dictionary<int, NodePlacement> _known = [];
     private ClusterConfig _config = initial;
+    /// <summary>Whether any node is checked: only then are unanswered handshakes watched.</summary>
+    private bool _anyChecks = AnyChecks(initial);
 
     public ClusterConfig Config
     {
@@ -62,6 +65,7 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
                 throw new RefusedException(ControlError.Internal, $"cannot save {stateFile.Path}: {e.Message}");
             }
             _config = next;
+            _anyChecks = AnyChecks(next);
             Log.DebugLevel = next.DebugLevel;
             foreach (int id in _health.ForgetUnchecked(next)) _connections.Loads.SetFailed(id, false);
         }
@@ -146,7 +150,8 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
     /// <summary>
     /// What conntrack reported in one batch of events: a connection it holds counts as load,
     /// confirmed; one that closed or was destroyed no longer counts; one that ended at the handshake
-    /// counts as a failed check of its node. One lock for the whole batch, as
+    /// counts as a failed check of its node, and one whose SYN is unanswered is watched (in pools
+    /// with checks only, so the verdicts of unchecked pools pay nothing). One lock for the whole batch, as
     /// every scheduled connection brings an event and the verdicts wait on the same lock.
     /// </summary>
     public void ConnectionsChanged(IReadOnlyList<ConnectionChange> changes)
@@ -154,8 +159,14 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
         lock (_gate)
         {
             List<int>? emptied = null;
+            long now = Environment.TickCount64;
             foreach (var change in changes)
             {
+                if (_anyChecks)
+                {
+                    if (change.AwaitsReply) _unanswered.Watch(change.Flow, change.NodeId, now);
+                    else _unanswered.Forget(change.Flow);
+                }
                 if (!change.Ended) _connections.Confirm(change.Flow, change.NodeId);
                 else if (_connections.End(change.Flow) is { } id)
                 {
@@ -169,13 +180,16 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
 
     /// <summary>
     /// Scheduled connections conntrack never confirmed (the kernel dropped their first packet) stop
-    /// counting. True when that ended a flood: the connection table shrank and left garbage behind.
+    /// counting; connections to checked nodes whose SYN has waited too long for an answer count as
+    /// failed checks. True when that ended a flood: the connection table shrank and left garbage behind.
     /// </summary>
     public bool ExpireUnconfirmed()
     {
         lock (_gate)
         {
-            var expiry = _connections.ExpireUnconfirmed(Environment.TickCount64);
+            long now = Environment.TickCount64;
+            _unanswered.Expire(now, (id, flow) => RecordCheck(id, passed: false, $"no answer to the SYN from {flow.Source}:{flow.SourcePort} within {UnansweredHandshakes.Patience} ms"));
+            var expiry = _connections.ExpireUnconfirmed(now);
             if (expiry.Expired > 0) ForgetIdleRetiredNodes([.. _known.Keys]);
             return expiry.FloodEnded;
         }
@@ -228,6 +242,9 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
             if (_connections.Loads[id] == 0 && !_config.AllNodes.Any(n => n.Id == id)) forgot |= _known.Remove(id);
         if (forgot) dataPlane.Apply(_config, Retired(_config));
     }
+
+    private static bool AnyChecks(ClusterConfig config) =>
+        config.Pools.Any(pool => pool.Nodes.Any(node => pool.CheckOf(node) is not null));
 
     private void Remember(ClusterConfig config)
     {

@@ -52,7 +52,11 @@ public sealed class ConnectionEndLoop(ClusterService service, IConntrack conntra
     private void Collect(ConntrackChange change, ConntrackEntry entry)
     {
         bool ended = change == ConntrackChange.Destroyed || entry.IsClosing;
-        _batch.Add(new ConnectionChange(entry.Flow, Marks.NodeOf(entry.Mark), ended) { HandshakeFailed = ended && entry.HandshakeFailed });
+        _batch.Add(new ConnectionChange(entry.Flow, Marks.NodeOf(entry.Mark), ended)
+        {
+            HandshakeFailed = ended && entry.HandshakeFailed,
+            AwaitsReply = !ended && entry.AwaitsReply,
+        });
     }
 
     protected override void Release() => _events.Dispose();

@@ -125,6 +125,24 @@ public sealed partial class HealthCheckTests(ITestOutputHelper output) : IDispos
     }
 
     [Fact]
+    public async Task UnderTrafficConnectionsLeftUnansweredFailANodeBeforeTheNextProbe()
+    {
+        _cluster.SeedSetUp();
+        _cluster.Clconfig("-check", "pool0", "tcp", "80", "interval", "20000");
+        Thread.Sleep(300);
+        var failedAt = DateTime.UtcNow;
+        Lab.Exec($"{Lab.Prefix}-sw", "ip", "link", "set", "n2", "down");
+        var attempts = Enumerable.Range(0, 6)
+            .Select(_ => Task.Run(() => _cluster.Client.TryConnect(LabClient.Service, TimeSpan.FromSeconds(4))))
+            .ToArray();
+        var detected = AwaitState("10.0.0.2", "failed") - failedAt;
+        foreach (var (connection, _) in await Task.WhenAll(attempts)) connection?.Dispose();
+        Record("link down, under traffic, passive", detected);
+        Assert.True(detected <= Detection, $"detected after {detected}");
+        Assert.Contains("no answer to the SYN", NodeStatus("10.0.0.2").Health!.Value.GetProperty("result").GetString());
+    }
+
+    [Fact]
     public void ARouteNodeWithoutTheSharedAddressFailsTheSharedCheckButPassesAPlainOne()
     {
         _cluster.SeedSetUp();

@@ -13,7 +13,7 @@ namespace Clusterd.Kernel.Conntrack;
 public readonly record struct ConntrackEntry(Flow Flow, Flow? Reply, uint Mark, uint Status, uint TimeoutSeconds, byte? TcpState,
     SequenceAdjustment OriginalSequence)
 {
-    private const uint IPS_SRC_NAT = 1 << 4, IPS_ASSURED = 1 << 2;
+    private const uint IPS_SRC_NAT = 1 << 4, IPS_ASSURED = 1 << 2, IPS_SEEN_REPLY = 1 << 1;
 
     /// <summary>The kernel rewrote the source (masquerading).</summary>
     public bool SourceNatted => (Status & IPS_SRC_NAT) != 0;
@@ -27,6 +27,9 @@ public readonly record struct ConntrackEntry(Flow Flow, Flow? Reply, uint Mark, 
     /// </summary>
     public bool HandshakeFailed =>
         Flow.Protocol == Flow.Tcp && (Status & IPS_ASSURED) == 0 && TcpState is TCP_CONNTRACK_SYN_SENT or TCP_CONNTRACK_CLOSE;
+
+    /// <summary>A TCP connection whose SYN has had no answer yet.</summary>
+    public bool AwaitsReply => Flow.Protocol == Flow.Tcp && (Status & IPS_SEEN_REPLY) == 0 && TcpState == TCP_CONNTRACK_SYN_SENT;
 
     public static bool TryParse(NetlinkAttributes attributes, out ConntrackEntry entry)
     {

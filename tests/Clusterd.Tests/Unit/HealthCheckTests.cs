@@ -104,6 +104,25 @@ public sealed class HealthCheckTests : IDisposable
     }
 
     [Fact]
+    public void AHandshakeUnansweredForASecondIsReportedOnceAndAnAnsweredOneNever()
+    {
+        var watched = new UnansweredHandshakes();
+        var reported = new List<(int Node, Flow Flow)>();
+        watched.Watch(Connection(1000), 1, now: 0);
+        watched.Watch(Connection(1001), 2, now: 100);
+        watched.Watch(Connection(1002), 1, now: 200);
+        watched.Forget(Connection(1001)); // node 2 answered
+
+        watched.Expire(999, (node, flow) => reported.Add((node, flow)));
+        Assert.Empty(reported);
+        watched.Expire(1200, (node, flow) => reported.Add((node, flow)));
+        watched.Expire(5000, (node, flow) => reported.Add((node, flow)));
+
+        Assert.Equal([(1, Connection(1000)), (1, Connection(1002))], reported);
+        Assert.Equal(0, watched.Count);
+    }
+
+    [Fact]
     public void ResultsForAnUncheckedOrDownNodeChangeNothing()
     {
         Fail(1, 5);
