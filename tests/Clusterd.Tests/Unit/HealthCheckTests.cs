@@ -176,6 +176,23 @@ public sealed class HealthCheckTests : IDisposable
         Assert.Same(before, _cluster.Service.Config);
     }
 
+    [Theory]
+    [InlineData("{\"op\":\"Check\",\"pool\":\"pool0\",\"check\":{\"kind\":\"Udp\"}}")]
+    [InlineData("{\"op\":\"Check\",\"pool\":\"pool0\",\"check\":{\"kind\":7}}")]
+    [InlineData("{\"op\":\"Check\",\"pool\":\"pool0\",\"check\":{\"kind\":\"Http\",\"port\":80}}")]
+    [InlineData("{\"op\":\"Check\",\"pool\":\"pool0\",\"check\":{\"kind\":\"Exec\"}}")]
+    [InlineData("{\"op\":\"Check\",\"pool\":\"pool0\",\"check\":{\"kind\":\"Tcp\",\"port\":80,\"fall\":0}}")]
+    public void AMalformedCheckRequestGetsAnErrorAndChangesNothing(string line)
+    {
+        var before = _cluster.Service.Config;
+
+        var reply = _cluster.Handler.Handle(System.Text.Encoding.UTF8.GetBytes(line), callerUid: 0);
+
+        Assert.False(reply.Answer.Ok);
+        Assert.Equal(ControlError.BadRequest, reply.Answer.Error);
+        Assert.Same(before, _cluster.Service.Config);
+    }
+
     [Fact]
     public void ChecksAreSavedAsTheirCommandsWithOnlyWhatDiffersFromTheDefaults()
     {
