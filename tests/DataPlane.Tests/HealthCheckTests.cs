@@ -59,10 +59,12 @@ public sealed partial class HealthCheckTests(ITestOutputHelper output) : IDispos
     private void Record(string what, TimeSpan took) => output.WriteLine($"{what}: detected after {took.TotalMilliseconds:F0} ms");
 
     [Theory]
-    [InlineData("server killed")]
-    [InlineData("link down")]
-    public void ADeadNodeIsFailedWithinTwoSecondsAndTakesNothingNewUntilItAnswersAgain(string failure)
+    [InlineData("server killed", "route")]
+    [InlineData("link down", "route")]
+    [InlineData("server killed", "masq")]
+    public void ADeadNodeIsFailedWithinTwoSecondsAndTakesNothingNewUntilItAnswersAgain(string failure, string method)
     {
+        _cluster.Clconfig("-forward", "pool0", method);
         _cluster.SeedSetUp();
         _cluster.Clconfig("-check", "pool0", "tcp", "80");
         var held = _cluster.Client.Open(30);
@@ -73,7 +75,7 @@ public sealed partial class HealthCheckTests(ITestOutputHelper output) : IDispos
             if (failure == "server killed") KillServer(2);
             else Lab.Exec($"{Lab.Prefix}-sw", "ip", "link", "set", "n2", "down");
             var detected = AwaitState("10.0.0.2", "failed") - failedAt;
-            Record(failure, detected);
+            Record($"{failure} ({method})", detected);
             Assert.True(detected <= Detection, $"{failure}: detected after {detected}");
 
             var after = _cluster.Client.Open(30);
