@@ -17,6 +17,8 @@ public sealed record ControlRequest
     public OutputFormat Format { get; init; }
     /// <summary>Set by ipfwadm-cluster for <see cref="ControlOp.Firewall"/>.</summary>
     public FirewallRequest? Firewall { get; init; }
+    /// <summary>For <see cref="ControlOp.Check"/>: the check to set; null with a <see cref="Node"/> returns the node to its pool's check.</summary>
+    public HealthCheck? Check { get; init; }
 }
 
 public enum ControlOp
@@ -45,6 +47,8 @@ public enum ControlOp
     Firewall,
     /// <summary>clconfig -rate [POOL]: new connections per second per node; as JSON, a <see cref="RateReport"/> (also what -watch reads).</summary>
     Rate,
+    /// <summary>clconfig -check POOL [ADDR] KIND ...: a pool's health check, or one node's.</summary>
+    Check,
 }
 
 public enum OutputFormat { Text, Json }

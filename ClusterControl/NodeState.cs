@@ -18,6 +18,12 @@ public static class ClusterWords
 
     public static string Word(this NodeState state) => state == NodeState.Up ? "up" : "down";
 
+    /// <summary>
+    /// The state word the listings, the status file and JSON show: the operator's state, or
+    /// <c>failed</c> for a node that is up but failed its health checks. The one place it is derived.
+    /// </summary>
+    public static string StateWord(NodeState state, bool failed) => state == NodeState.Up && failed ? "failed" : state.Word();
+
     public static string Word(this ForwardMethod method) => method == ForwardMethod.Route ? "route" : "masq";
 
     public static bool TryParseState(string word, out NodeState state)

@@ -30,6 +30,7 @@ public static class CommandLine
             "-debug" => Send(new ControlRequest { Op = ControlOp.Debug, Level = words.DebugLevel(command) }),
             "-rate" => Listing(ControlOp.Rate, words),
             "-watch" => new Invocation.Watch(words.OptionalPool()),
+            "-check" => Check(words),
             _ => throw new UsageException($"unknown command '{command}' (try 'clconfig -h')"),
         };
         words.RequireEnd();
@@ -83,6 +84,52 @@ public static class CommandLine
         return Send(new ControlRequest { Op = op, Pool = pool, Node = address, State = state, Cost = cost });
     }
 
+    /// <summary>
+    /// -check POOL [ADDR] tcp|shared PORT | http PORT PATH [expect CODE] | exec COMMAND | none, then
+    /// [interval MS] [timeout MS] [rise N] [fall N] in any order; for a node, <c>default</c> returns
+    /// it to its pool's check.
+    /// </summary>
+    private static Invocation.Send Check(Words words)
+    {
+        const string command = "-check";
+        string pool = words.Pool(command);
+        string word = words.Required(command, "check kind (tcp, http, exec, shared or none)");
+        Ipv4Address? node = null;
+        if (Ipv4Address.TryParse(word, out var address))
+        {
+            node = address;
+            word = words.Required(command, "check kind (tcp, http, exec, shared, none or default)");
+            if (word == "default") return Send(new ControlRequest { Op = ControlOp.Check, Pool = pool, Node = node });
+        }
+        if (!CheckWords.TryParseKind(word, out var kind))
+            throw new UsageException($"bad check kind '{word}' (expected tcp, http, exec, shared or none)");
+        var check = kind switch
+        {
+            CheckKind.Tcp or CheckKind.Shared => new HealthCheck { Kind = kind, Port = words.Port() },
+            CheckKind.Http => new HealthCheck { Kind = kind, Port = words.Port(), Path = words.Required(command, "HTTP path") },
+            CheckKind.Exec => new HealthCheck { Kind = kind, Command = words.Required(command, "command") },
+            _ => new HealthCheck { Kind = kind },
+        };
+        var given = new HashSet<string>();
+        while (kind != CheckKind.None && words.TryNext(out string option))
+        {
+            if (option is not ("interval" or "timeout" or "rise" or "fall") && !(option == "expect" && kind == CheckKind.Http))
+                throw new UsageException($"unknown word '{option}' (expected interval, timeout, rise, fall{(kind == CheckKind.Http ? " or expect" : "")})");
+            if (!given.Add(option)) throw new UsageException($"'{option}' given twice");
+            int value = words.Number(option);
+            check = option switch
+            {
+                "interval" => check with { IntervalMs = value },
+                "timeout" => check with { TimeoutMs = value },
+                "rise" => check with { Rise = value },
+                "fall" => check with { Fall = value },
+                _ => check with { Expect = value },
+            };
+        }
+        if (check.Problem() is { } problem) throw new UsageException(problem);
+        return Send(new ControlRequest { Op = ControlOp.Check, Pool = pool, Node = node, Check = check });
+    }
+
     /// <summary>The words after the command, consumed left to right.</summary>
     private sealed class Words(IReadOnlyList<string> args)
     {
@@ -97,7 +144,7 @@ public static class CommandLine
             return more;
         }
 
-        private string Required(string command, string what) =>
+        public string Required(string command, string what) =>
             _next < args.Count ? args[_next++] : throw new UsageException($"{command}: missing {what}");
 
         public string Pool(string command)
@@ -131,6 +178,23 @@ public static class CommandLine
                    && cost is >= ClusterWords.MinCost and <= ClusterWords.MaxCost
                 ? cost
                 : throw new UsageException($"bad cost '{word}' (expected {ClusterWords.MinCost}..{ClusterWords.MaxCost})");
+        }
+
+        public int Port()
+        {
+            string word = Required("-check", "port");
+            return int.TryParse(word, System.Globalization.NumberStyles.None, null, out int port) && port is >= 1 and <= 65535
+                ? port
+                : throw new UsageException($"bad port '{word}' (expected 1..65535)");
+        }
+
+        /// <summary>The value of a numeric option, in range or not (the check's own rules say what fits).</summary>
+        public int Number(string option)
+        {
+            string word = Required(option, "value");
+            return int.TryParse(word, System.Globalization.NumberStyles.None, null, out int value)
+                ? value
+                : throw new UsageException($"bad {option} '{word}' (expected a number)");
         }
 
         public int DebugLevel(string command)

@@ -20,6 +20,11 @@ public static class Usage
           clconfig -forward POOL route|masq            change a pool's forwarding method
           clconfig -destroy POOL                       remove an unused pool
           clconfig -debug N                            set clusterd's debug verbosity (0 = off)
+          clconfig -check POOL [ADDR] CHECK [interval MS] [timeout MS] [rise N] [fall N]
+                                                       health-check a pool's nodes (or one node);
+                                                       CHECK is tcp PORT, shared PORT, none,
+                                                       http PORT PATH [expect CODE], exec COMMAND,
+                                                       or for a node default (as its pool)
           clconfig -save                               print the configuration as a script of
                                                        clconfig and ipfwadm commands
           clconfig -h | --help                         show this help

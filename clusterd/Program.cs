@@ -3,6 +3,7 @@ using Clusterd;
 using Clusterd.Control;
 using Clusterd.Core;
 using Clusterd.Firewall;
+using Clusterd.Health;
 using Clusterd.Kernel;
 using Clusterd.Kernel.Netlink;
 using Clusterd.Kernel.Nftables;
@@ -55,6 +56,8 @@ static int Serve(DaemonOptions options)
             .ToList();
         using var stopVerdicts = new DisposeAll(verdictLoops);
         verdictLoops.ForEach(loop => loop.Start());
+        using var checks = new HealthChecker(service);
+        checks.Start();
 
         using var server = new ControlServer(options.SocketPath, new RequestHandler(service, conntrack, interfaces, queueStatistics));
         server.Listen();

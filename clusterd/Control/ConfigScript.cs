@@ -20,6 +20,9 @@ public static class ConfigScript
             else if (pool.Forward != ForwardMethod.Route) writer.Write($"clconfig -forward {pool.Name} {pool.Forward.Word()}\n");
             foreach (var node in pool.Nodes)
                 writer.Write($"clconfig -add {pool.Name} {node.Address} {node.State.Word()} cost {node.Cost}\n");
+            if (pool.Check is { } poolCheck) writer.Write($"clconfig -check {pool.Name} {CheckScript.Words(poolCheck)}\n");
+            foreach (var node in pool.Nodes)
+                if (node.Check is { } nodeCheck) writer.Write($"clconfig -check {pool.Name} {node.Address} {CheckScript.Words(nodeCheck)}\n");
         }
         if (config.DebugLevel != 0) writer.Write($"clconfig -debug {config.DebugLevel}\n");
         foreach (string line in FirewallScript.Lines(config)) writer.Write(line + "\n");

@@ -63,6 +63,25 @@ public static class PoolCommands
         return config with { Pools = config.Pools.Remove(pool) };
     }
 
+    /// <summary>
+    /// -check POOL KIND ...: the pool's check (kind none removes it); -check POOL ADDR KIND ...: the
+    /// node's own (kind none: not checked), or, with no check, the node follows its pool again.
+    /// </summary>
+    public static ClusterConfig SetCheck(ClusterConfig config, ControlRequest request)
+    {
+        var pool = RequirePool(config, request.Pool);
+        if (request.Check?.Problem() is { } problem) throw new RefusedException(ControlError.BadRequest, problem);
+        if (request.Node is not null)
+        {
+            var node = RequireExistingNode(pool, request.Node);
+            var changed = node with { Check = request.Check };
+            return changed == node ? config : config.WithPool(pool.WithNode(changed));
+        }
+        var check = request.Check ?? throw new RefusedException(ControlError.BadRequest, "missing check");
+        var next = pool with { Check = check.Kind == CheckKind.None ? null : check };
+        return next == pool ? config : config.WithPool(next);
+    }
+
     public static ClusterConfig SetDebug(ClusterConfig config, ControlRequest request) =>
         request.Level is >= 0 and <= 9 ? config with { DebugLevel = request.Level.Value }
             : throw new RefusedException(ControlError.BadRequest, "debug level must be 0..9");

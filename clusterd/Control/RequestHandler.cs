@@ -69,6 +69,7 @@ public sealed class RequestHandler(ClusterService service, IConntrack conntrack,
             case ControlOp.Save: return Save();
             case ControlOp.Firewall: return _firewall.Execute(request.Firewall!); // RequestShape: present
             case ControlOp.Rate: return Rate(request.Pool, request.Format);
+            case ControlOp.Check: service.Change(c => PoolCommands.SetCheck(c, request)); break;
             default: return ControlReply.Fail(ControlError.BadRequest, $"unknown request '{request.Op}'");
         }
         return ControlReply.Done;
@@ -76,10 +77,10 @@ public sealed class RequestHandler(ClusterService service, IConntrack conntrack,
 
     private ControlReply ListPools(string? poolName, OutputFormat format)
     {
-        var rows = service.Read((config, loads) =>
+        var rows = service.Read((config, loads, health) =>
         {
             if (poolName is not null) PoolCommands.RequirePool(config, poolName);
-            return PoolRows(config, loads, poolName);
+            return PoolRows(config, loads, health, poolName);
         });
         return format == OutputFormat.Json
             ? ControlReply.Json(json =>
@@ -93,7 +94,7 @@ public sealed class RequestHandler(ClusterService service, IConntrack conntrack,
 
     private ControlReply Status(OutputFormat format)
     {
-        var rows = service.Read((config, loads) => PoolRows(config, loads, null));
+        var rows = service.Read((config, loads, health) => PoolRows(config, loads, health, null));
         var snapshot = _connections.Snapshot();
         return format == OutputFormat.Json
             ? ControlReply.Json(json => StatusJsonWriter.WriteStatus(json, rows, snapshot, queues?.Read()))
@@ -115,9 +116,13 @@ public sealed class RequestHandler(ClusterService service, IConntrack conntrack,
         return ControlReply.Text(writer => ConfigScript.Write(writer, config));
     }
 
-    private static List<PoolRow> PoolRows(ClusterConfig config, Scheduling.NodeLoads loads, string? onlyPool) =>
+    private static List<PoolRow> PoolRows(ClusterConfig config, Scheduling.NodeLoads loads, HealthBook health, string? onlyPool) =>
         config.Pools
             .Where(p => onlyPool is null || p.Name == onlyPool)
-            .SelectMany(p => p.Nodes.Select(n => new PoolRow(p.Name, n.Address, n.State, n.Cost, loads[n.Id])))
+            .SelectMany(p => p.Nodes.Select(n => new PoolRow(p.Name, n.Address, n.State, n.Cost, loads[n.Id])
+            {
+                Check = p.CheckOf(n),
+                Health = p.CheckOf(n) is null ? null : health[n.Id],
+            }))
             .ToList();
 }

@@ -20,6 +20,9 @@ public static class RequestShape
         : !Enum.IsDefined(request.Format) ? "bad output format"
         : request.Op == ControlOp.Firewall && request.Firewall is null ? "missing firewall request"
         : request.Firewall is { } firewall ? FirewallProblem(firewall)
+        : request.Check is { } check && !Enum.IsDefined(check.Kind) ? "bad check kind"
+        : request.Check is { Kind: CheckKind.Http, Path: null } ? "missing check path"
+        : request.Check is { Kind: CheckKind.Exec, Command: null } ? "missing check command"
         : null;
 
     private static string? FirewallProblem(FirewallRequest request) =>

@@ -14,6 +14,8 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
     private readonly Lock _gate = new();
     private readonly ConnectionTable _connections = new();
     private readonly LeastLoadPolicy _leastLoad = new();
+    private readonly HealthBook _health = new();
+    private readonly UnansweredHandshakes _unanswered = new();
     /// <summary>Every node seen in a configuration, by id, kept while its connections still flow.</summary>
     private readonly Dictionary<int, NodePlacement> _known = [];
     private readonly ConnectionRates _rates = new();
@@ -25,6 +27,9 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
 
     /// <summary>Configuration changes made since clusterd started.</summary>
     public long ConfigurationChanges => Interlocked.Read(ref _configurationChanges);
+
+    /// <summary>Whether any node is checked: only then are unanswered handshakes watched.</summary>
+    private bool _anyChecks = AnyChecks(initial);
 
     public ClusterConfig Config
     {
@@ -70,7 +75,9 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
             }
             foreach (string line in ConfigurationDiff.Describe(_config, next)) Log.Notice(Caller() + line);
             _config = next;
+            _anyChecks = AnyChecks(next);
             Log.DebugLevel = next.DebugLevel;
+            foreach (int id in _health.ForgetUnchecked(next)) _connections.Loads.SetFailed(id, false);
             Interlocked.Increment(ref _configurationChanges);
         }
     }
@@ -114,6 +121,45 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
         lock (_gate) return read(_config, _connections.Loads);
     }
 
+    /// <summary>Runs <paramref name="read"/> on a consistent view of configuration, loads and node health.</summary>
+    public T Read<T>(Func<ClusterConfig, NodeLoads, HealthBook, T> read)
+    {
+        lock (_gate) return read(_config, _connections.Loads, _health);
+    }
+
+    /// <summary>Whether <paramref name="node"/> takes new connections now: up, and not failed by its health checks.</summary>
+    public bool TakesNewConnections(NodeConfig node)
+    {
+        lock (_gate) return _connections.Loads.TakesNew(node);
+    }
+
+    /// <summary>
+    /// One health check result for node <paramref name="nodeId"/>, counted against the rise and fall
+    /// of the check that applies to it now. Ignored for a node that is gone, down (the operator's
+    /// call stands) or no longer checked.
+    /// </summary>
+    public void CheckResult(int nodeId, bool passed, string detail)
+    {
+        lock (_gate) RecordCheck(nodeId, passed, detail);
+    }
+
+    /// <summary><see cref="CheckResult"/> under the lock; also what a connection failing at the handshake counts as (passive checking).</summary>
+    private void RecordCheck(int nodeId, bool passed, string detail)
+    {
+        foreach (var pool in _config.Pools)
+        {
+            if (pool.Nodes.Find(n => n.Id == nodeId) is not { } node) continue;
+            if (node.State != NodeState.Up || pool.CheckOf(node) is not { } check) return;
+            if (!_health.Record(nodeId, passed, detail, check.Rise, check.Fall, DateTime.UtcNow)) return;
+            bool failed = _health[nodeId].Failed;
+            _connections.Loads.SetFailed(nodeId, failed);
+            Log.Info(failed
+                ? $"node {node.Address} of {pool.Name} failed its {check.Kind.Word()} check: {detail}"
+                : $"node {node.Address} of {pool.Name} passed its {check.Kind.Word()} check again: {detail}");
+            return;
+        }
+    }
+
     /// <summary>Kernel counters by counter name; <paramref name="zero"/> zeroes them as they are read.</summary>
     /// <remarks>Not under the state lock: reading counters touches no state, and the verdict loop must not wait on nft.</remarks>
     /// <exception cref="KernelRefusedException">The counters could not be read.</exception>
@@ -140,7 +186,9 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
 
     /// <summary>
     /// What conntrack reported in one batch of events: a connection it holds counts as load,
-    /// confirmed; one that closed or was destroyed no longer counts. One lock for the whole batch, as
+    /// confirmed; one that closed or was destroyed no longer counts; one that ended at the handshake
+    /// counts as a failed check of its node, and one whose SYN is unanswered is watched (in pools
+    /// with checks only, so the verdicts of unchecked pools pay nothing). One lock for the whole batch, as
     /// every scheduled connection brings an event and the verdicts wait on the same lock.
     /// </summary>
     public void ConnectionsChanged(IReadOnlyList<ConnectionChange> changes)
@@ -148,10 +196,20 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
         lock (_gate)
         {
             List<int>? emptied = null;
+            long now = Environment.TickCount64;
             foreach (var change in changes)
             {
+                if (_anyChecks)
+                {
+                    if (change.AwaitsReply) _unanswered.Watch(change.Flow, change.NodeId, now);
+                    else _unanswered.Forget(change.Flow);
+                }
                 if (!change.Ended) _connections.Confirm(change.Flow, change.NodeId);
-                else if (_connections.End(change.Flow) is { } id && _connections.Loads[id] == 0) (emptied ??= []).Add(id);
+                else if (_connections.End(change.Flow) is { } id)
+                {
+                    if (change.HandshakeFailed) RecordCheck(id, passed: false, $"connection from {change.Flow.Source}:{change.Flow.SourcePort} failed at the handshake");
+                    if (_connections.Loads[id] == 0) (emptied ??= []).Add(id);
+                }
             }
             if (emptied is not null) ForgetIdleRetiredNodes(emptied);
         }
@@ -159,14 +217,17 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
 
     /// <summary>
     /// Scheduled connections conntrack never confirmed (the kernel dropped their first packet) stop
-    /// counting. True when that ended a flood: the connection table shrank and left garbage behind.
+    /// counting; connections to checked nodes whose SYN has waited too long for an answer count as
+    /// failed checks. True when that ended a flood: the connection table shrank and left garbage behind.
     /// </summary>
     public bool ExpireUnconfirmed()
     {
         lock (_gate)
         {
-            var expiry = _connections.ExpireUnconfirmed(Environment.TickCount64);
-            _rates.Sample(Environment.TickCount64); // called every quarter second at least: the rates' clock
+            long now = Environment.TickCount64;
+            _unanswered.Expire(now, (id, flow) => RecordCheck(id, passed: false, $"no answer to the SYN from {flow.Source}:{flow.SourcePort} within {UnansweredHandshakes.Patience} ms"));
+            var expiry = _connections.ExpireUnconfirmed(now);
+            _rates.Sample(now); // called every quarter second at least: the rates' clock
             if (expiry.Expired > 0) ForgetIdleRetiredNodes([.. _known.Keys]);
             return expiry.FloodEnded;
         }
@@ -226,6 +287,9 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
             if (_connections.Loads[id] == 0 && !_config.AllNodes.Any(n => n.Id == id)) forgot |= _known.Remove(id);
         if (forgot) dataPlane.Apply(_config, Retired(_config));
     }
+
+    private static bool AnyChecks(ClusterConfig config) =>
+        config.Pools.Any(pool => pool.Nodes.Any(node => pool.CheckOf(node) is not null));
 
     private void Remember(ClusterConfig config)
     {

@@ -4,7 +4,7 @@ namespace Clusterd.Scheduling;
 
 /// <summary>
 /// "New connections will be redirected to the least loaded node": load = active connections × cost,
-/// over the nodes that are up. Ties go round-robin, so equal nodes share evenly from the first
+/// over the nodes that take new connections (up, and not failed). Ties go round-robin, so equal nodes share evenly from the first
 /// connection, and short connections (load always 0) rotate rather than all landing on one node.
 /// </summary>
 public sealed class LeastLoadPolicy : ISchedulingPolicy
@@ -23,7 +23,7 @@ public sealed class LeastLoadPolicy : ISchedulingPolicy
         {
             int index = (start + step) % nodes.Count;
             var node = nodes[index];
-            if (node.State != ClusterControl.NodeState.Up) continue;
+            if (!loads.TakesNew(node)) continue;
             long load = (long)loads[node.Id] * node.Cost;
             if (load < bestLoad)
             {

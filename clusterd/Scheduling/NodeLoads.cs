@@ -1,9 +1,29 @@
+using Clusterd.State;
+
 namespace Clusterd.Scheduling;
 
-/// <summary>Active connections per node, by node id. Not thread-safe: the owner serialises access.</summary>
+/// <summary>
+/// What the schedulers know of the nodes at run time: active connections per node, by node id, and
+/// which nodes failed their health checks. Not thread-safe: the owner serialises access.
+/// </summary>
 public sealed class NodeLoads
 {
     private readonly Dictionary<int, int> _connections = [];
+    private readonly HashSet<int> _failed = [];
+
+    /// <summary>
+    /// Whether <paramref name="node"/> may be given a new connection: the operator has it up and its
+    /// health checks have not failed it. The one test every scheduler (and anything else choosing
+    /// nodes for new connections) applies.
+    /// </summary>
+    public bool TakesNew(NodeConfig node) => node.State == ClusterControl.NodeState.Up && !_failed.Contains(node.Id);
+
+    /// <summary>Marks node <paramref name="id"/> failed by its health checks, or healthy again.</summary>
+    public void SetFailed(int id, bool failed)
+    {
+        if (failed) _failed.Add(id);
+        else _failed.Remove(id);
+    }
 
     public int this[int id] => _connections.GetValueOrDefault(id);
 

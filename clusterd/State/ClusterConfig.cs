@@ -67,6 +67,13 @@ public sealed record ClusterConfig
 
 public sealed record PoolConfig(string Name, ForwardMethod Forward, ImmutableList<NodeConfig> Nodes)
 {
+    /// <summary>The health check of every node of the pool that has none of its own; null when unchecked.</summary>
+    /// <remarks>Absent from state files of earlier versions, which load unchecked.</remarks>
+    public HealthCheck? Check { get; init; }
+
+    /// <summary>The check that applies to <paramref name="node"/>: its own, else the pool's; null when it is not checked.</summary>
+    public HealthCheck? CheckOf(NodeConfig node) => (node.Check ?? Check) is { Kind: not CheckKind.None } check ? check : null;
+
     public NodeConfig? FindNode(Ipv4Address address) => Nodes.Find(n => n.Address == address);
 
     public PoolConfig WithNode(NodeConfig node)
@@ -81,4 +88,8 @@ public sealed record PoolConfig(string Name, ForwardMethod Forward, ImmutableLis
 /// packet and conntrack mark of its connections (<c>Kernel.Marks.ForNode</c>). Saved as
 /// <c>mark</c>, its name before the two were told apart, so older state files load.
 /// </summary>
-public sealed record NodeConfig(Ipv4Address Address, NodeState State, int Cost, [property: JsonPropertyName("mark")] int Id);
+public sealed record NodeConfig(Ipv4Address Address, NodeState State, int Cost, [property: JsonPropertyName("mark")] int Id)
+{
+    /// <summary>The node's own health check, overriding its pool's (kind none: not checked); null to follow the pool.</summary>
+    public HealthCheck? Check { get; init; }
+}

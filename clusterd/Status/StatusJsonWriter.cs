@@ -17,13 +17,30 @@ public static class StatusJsonWriter
             json.WriteStartObject();
             json.WriteString("pool", row.Pool);
             json.WriteString("node", row.Node.ToString());
-            json.WriteString("state", row.State.Word());
+            json.WriteString("state", row.StateWord);
             json.WriteNumber("cost", row.Cost);
             json.WriteNumber("connections", row.Connections);
             json.WriteNumber("load", row.Load);
+            if (row.Check is { } check) WriteHealth(json, check, row.Health);
             json.WriteEndObject();
         }
         json.WriteEndArray();
+    }
+
+    /// <summary>A checked node's "health": its check, the last result and when it came, and when its state last changed.</summary>
+    private static void WriteHealth(Utf8JsonWriter json, HealthCheck check, Core.NodeHealth? health)
+    {
+        json.WriteStartObject("health");
+        json.WriteString("check", check.Kind.Word());
+        if (health is { LastCheck: var at } && at != default)
+        {
+            json.WriteBoolean("passed", health.LastPassed);
+            json.WriteString("result", health.LastResult);
+            json.WriteString("checked", at);
+        }
+        if (health?.Changed is { } changed) json.WriteString("changed", changed);
+        else json.WriteNull("changed");
+        json.WriteEndObject();
     }
 
     /// <param name="queues">The kernel's figures of clusterd's queues, written as <c>queues</c> when given.</param>

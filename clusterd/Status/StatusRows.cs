@@ -6,6 +6,15 @@ namespace Clusterd.Status;
 public readonly record struct PoolRow(string Pool, Ipv4Address Node, NodeState State, int Cost, int Connections)
 {
     public long Load => (long)Connections * Cost;
+
+    /// <summary>The health check that applies to the node; null when it is not checked.</summary>
+    public HealthCheck? Check { get; init; }
+
+    /// <summary>What its checks said last; null when it is not checked.</summary>
+    public Clusterd.Core.NodeHealth? Health { get; init; }
+
+    /// <summary>The State column: up, down, or failed (up, but failed by its health checks).</summary>
+    public string StateWord => ClusterWords.StateWord(State, Health?.Failed == true);
 }
 
 /// <summary>One clustered connection as the connection table shows it.</summary>

@@ -23,7 +23,7 @@ public static class StatusWriter
         foreach (var row in rows)
         {
             line.TryWrite(
-                $"{row.Pool,-6} {row.Node,-15} {row.State.Word(),-5} {row.Cost,5} {row.Connections,6} {row.Load,10}\n",
+                $"{row.Pool,-6} {row.Node,-15} {row.StateWord,-5} {row.Cost,5} {row.Connections,6} {row.Load,10}\n",
                 out int length);
             writer.Write(line[..length]);
         }

@@ -10,7 +10,8 @@ namespace Clusterd.Workers;
 /// (or adds it, when its event comes late); a TCP connection starting to close, or any connection
 /// being destroyed, no longer counts. Between batches (at least every 250 ms) scheduled connections
 /// conntrack never confirmed are expired. If the kernel dropped events (socket overrun), the whole
-/// view is rebuilt from a conntrack dump, so counts never drift.
+/// view is rebuilt from a conntrack dump, so counts never drift. A connection that ends before its
+/// handshake completed is reported as such: passive health checking.
 /// </summary>
 public sealed class ConnectionEndLoop(ClusterService service, IConntrack conntrack) : WorkerLoop("conntrack-events")
 {
@@ -53,8 +54,15 @@ public sealed class ConnectionEndLoop(ClusterService service, IConntrack conntra
         }
     }
 
-    private void Collect(ConntrackChange change, ConntrackEntry entry) =>
-        _batch.Add(new ConnectionChange(entry.Flow, Marks.NodeOf(entry.Mark), Ended: change == ConntrackChange.Destroyed || entry.IsClosing));
+    private void Collect(ConntrackChange change, ConntrackEntry entry)
+    {
+        bool ended = change == ConntrackChange.Destroyed || entry.IsClosing;
+        _batch.Add(new ConnectionChange(entry.Flow, Marks.NodeOf(entry.Mark), ended)
+        {
+            HandshakeFailed = ended && entry.HandshakeFailed,
+            AwaitsReply = !ended && entry.AwaitsReply,
+        });
+    }
 
     protected override void Release() => _events.Dispose();
 }

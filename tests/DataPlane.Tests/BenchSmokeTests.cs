@@ -17,7 +17,7 @@ public sealed class BenchSmokeTests
             Assert.True(run.ExitCode == 0, run.ToString());
             string text = File.ReadAllText(report);
             foreach (string section in new[] { "## Goals", "## New connections per second", "## Queue verdict rate",
-                         "## Established flow", "## Status file", "## Command line" })
+                         "## Established flow", "## Status file", "## Command line", "## Health checks" })
                 Assert.Contains(section, text);
             Assert.Contains("Packets of the stream that reached clusterd's queue: 1 ", text);
             Assert.DoesNotContain("|  |", text); // no figure left empty

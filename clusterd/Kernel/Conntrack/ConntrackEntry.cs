@@ -13,13 +13,23 @@ namespace Clusterd.Kernel.Conntrack;
 public readonly record struct ConntrackEntry(Flow Flow, Flow? Reply, uint Mark, uint Status, uint TimeoutSeconds, byte? TcpState,
     SequenceAdjustment OriginalSequence)
 {
-    private const uint IPS_SRC_NAT = 1 << 4;
+    private const uint IPS_SRC_NAT = 1 << 4, IPS_ASSURED = 1 << 2, IPS_SEEN_REPLY = 1 << 1;
 
     /// <summary>The kernel rewrote the source (masquerading).</summary>
     public bool SourceNatted => (Status & IPS_SRC_NAT) != 0;
 
     /// <summary>A TCP connection past ESTABLISHED (FIN_WAIT, CLOSE_WAIT, TIME_WAIT, CLOSE…) is ending.</summary>
     public bool IsClosing => TcpState is >= TCP_CONNTRACK_FIN_WAIT;
+
+    /// <summary>
+    /// A TCP connection whose handshake never completed (never assured) and that is over: its SYN was
+    /// answered by a reset, or never answered. What a client of a dead server sees.
+    /// </summary>
+    public bool HandshakeFailed =>
+        Flow.Protocol == Flow.Tcp && (Status & IPS_ASSURED) == 0 && TcpState is TCP_CONNTRACK_SYN_SENT or TCP_CONNTRACK_CLOSE;
+
+    /// <summary>A TCP connection whose SYN has had no answer yet.</summary>
+    public bool AwaitsReply => Flow.Protocol == Flow.Tcp && (Status & IPS_SEEN_REPLY) == 0 && TcpState == TCP_CONNTRACK_SYN_SENT;
 
     public static bool TryParse(NetlinkAttributes attributes, out ConntrackEntry entry)
     {

@@ -20,4 +20,7 @@ public static class CtnetlinkMessages
 
     /// <summary>TCP conntrack states from FIN_WAIT on: the connection is closing and no longer counts as load.</summary>
     public const byte TCP_CONNTRACK_ESTABLISHED = 3, TCP_CONNTRACK_FIN_WAIT = 4;
+
+    /// <summary>TCP conntrack states of a handshake that never completed: the SYN unanswered, or answered by a reset.</summary>
+    public const byte TCP_CONNTRACK_SYN_SENT = 1, TCP_CONNTRACK_CLOSE = 8;
 }

@@ -22,6 +22,7 @@ public sealed class LayeringTests
         ["Clusterd.Kernel.Queue"] = ["Clusterd.Core", "Clusterd.Kernel.Netlink", "Clusterd.Native"],
         ["Clusterd.Kernel.Netlink"] = ["Clusterd.Core", "Clusterd.Native"],
         ["Clusterd.Native"] = [],
+        ["Clusterd.Health"] = ["Clusterd.Core", "Clusterd.State", "Clusterd.Kernel"],   // probes; the kernel for the node marks only
         ["Clusterd.Workers"] = ["Clusterd.Core", "Clusterd.State", "Clusterd.Kernel", "Clusterd.Kernel.Queue", "Clusterd.Kernel.Netlink"],
         ["Clusterd.Metrics"] = ["Clusterd.Core", "Clusterd.State", "Clusterd.Workers"], // Prometheus: reads the core, hears the verdict loops
     };
