@@ -24,6 +24,9 @@ public static class ClusterWords
     /// </summary>
     public static string StateWord(NodeState state, bool failed) => state == NodeState.Up && failed ? "failed" : state.Word();
 
+    /// <summary>Every word <see cref="StateWord"/> can give.</summary>
+    public static IReadOnlyList<string> StateWords { get; } = [.. Enum.GetValues<NodeState>().Select(Word), "failed"];
+
     public static string Word(this ForwardMethod method) => method == ForwardMethod.Route ? "route" : "masq";
 
     public static bool TryParseState(string word, out NodeState state)

@@ -110,7 +110,7 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
             _rates.Sample(now);
             return _config.Pools
                 .Where(p => onlyPool is null || p.Name == onlyPool)
-                .SelectMany(p => p.Nodes.Select(n => new NodeActivity(p.Name, n, _connections.Loads[n.Id], _rates.Total(n.Id), _rates.PerSecond(n.Id, now))))
+                .SelectMany(p => p.Nodes.Select(n => new NodeActivity(p.Name, n, _health[n.Id], _connections.Loads[n.Id], _rates.Total(n.Id), _rates.PerSecond(n.Id, now))))
                 .ToList();
         }
     }
@@ -138,19 +138,20 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
     /// of the check that applies to it now. Ignored for a node that is gone, down (the operator's
     /// call stands) or no longer checked.
     /// </summary>
-    public void CheckResult(int nodeId, bool passed, string detail)
+    /// <param name="took">How long the probe took.</param>
+    public void CheckResult(int nodeId, bool passed, string detail, TimeSpan? took = null)
     {
-        lock (_gate) RecordCheck(nodeId, passed, detail);
+        lock (_gate) RecordCheck(nodeId, passed, detail, took);
     }
 
     /// <summary><see cref="CheckResult"/> under the lock; also what a connection failing at the handshake counts as (passive checking).</summary>
-    private void RecordCheck(int nodeId, bool passed, string detail)
+    private void RecordCheck(int nodeId, bool passed, string detail, TimeSpan? took = null)
     {
         foreach (var pool in _config.Pools)
         {
             if (pool.Nodes.Find(n => n.Id == nodeId) is not { } node) continue;
             if (node.State != NodeState.Up || pool.CheckOf(node) is not { } check) return;
-            if (!_health.Record(nodeId, passed, detail, check.Rise, check.Fall, DateTime.UtcNow)) return;
+            if (!_health.Record(nodeId, passed, detail, check.Rise, check.Fall, DateTime.UtcNow, took)) return;
             bool failed = _health[nodeId].Failed;
             _connections.Loads.SetFailed(nodeId, failed);
             Log.Info(failed

@@ -14,11 +14,11 @@ public sealed class HealthBook
     /// <summary>The node's health; <see cref="NodeHealth.Unchecked"/> when no check has reported on it.</summary>
     public NodeHealth this[int id] => _nodes.GetValueOrDefault(id, NodeHealth.Unchecked);
 
-    /// <summary>Records one result; true when it turned the node failed or healthy.</summary>
-    public bool Record(int id, bool passed, string detail, int rise, int fall, DateTime now)
+    /// <summary>Records one result (<paramref name="took"/>: an active probe's duration); true when it turned the node failed or healthy.</summary>
+    public bool Record(int id, bool passed, string detail, int rise, int fall, DateTime now, TimeSpan? took = null)
     {
         var before = this[id];
-        var after = before.After(passed, detail, rise, fall, now);
+        var after = before.After(passed, detail, rise, fall, now, took);
         _nodes[id] = after;
         return after.Failed != before.Failed;
     }

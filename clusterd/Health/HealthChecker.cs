@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Diagnostics;
 using System.Net.Sockets;
 using ClusterControl;
 using ClusterControl.Firewall;
@@ -84,6 +85,7 @@ public sealed class HealthChecker(ClusterService service) : IDisposable
     private async Task ProbeAsync(Slot slot, ProbeTarget target)
     {
         ProbeResult result;
+        long started = Stopwatch.GetTimestamp();
         using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token))
         {
             timeout.CancelAfter(target.Check.TimeoutMs);
@@ -104,7 +106,7 @@ public sealed class HealthChecker(ClusterService service) : IDisposable
                 slot.Probing = false;
             }
         }
-        if (!_stopping.IsCancellationRequested) service.CheckResult(target.Node.Id, result.Passed, result.Detail);
+        if (!_stopping.IsCancellationRequested) service.CheckResult(target.Node.Id, result.Passed, result.Detail, Stopwatch.GetElapsedTime(started));
     }
 
     private static IProbe ProbeOf(CheckKind kind) => kind switch

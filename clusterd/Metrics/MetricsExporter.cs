@@ -18,7 +18,7 @@ public sealed class MetricsExporter : IDisposable
     private static readonly string[] NodeLabels = ["pool", "node"];
 
     /// <summary>Every state word a node can be in: one series each, 1 for the node's state, 0 for the others.</summary>
-    private static readonly string[] StateWords = [.. Enum.GetValues<NodeState>().Select(s => s.Word())];
+    private static IReadOnlyList<string> StateWords => ClusterWords.StateWords;
 
     /// <summary>10 µs to 1 s in 1-2.5-5 steps: a verdict takes tens of microseconds, a queue backed up behind a busy core milliseconds.</summary>
     private static readonly double[] LatencyBuckets = [10e-6, 25e-6, 50e-6, 100e-6, 250e-6, 500e-6, 1e-3, 2.5e-3, 5e-3, 10e-3, 25e-3, 50e-3, 100e-3, 250e-3, 1];
@@ -31,7 +31,7 @@ public sealed class MetricsExporter : IDisposable
     private readonly Func<long> _eventOverruns;
     private readonly HashSet<(string Pool, string Node)> _nodesShown = [];
 
-    private readonly Gauge _active, _state, _cost, _waiting;
+    private readonly Gauge _active, _state, _cost, _waiting, _checkPassed, _probeSeconds;
     private readonly Counter _newConnections, _verdicts, _kernelDropped, _configChanges, _overruns;
     private readonly Histogram _latency;
 
@@ -47,6 +47,9 @@ public sealed class MetricsExporter : IDisposable
         _active = factory.CreateGauge("ip_cluster_node_active_connections", "Connections the node holds now.", NodeLabels);
         _newConnections = factory.CreateCounter("ip_cluster_node_connections_total", "New connections scheduled to the node since clusterd started.", NodeLabels);
         _state = factory.CreateGauge("ip_cluster_node_state", "1 for the node's state, 0 for the other states.", [.. NodeLabels, "state"]);
+        _checkPassed = factory.CreateGauge("ip_cluster_node_check_passed",
+            "1 when the node's last health check result passed, 0 when it failed; only for checked nodes.", NodeLabels);
+        _probeSeconds = factory.CreateGauge("ip_cluster_node_check_duration_seconds", "How long the node's last active health probe took.", NodeLabels);
         _cost = factory.CreateGauge("ip_cluster_node_cost", "The node's cost (clconfig -set ... cost N).", NodeLabels);
         _verdicts = factory.CreateCounter("ip_cluster_queue_verdicts_total",
             "First packets of new connections decided by clusterd: accepted to a node, or dropped when no node could take them.", "queue", "verdict");
@@ -95,8 +98,9 @@ public sealed class MetricsExporter : IDisposable
             var total = _newConnections.WithLabels(node.Pool, address);
             if (node.NewConnections < total.Value) total.Remove(); // the address was deleted and added again: a new node
             _newConnections.WithLabels(node.Pool, address).IncTo(node.NewConnections);
-            string current = node.Node.State.Word();
+            string current = node.StateWord;
             foreach (string word in StateWords) _state.WithLabels(node.Pool, address, word).Set(word == current ? 1 : 0);
+            CollectHealth(node, address);
         }
         foreach (var (pool, address) in _nodesShown.Except(shown)) Forget(pool, address);
         _nodesShown.Clear();
@@ -113,11 +117,26 @@ public sealed class MetricsExporter : IDisposable
         _overruns.IncTo(_eventOverruns());
     }
 
+    /// <summary>The last check result and probe time of a node that has been checked; nothing for one never checked.</summary>
+    private void CollectHealth(NodeActivity node, string address)
+    {
+        if (node.Health.LastCheck == default)
+        {
+            _checkPassed.RemoveLabelled(node.Pool, address);
+            _probeSeconds.RemoveLabelled(node.Pool, address);
+            return;
+        }
+        _checkPassed.WithLabels(node.Pool, address).Set(node.Health.LastPassed ? 1 : 0);
+        if (node.Health.LastProbeTook is { } took) _probeSeconds.WithLabels(node.Pool, address).Set(took.TotalSeconds);
+    }
+
     /// <summary>A node no longer configured: its series go.</summary>
     private void Forget(string pool, string address)
     {
         _active.RemoveLabelled(pool, address);
         _cost.RemoveLabelled(pool, address);
+        _checkPassed.RemoveLabelled(pool, address);
+        _probeSeconds.RemoveLabelled(pool, address);
         _newConnections.RemoveLabelled(pool, address);
         foreach (string word in StateWords) _state.RemoveLabelled(pool, address, word);
     }

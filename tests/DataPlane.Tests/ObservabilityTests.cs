@@ -60,7 +60,7 @@ public sealed class ObservabilityTests
 
         Assert.True(rate.ExitCode == 0 && sent.ExitCode == 0, rate + "\n" + sent);
         var lines = rate.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("Pool   Node            State      CPS  Conns      Total", lines[0]);
+        Assert.Equal("Pool   Node            State       CPS  Conns      Total", lines[0]);
         double total = lines.Skip(1).Sum(line => double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[3], CultureInfo.InvariantCulture));
         Assert.InRange(total, PerSecond * 0.9, PerSecond * 1.1);
     }

@@ -87,6 +87,20 @@ public sealed class HealthCheckTests : IDisposable
     }
 
     [Fact]
+    public void ActivityCarriesTheFailedWordAndTheLastProbe()
+    {
+        Check(Tcp80);
+        for (int i = 0; i < HealthCheck.DefaultFall; i++)
+            _cluster.Service.CheckResult(1, passed: false, "connection refused", TimeSpan.FromMilliseconds(3));
+        _cluster.Service.CheckResult(1, passed: false, "reset at the handshake"); // passive: no probe time of its own
+
+        var node = _cluster.Service.Activity().Single(n => n.Node.Id == 1);
+        Assert.Equal("failed", node.StateWord);
+        Assert.Equal(TimeSpan.FromMilliseconds(3), node.Health.LastProbeTook);
+        Assert.Contains("failed", ClusterControl.ClusterWords.StateWords);
+    }
+
+    [Fact]
     public void ConnectionsEndingAtTheHandshakeCountAsFailedChecks()
     {
         Check(Tcp80);

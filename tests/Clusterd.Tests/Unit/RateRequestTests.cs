@@ -35,9 +35,9 @@ public sealed class RateRequestTests : IDisposable
         Schedule(5);
         string text = Body(_cluster.Handler.Handle(new ControlRequest { Op = ControlOp.Rate }, callerUid: 1000)); // anyone may read
         Assert.Equal(
-            "Pool   Node            State      CPS  Conns      Total\n" +
-            "pool0  10.0.0.1        up         0.0      3          3\n" +
-            "pool0  10.0.0.2        up         0.0      2          2\n", text);
+            "Pool   Node            State       CPS  Conns      Total\n" +
+            "pool0  10.0.0.1        up          0.0      3          3\n" +
+            "pool0  10.0.0.2        up          0.0      2          2\n", text);
     }
 
     [Fact]
