@@ -12,6 +12,8 @@ public sealed record ControlRequest
     public NodeState? State { get; init; }
     public int? Cost { get; init; }
     public ForwardMethod? Forward { get; init; }
+    /// <summary>For Create and Scheduler: how the pool chooses nodes.</summary>
+    public PoolScheduler? Scheduler { get; init; }
     public int? Level { get; init; }
     /// <summary>For List and Status: text (the status file's layout, the default) or JSON for monitoring tools.</summary>
     public OutputFormat Format { get; init; }
@@ -43,6 +45,8 @@ public enum ControlOp
     Save,
     /// <summary>An ipfwadm command; see <see cref="FirewallRequest"/>.</summary>
     Firewall,
+    /// <summary>clconfig -scheduler POOL leastload|maglev</summary>
+    Scheduler,
 }
 
 public enum OutputFormat { Text, Json }

@@ -24,7 +24,8 @@ public static class CommandLine
             "-list" => Listing(ControlOp.List, words),
             "-status" => Listing(ControlOp.Status, words),
             "-save" => Send(new ControlRequest { Op = ControlOp.Save }),
-            "-create" => Send(new ControlRequest { Op = ControlOp.Create, Pool = words.Pool(command), Forward = words.OptionalForward() }),
+            "-create" => CreatePool(words),
+            "-scheduler" => Send(new ControlRequest { Op = ControlOp.Scheduler, Pool = words.Pool(command), Scheduler = words.Scheduler(command) }),
             "-forward" => Send(new ControlRequest { Op = ControlOp.Forward, Pool = words.Pool(command), Forward = words.Forward(command) }),
             "-destroy" => Send(new ControlRequest { Op = ControlOp.Destroy, Pool = words.Pool(command) }),
             "-debug" => Send(new ControlRequest { Op = ControlOp.Debug, Level = words.DebugLevel(command) }),
@@ -50,6 +51,24 @@ public static class CommandLine
                 : $"unexpected word '{word}'");
         }
         return Send(new ControlRequest { Op = op, Pool = pool, Format = format });
+    }
+
+    /// <summary>-create POOL [route|masq] [leastload|maglev], the words after the pool in any order.</summary>
+    private static Invocation.Send CreatePool(Words words)
+    {
+        string pool = words.Pool("-create");
+        ForwardMethod? forward = null;
+        PoolScheduler? scheduler = null;
+        while (words.TryNext(out string word))
+        {
+            if (forward is null && ClusterWords.TryParseForward(word, out var method)) forward = method;
+            else if (scheduler is null && SchedulerWords.TryParse(word, out var parsed)) scheduler = parsed;
+            else throw new UsageException(
+                forward is null ? $"bad forwarding method '{word}' (expected route or masq)"
+                : scheduler is null ? $"bad scheduler '{word}' (expected {SchedulerWords.Choices})"
+                : $"unexpected word '{word}'");
+        }
+        return Send(new ControlRequest { Op = ControlOp.Create, Pool = pool, Forward = forward, Scheduler = scheduler });
     }
 
     /// <summary>-add/-set POOL ADDR [up|down] [cost N], the words after the address in any order.</summary>
@@ -116,7 +135,13 @@ public static class CommandLine
                 : throw new UsageException($"bad forwarding method '{word}' (expected route or masq)");
         }
 
-        public ForwardMethod? OptionalForward() => _next < args.Count ? Forward("-create") : null;
+        public PoolScheduler Scheduler(string command)
+        {
+            string word = Required(command, $"scheduler ({SchedulerWords.Choices})");
+            return SchedulerWords.TryParse(word, out var scheduler)
+                ? scheduler
+                : throw new UsageException($"bad scheduler '{word}' (expected {SchedulerWords.Choices})");
+        }
 
         public int Cost()
         {

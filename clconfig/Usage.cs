@@ -13,8 +13,10 @@ public static class Usage
           clconfig -list [POOL] [--json]               show pools and nodes
           clconfig -status [--json]                    show pools, nodes and live connections
                                                        (the ip_cluster status file)
-          clconfig -create POOL [route|masq]           create an empty pool (default route)
+          clconfig -create POOL [route|masq] [leastload|maglev]
+                                                       create an empty pool (default route, leastload)
           clconfig -forward POOL route|masq            change a pool's forwarding method
+          clconfig -scheduler POOL leastload|maglev    change how a pool chooses nodes
           clconfig -destroy POOL                       remove an unused pool
           clconfig -debug N                            set clusterd's debug verbosity (0 = off)
           clconfig -save                               print the configuration as a script of

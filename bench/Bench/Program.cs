@@ -32,6 +32,9 @@ switch (args)
     case ["sink", var port]:
         Servers.Sink(int.Parse(port));
         return 0;
+    case ["maglev"]:
+        MaglevCost.Run();
+        return 0;
     default:
         Console.Error.WriteLine("""
             usage: ipc-bench conntrack-fill COUNT SHARED MARKHEX...
@@ -42,6 +45,7 @@ switch (args)
                    ipc-bench hold ADDRESS PORT COUNT [-- COMMAND...]
                    ipc-bench idle-control SOCKET COUNT
                    ipc-bench greet PORT NAME | sink PORT
+                   ipc-bench maglev
             """);
         return 2;
 }

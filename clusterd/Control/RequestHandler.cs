@@ -63,6 +63,7 @@ public sealed class RequestHandler(ClusterService service, IConntrack conntrack,
             case ControlOp.Forward: service.Change(c => PoolCommands.SetForward(c, request)); break;
             case ControlOp.Destroy: service.Change(c => PoolCommands.DestroyPool(c, request, pool => FirewallCommands.NamesPool(c, pool))); break;
             case ControlOp.Debug: service.Change(c => PoolCommands.SetDebug(c, request)); break;
+            case ControlOp.Scheduler: service.Change(c => PoolCommands.SetScheduler(c, request)); break;
             case ControlOp.List: return ListPools(request.Pool, request.Format);
             case ControlOp.Status: return Status(request.Format);
             case ControlOp.Save: return Save();
@@ -74,15 +75,16 @@ public sealed class RequestHandler(ClusterService service, IConntrack conntrack,
 
     private ControlReply ListPools(string? poolName, OutputFormat format)
     {
-        var rows = service.Read((config, loads) =>
+        var (rows, settings) = service.Read((config, loads) =>
         {
             if (poolName is not null) PoolCommands.RequirePool(config, poolName);
-            return PoolRows(config, loads, poolName);
+            return (PoolRows(config, loads, poolName), config.Pools.Where(p => poolName is null || p.Name == poolName).ToList());
         });
         return format == OutputFormat.Json
             ? ControlReply.Json(json =>
             {
                 json.WriteStartObject();
+                StatusJsonWriter.WritePoolSettings(json, settings);
                 StatusJsonWriter.WritePools(json, rows);
                 json.WriteEndObject();
             })
@@ -91,10 +93,10 @@ public sealed class RequestHandler(ClusterService service, IConntrack conntrack,
 
     private ControlReply Status(OutputFormat format)
     {
-        var rows = service.Read((config, loads) => PoolRows(config, loads, null));
+        var (rows, config) = service.Read((config, loads) => (PoolRows(config, loads, null), config));
         var snapshot = _connections.Snapshot();
         return format == OutputFormat.Json
-            ? ControlReply.Json(json => StatusJsonWriter.WriteStatus(json, rows, snapshot))
+            ? ControlReply.Json(json => StatusJsonWriter.WriteStatus(json, rows, snapshot, config.Pools))
             : ControlReply.Text(writer => StatusWriter.WriteStatus(writer, rows, snapshot));
     }
 

@@ -14,6 +14,7 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
     private readonly Lock _gate = new();
     private readonly ConnectionTable _connections = new();
     private readonly LeastLoadPolicy _leastLoad = new();
+    private readonly MaglevPolicy _maglev = new();
     /// <summary>Every node seen in a configuration, by id, kept while its connections still flow.</summary>
     private readonly Dictionary<int, NodePlacement> _known = [];
     private ClusterConfig _config = initial;
@@ -31,6 +32,7 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
             Log.DebugLevel = _config.DebugLevel;
             Remember(_config);
             dataPlane.Apply(_config, Retired(_config));
+            _maglev.Rebuild(_config);
         }
     }
 
@@ -62,6 +64,7 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
             }
             _config = next;
             Log.DebugLevel = next.DebugLevel;
+            _maglev.Rebuild(next);
         }
     }
 
@@ -95,8 +98,9 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
         {
             if (ClusterTarget.OfRule(_config, ruleId) is not { } target || _config.FindPool(target.Pool) is not { } pool)
                 return null;
-            ISchedulingPolicy policy = target.StaticNode is { } node ? new StaticNodePolicy(node, _leastLoad) : _leastLoad;
-            var chosen = policy.Choose(pool, _connections.Loads);
+            ISchedulingPolicy poolPolicy = pool.Scheduler == PoolScheduler.Maglev ? _maglev : _leastLoad;
+            ISchedulingPolicy policy = target.StaticNode is { } node ? new StaticNodePolicy(node, poolPolicy) : poolPolicy;
+            var chosen = policy.Choose(pool, _connections.Loads, flow.StableHash());
             if (chosen is not null) _connections.Add(flow, chosen.Id, Environment.TickCount64);
             return chosen;
         }

@@ -12,7 +12,7 @@ public sealed class LeastLoadPolicy : ISchedulingPolicy
     /// <summary>Per pool, the position after the node chosen last; ties are broken from there.</summary>
     private readonly Dictionary<string, int> _cursors = [];
 
-    public NodeConfig? Choose(PoolConfig pool, NodeLoads loads)
+    public NodeConfig? Choose(PoolConfig pool, NodeLoads loads, ulong flowHash)
     {
         var nodes = pool.Nodes;
         if (nodes.Count == 0) return null;
@@ -23,7 +23,7 @@ public sealed class LeastLoadPolicy : ISchedulingPolicy
         {
             int index = (start + step) % nodes.Count;
             var node = nodes[index];
-            if (node.State != ClusterControl.NodeState.Up) continue;
+            if (!NodeEligibility.TakesNewConnections(node)) continue;
             long load = (long)loads[node.Id] * node.Cost;
             if (load < bestLoad)
             {

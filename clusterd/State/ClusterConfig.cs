@@ -67,6 +67,9 @@ public sealed record ClusterConfig
 
 public sealed record PoolConfig(string Name, ForwardMethod Forward, ImmutableList<NodeConfig> Nodes)
 {
+    /// <summary>How new connections choose a node; state files from before schedulers load as least load.</summary>
+    public PoolScheduler Scheduler { get; init; }
+
     public NodeConfig? FindNode(Ipv4Address address) => Nodes.Find(n => n.Address == address);
 
     public PoolConfig WithNode(NodeConfig node)

@@ -80,6 +80,21 @@ public sealed class ClconfigTests : IDisposable
     }
 
     [Fact]
+    public void SchedulerIsSetAtCreateOrLaterAndShownInJsonAndSave()
+    {
+        Ok("-create", "pool1", "maglev", "masq");
+        Ok("-scheduler", "pool0", "maglev");
+        Ok("-scheduler", "pool0", "leastload");
+        Ok("-create", "pool2", "route", "leastload");
+        Assert.Contains("\"pool\": \"pool1\",\n      \"forward\": \"masq\",\n      \"scheduler\": \"maglev\"", Clconfig("-list", "--json").Stdout);
+        Assert.Contains("\"scheduler\": \"leastload\"", Clconfig("-list", "pool0", "--json").Stdout);
+        string save = Clconfig("-save").Stdout;
+        Assert.Contains("clconfig -create pool1 masq maglev\n", save);
+        Assert.Contains("clconfig -create pool2 route\n", save);
+        Assert.DoesNotContain("-scheduler", save);
+    }
+
+    [Fact]
     public void DebugLevelIsAccepted() => Ok("-debug", "3");
 
     [Fact]
@@ -119,6 +134,10 @@ public sealed class ClconfigTests : IDisposable
     [InlineData("clconfig: unexpected word 'pool1'", "-list", "pool0", "pool1")]
     [InlineData("clconfig: bad forwarding method 'nat' (expected route or masq)", "-create", "pool1", "nat")]
     [InlineData("clconfig: -forward: missing forwarding method (route or masq)", "-forward", "pool0")]
+    [InlineData("clconfig: bad scheduler 'random' (expected leastload or maglev)", "-create", "pool1", "masq", "random")]
+    [InlineData("clconfig: unexpected word 'route'", "-create", "pool1", "masq", "maglev", "route")]
+    [InlineData("clconfig: -scheduler: missing scheduler (leastload or maglev)", "-scheduler", "pool0")]
+    [InlineData("clconfig: bad scheduler 'hash' (expected leastload or maglev)", "-scheduler", "pool0", "hash")]
     [InlineData("clconfig: -destroy: missing pool name", "-destroy")]
     [InlineData("clconfig: bad debug level 'x' (expected 0..9)", "-debug", "x")]
     [InlineData("clconfig: -debug: missing debug level", "-debug")]
