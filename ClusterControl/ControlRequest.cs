@@ -47,6 +47,8 @@ public enum ControlOp
     Firewall,
     /// <summary>clconfig -scheduler POOL leastload|maglev</summary>
     Scheduler,
+    /// <summary>clconfig -ping: a health probe; the answer carries a <see cref="PingAnswer"/>.</summary>
+    Ping,
 }
 
 public enum OutputFormat { Text, Json }

@@ -29,6 +29,7 @@ public static class CommandLine
             "-forward" => Send(new ControlRequest { Op = ControlOp.Forward, Pool = words.Pool(command), Forward = words.Forward(command) }),
             "-destroy" => Send(new ControlRequest { Op = ControlOp.Destroy, Pool = words.Pool(command) }),
             "-debug" => Send(new ControlRequest { Op = ControlOp.Debug, Level = words.DebugLevel(command) }),
+            "-ping" => new Invocation.Ping(words.OptionalDigest()),
             _ => throw new UsageException($"unknown command '{command}' (try 'clconfig -h')"),
         };
         words.RequireEnd();
@@ -158,6 +159,15 @@ public static class CommandLine
             return int.TryParse(word, System.Globalization.NumberStyles.None, null, out int level) && level <= 9
                 ? level
                 : throw new UsageException($"bad debug level '{word}' (expected 0..9)");
+        }
+
+        /// <summary>A SHA-256 digest as 64 hex digits (as sha256sum prints it), returned in lowercase; null when none is given.</summary>
+        public string? OptionalDigest()
+        {
+            if (!TryNext(out string word)) return null;
+            return word.Length == 64 && word.All(char.IsAsciiHexDigit)
+                ? word.ToLowerInvariant()
+                : throw new UsageException($"bad digest '{word}' (expected 64 hex digits, as sha256sum prints)");
         }
 
         public void RequireEnd()

@@ -8,4 +8,6 @@ public abstract record Invocation
     public sealed record Send(ControlRequest Request) : Invocation;
     public sealed record ShowHelp : Invocation;
     public sealed record ShowVersion : Invocation;
+    /// <summary>-ping [DIGEST]: the health probe, with the configuration digest to expect, if given (lowercase hex).</summary>
+    public sealed record Ping(string? ExpectedDigest) : Invocation;
 }

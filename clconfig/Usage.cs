@@ -21,13 +21,16 @@ public static class Usage
           clconfig -debug N                            set clusterd's debug verbosity (0 = off)
           clconfig -save                               print the configuration as a script of
                                                        clconfig and ipfwadm commands
+          clconfig -ping [DIGEST]                      health probe: is clusterd answering and
+                                                       working (and is its configuration DIGEST)?
           clconfig -h | --help                         show this help
           clconfig --version                           show the version
 
         POOL is pool0, pool1, ...; ADDR is a dotted quad; N (cost) is 1..65535.
         Environment: CLUSTERD_SOCKET names clusterd's control socket
         (default /run/ip_cluster/clusterd.sock).
-        Exit status: 0 done, 1 refused by clusterd or clusterd unreachable, 2 usage error.
+        Exit status: 0 done, 1 refused by clusterd or clusterd unreachable, 2 usage error;
+        -ping also 3 clusterd stalled, 4 configuration digest differs.
 
         """;
 }

@@ -50,7 +50,8 @@ static int Serve(DaemonOptions options)
         using var stopVerdicts = new DisposeAll(verdictLoops);
         verdictLoops.ForEach(loop => loop.Start());
 
-        using var server = new ControlServer(options.SocketPath, new RequestHandler(service, conntrack, interfaces));
+        var health = new WorkerHealth([addresses, ends, .. verdictLoops]);
+        using var server = new ControlServer(options.SocketPath, new RequestHandler(service, conntrack, interfaces, health));
         server.Listen();
         Log.Info($"listening on {options.SocketPath}, state in {stateFile.Path}, queues {options.Queue}..{options.Queue + options.Queues - 1}");
         server.RunAsync(stopping.Token).GetAwaiter().GetResult();

@@ -11,7 +11,8 @@ namespace Clusterd.Control;
 /// Turns one control request into one reply: decodes it, checks its version, its shape and the
 /// caller, then dispatches. Whatever a client sends gets an answer.
 /// </summary>
-public sealed class RequestHandler(ClusterService service, IConntrack conntrack, INetworkInterfaces interfaces)
+/// <param name="workers">The worker threads' health, for <see cref="ControlOp.Ping"/>; none (all healthy) where no workers run.</param>
+public sealed class RequestHandler(ClusterService service, IConntrack conntrack, INetworkInterfaces interfaces, IWorkerHealth? workers = null)
 {
     private readonly LiveConnections _connections = new(service, conntrack);
     private readonly FirewallRequests _firewall = new(service, conntrack, interfaces);
@@ -67,6 +68,7 @@ public sealed class RequestHandler(ClusterService service, IConntrack conntrack,
             case ControlOp.List: return ListPools(request.Pool, request.Format);
             case ControlOp.Status: return Status(request.Format);
             case ControlOp.Save: return Save();
+            case ControlOp.Ping: return Ping();
             case ControlOp.Firewall: return _firewall.Execute(request.Firewall!); // RequestShape: present
             default: return ControlReply.Fail(ControlError.BadRequest, $"unknown request '{request.Op}'");
         }
@@ -96,8 +98,16 @@ public sealed class RequestHandler(ClusterService service, IConntrack conntrack,
         var (rows, config) = service.Read((config, loads) => (PoolRows(config, loads, null), config));
         var snapshot = _connections.Snapshot();
         return format == OutputFormat.Json
-            ? ControlReply.Json(json => StatusJsonWriter.WriteStatus(json, rows, snapshot, config.Pools))
+            ? ControlReply.Json(json => StatusJsonWriter.WriteStatus(json, rows, snapshot, config.Pools, ConfigDigest.Of(config)))
             : ControlReply.Text(writer => StatusWriter.WriteStatus(writer, rows, snapshot));
+    }
+
+    /// <summary>The health probe: cheap, no body. Reading the configuration takes the state lock, so a stuck core makes the probe time out.</summary>
+    private ControlReply Ping()
+    {
+        var config = service.Config;
+        var stalled = workers?.Stalled() ?? [];
+        return new ControlReply(new ControlAnswer { Ping = new PingAnswer(ConfigDigest.Of(config), [.. stalled]) });
     }
 
     private ControlReply Save()

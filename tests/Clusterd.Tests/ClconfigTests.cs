@@ -95,6 +95,49 @@ public sealed class ClconfigTests : IDisposable
     }
 
     [Fact]
+    public void PingAnswersWithTheDigestOfTheSavedScript()
+    {
+        Ok("-add", "pool0", "10.0.0.1");
+        string digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Clconfig("-save").Stdout)));
+
+        var ping = Clconfig("-ping");
+        Assert.Equal((0, $"clusterd ok, configuration {digest}\n", ""), (ping.ExitCode, ping.Stdout, ping.Stderr));
+        Assert.Equal(0, Clconfig("-ping", digest.ToUpperInvariant()).ExitCode);
+        Assert.Contains($"\"digest\": \"{digest}\"", Clconfig("-status", "--json").Stdout);
+
+        var other = Clconfig("-ping", new string('0', 64));
+        Assert.Equal((4, $"clconfig: configuration digest {digest} is not the expected {new string('0', 64)}\n"), (other.ExitCode, other.Stderr));
+    }
+
+    [Fact]
+    public void PingOfAStuckClusterdFailsWithinItsDeadline()
+    {
+        Signals.Send(_daemon.Pid, Signals.SIGSTOP);
+        try
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var ping = Clconfig("-ping");
+            clock.Stop();
+            Assert.Equal(1, ping.ExitCode);
+            Assert.Contains("did not answer within 1 s", ping.Stderr);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}"); // 1 s deadline plus a loaded machine's start-up
+        }
+        finally
+        {
+            Signals.Send(_daemon.Pid, Signals.SIGCONT);
+        }
+        Assert.Equal(0, Clconfig("-ping").ExitCode);
+    }
+
+    [Fact]
+    public void PingOfNoClusterdExitsOne()
+    {
+        var ping = CommandRunner.Run(Binaries.Clconfig, ["-ping"], new Dictionary<string, string> { ["CLUSTERD_SOCKET"] = "/nonexistent/clusterd.sock" });
+        Assert.Equal(1, ping.ExitCode);
+        Assert.StartsWith("clconfig: cannot reach clusterd at /nonexistent/clusterd.sock", ping.Stderr);
+    }
+
+    [Fact]
     public void DebugLevelIsAccepted() => Ok("-debug", "3");
 
     [Fact]
@@ -137,6 +180,7 @@ public sealed class ClconfigTests : IDisposable
     [InlineData("clconfig: bad scheduler 'random' (expected leastload or maglev)", "-create", "pool1", "masq", "random")]
     [InlineData("clconfig: unexpected word 'route'", "-create", "pool1", "masq", "maglev", "route")]
     [InlineData("clconfig: -scheduler: missing scheduler (leastload or maglev)", "-scheduler", "pool0")]
+    [InlineData("clconfig: bad digest 'abc' (expected 64 hex digits, as sha256sum prints)", "-ping", "abc")]
     [InlineData("clconfig: bad scheduler 'hash' (expected leastload or maglev)", "-scheduler", "pool0", "hash")]
     [InlineData("clconfig: -destroy: missing pool name", "-destroy")]
     [InlineData("clconfig: bad debug level 'x' (expected 0..9)", "-debug", "x")]

@@ -6,6 +6,8 @@ namespace TestSupport;
 public static partial class Signals
 {
     public const int SIGTERM = 15;
+    /// <summary>Stop and continue: a daemon that is alive but answers nothing, as a stuck one.</summary>
+    public const int SIGSTOP = 19, SIGCONT = 18;
 
     /// <summary>Sends <paramref name="signal"/>; a process already gone is no error for a test.</summary>
     public static void Send(int pid, int signal) => _ = kill(pid, signal);
