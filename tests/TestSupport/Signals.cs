@@ -5,7 +5,7 @@ namespace TestSupport;
 /// <summary>Signals for the processes tests start (Process.Kill only knows SIGKILL).</summary>
 public static partial class Signals
 {
-    public const int SIGTERM = 15;
+    public const int SIGTERM = 15, SIGKILL = 9;
     /// <summary>Stop and continue: a daemon that is alive but answers nothing, as a stuck one.</summary>
     public const int SIGSTOP = 19, SIGCONT = 18;
 
