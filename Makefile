@@ -76,7 +76,7 @@ install:
 	    sed 's|@SBINDIR@|$(PREFIX)/sbin|; s|@HADIR@|$(PREFIX)/lib/ip_cluster/ha|' dist/ha/$$f > $(HADOC)/$$f; \
 	done
 	@for f in ip_cluster-check ip_cluster-notify; do \
-	    sed 's|@SBINDIR@|$(PREFIX)/sbin|; s|@CONNTRACKD@|/usr/sbin/conntrackd|' dist/ha/$$f > $(LIBDIR)/ha/$$f && chmod 755 $(LIBDIR)/ha/$$f; \
+	    sed 's|@SBINDIR@|$(PREFIX)/sbin|; s|@CONNTRACKD@|/usr/sbin/conntrackd| ' dist/ha/$$f > $(LIBDIR)/ha/$$f && chmod 755 $(LIBDIR)/ha/$$f; \
 	done
 
 bench: deps build

@@ -23,12 +23,12 @@ public sealed class ActiveBackupTests(ITestOutputHelper output) : IDisposable
     public enum Failure { KeepalivedKilled, ClusterdKilled, LinksDown }
 
     /// <summary>
-    /// Not in make test yet (each case takes 30–45 s, and they do not pass reliably). On a machine
-    /// at load average 25–40: every failover so far kept all 100 connections (longest gaps 0.21–0.42 s)
-    /// and the survivor's counts right; new connections got through within 0.8 s in all runs but one
-    /// (4.6 s, keepalived killed). Failback after keepalived was killed kept every connection (2 of 2);
-    /// after fe1 went FAULT (clusterd killed, links down) some held connections stalled for good on
-    /// failback in 3 runs of 4 (1 to 54 of 100).
+    /// Not in make test yet: each case takes 20–45 s, and they do not pass reliably. On this machine
+    /// (2 cores, load average 25–45) every failover kept all 100 connections, with the longest stream
+    /// gap 0.1–0.45 s and the survivor's counts right; new connections got through within 0.8 s but
+    /// twice (1.1 s with clusterd killed: the track script runs once a second; 4.6 s once with
+    /// keepalived killed). Failback kept every connection in about half the runs; in the others
+    /// 1 to 56 held connections stalled until the end of the test.
     /// </summary>
     [Theory]
     [Trait("Category", "Stress")]
