@@ -126,7 +126,9 @@ public sealed class ActiveBackupTests(ITestOutputHelper output) : IDisposable
     /// <summary>Both front-ends' conntrack entries of the shared address and statistics: for a failure's message.</summary>
     private string Kernels() => string.Concat(Enumerable.Range(1, 2).Select(fe =>
         $"--- fe{fe} conntrack\n" + string.Join('\n', _lab.Exec(_lab.FrontEnd(fe), "conntrack", "-L", "-d", HaLab.SharedAddress).Stdout.Split('\n').Take(12))
-        + "\n" + _lab.Exec(_lab.FrontEnd(fe), "conntrack", "-S").Stdout + _lab.Exec(_lab.FrontEnd(fe), "ip", "neigh").Stdout));
+        + "\n" + _lab.Exec(_lab.FrontEnd(fe), "conntrack", "-S").Stdout + _lab.Exec(_lab.FrontEnd(fe), "ip", "neigh").Stdout
+        + _lab.Exec(_lab.FrontEnd(fe), "ip", "-br", "link").Stdout))
+        + string.Concat(Enumerable.Range(1, _lab.Nodes).Select(n => $"--- node{n} neighbours\n" + _lab.Exec($"{_lab.Prefix}-n{n}", "ip", "neigh").Stdout));
 
     private void Must(CommandResult result)
     {
