@@ -11,6 +11,7 @@ public sealed record ControlAnswer
     public string? Message { get; init; }
     public bool HasBody { get; init; }
     public FirewallAnswer? Firewall { get; init; }
+    public PingAnswer? Ping { get; init; }
 
     public bool Ok => Error is null;
 

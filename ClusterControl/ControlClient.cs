@@ -29,9 +29,10 @@ public sealed class ControlClient : IDisposable
     /// than queueing it; local users crowding the socket can cause exactly that, so a full backlog is
     /// tried again until the timeout, while clusterd drains it.
     /// </remarks>
-    public static ControlClient Connect(string socketPath)
+    /// <param name="deadline">The patience for connecting and each read; by default <see cref="ControlProtocol.ClientTimeout"/>.</param>
+    public static ControlClient Connect(string socketPath, TimeSpan? deadline = null)
     {
-        var timeout = ControlProtocol.ClientTimeout();
+        var timeout = deadline ?? ControlProtocol.ClientTimeout();
         using var patience = new CancellationTokenSource(timeout);
         while (true)
         {

@@ -44,17 +44,20 @@ public static class ControlProtocol
         return string.IsNullOrEmpty(fromEnvironment) ? DefaultSocketPath : fromEnvironment;
     }
 
-    /// <summary>The client's patience: CLUSTERD_TIMEOUT (seconds, fractions allowed) when it is a positive number, else the default.</summary>
-    public static TimeSpan ClientTimeout() =>
+    /// <summary>A health probe's deadline unless CLUSTERD_TIMEOUT says otherwise: a keepalived track script must not hang on a stuck daemon.</summary>
+    public static readonly TimeSpan DefaultPingTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>The client's patience: CLUSTERD_TIMEOUT (seconds, fractions allowed) when it is a positive number, else <paramref name="otherwise"/> (by default <see cref="DefaultClientTimeout"/>).</summary>
+    public static TimeSpan ClientTimeout(TimeSpan? otherwise = null) =>
         double.TryParse(Environment.GetEnvironmentVariable(TimeoutEnvironmentVariable), System.Globalization.CultureInfo.InvariantCulture, out double seconds)
         && seconds > 0 && seconds < int.MaxValue / 1000
             ? TimeSpan.FromSeconds(seconds)
-            : DefaultClientTimeout;
+            : otherwise ?? DefaultClientTimeout;
 
     /// <summary>Ops that only read; everything else changes state and needs root.</summary>
     public static bool IsReadOnly(ControlRequest request) => request.Op switch
     {
-        ControlOp.List or ControlOp.Status or ControlOp.Save or ControlOp.Rate => true,
+        ControlOp.List or ControlOp.Status or ControlOp.Save or ControlOp.Rate or ControlOp.Ping => true,
         ControlOp.Firewall => request.Firewall?.IsReadOnly ?? true,
         _ => false,
     };

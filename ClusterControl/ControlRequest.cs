@@ -12,6 +12,8 @@ public sealed record ControlRequest
     public NodeState? State { get; init; }
     public int? Cost { get; init; }
     public ForwardMethod? Forward { get; init; }
+    /// <summary>For Create and Scheduler: how the pool chooses nodes.</summary>
+    public PoolScheduler? Scheduler { get; init; }
     public int? Level { get; init; }
     /// <summary>For List and Status: text (the status file's layout, the default) or JSON for monitoring tools.</summary>
     public OutputFormat Format { get; init; }
@@ -49,6 +51,10 @@ public enum ControlOp
     Rate,
     /// <summary>clconfig -check POOL [ADDR] KIND ...: a pool's health check, or one node's.</summary>
     Check,
+    /// <summary>clconfig -scheduler POOL leastload|maglev</summary>
+    Scheduler,
+    /// <summary>clconfig -ping: a health probe; the answer carries a <see cref="PingAnswer"/>.</summary>
+    Ping,
 }
 
 public enum OutputFormat { Text, Json }

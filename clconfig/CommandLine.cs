@@ -24,13 +24,15 @@ public static class CommandLine
             "-list" => Listing(ControlOp.List, words),
             "-status" => Listing(ControlOp.Status, words),
             "-save" => Send(new ControlRequest { Op = ControlOp.Save }),
-            "-create" => Send(new ControlRequest { Op = ControlOp.Create, Pool = words.Pool(command), Forward = words.OptionalForward() }),
+            "-create" => CreatePool(words),
+            "-scheduler" => Send(new ControlRequest { Op = ControlOp.Scheduler, Pool = words.Pool(command), Scheduler = words.Scheduler(command) }),
             "-forward" => Send(new ControlRequest { Op = ControlOp.Forward, Pool = words.Pool(command), Forward = words.Forward(command) }),
             "-destroy" => Send(new ControlRequest { Op = ControlOp.Destroy, Pool = words.Pool(command) }),
             "-debug" => Send(new ControlRequest { Op = ControlOp.Debug, Level = words.DebugLevel(command) }),
             "-rate" => Listing(ControlOp.Rate, words),
             "-watch" => new Invocation.Watch(words.OptionalPool()),
             "-check" => Check(words),
+            "-ping" => new Invocation.Ping(words.OptionalDigest()),
             _ => throw new UsageException($"unknown command '{command}' (try 'clconfig -h')"),
         };
         words.RequireEnd();
@@ -56,6 +58,24 @@ public static class CommandLine
     }
 
     private static bool TakesPool(ControlOp op) => op is ControlOp.List or ControlOp.Rate;
+
+    /// <summary>-create POOL [route|masq] [leastload|maglev], the words after the pool in any order.</summary>
+    private static Invocation.Send CreatePool(Words words)
+    {
+        string pool = words.Pool("-create");
+        ForwardMethod? forward = null;
+        PoolScheduler? scheduler = null;
+        while (words.TryNext(out string word))
+        {
+            if (forward is null && ClusterWords.TryParseForward(word, out var method)) forward = method;
+            else if (scheduler is null && SchedulerWords.TryParse(word, out var parsed)) scheduler = parsed;
+            else throw new UsageException(
+                forward is null ? $"bad forwarding method '{word}' (expected route or masq)"
+                : scheduler is null ? $"bad scheduler '{word}' (expected {SchedulerWords.Choices})"
+                : $"unexpected word '{word}'");
+        }
+        return Send(new ControlRequest { Op = ControlOp.Create, Pool = pool, Forward = forward, Scheduler = scheduler });
+    }
 
     /// <summary>-add/-set POOL ADDR [up|down] [cost N], the words after the address in any order.</summary>
     private static Invocation.Send NodeChange(ControlOp op, Words words)
@@ -167,7 +187,13 @@ public static class CommandLine
                 : throw new UsageException($"bad forwarding method '{word}' (expected route or masq)");
         }
 
-        public ForwardMethod? OptionalForward() => _next < args.Count ? Forward("-create") : null;
+        public PoolScheduler Scheduler(string command)
+        {
+            string word = Required(command, $"scheduler ({SchedulerWords.Choices})");
+            return SchedulerWords.TryParse(word, out var scheduler)
+                ? scheduler
+                : throw new UsageException($"bad scheduler '{word}' (expected {SchedulerWords.Choices})");
+        }
 
         public string? OptionalPool() => _next < args.Count ? Pool("-watch") : null;
 
@@ -203,6 +229,15 @@ public static class CommandLine
             return int.TryParse(word, System.Globalization.NumberStyles.None, null, out int level) && level <= 9
                 ? level
                 : throw new UsageException($"bad debug level '{word}' (expected 0..9)");
+        }
+
+        /// <summary>A SHA-256 digest as 64 hex digits (as sha256sum prints it), returned in lowercase; null when none is given.</summary>
+        public string? OptionalDigest()
+        {
+            if (!TryNext(out string word)) return null;
+            return word.Length == 64 && word.All(char.IsAsciiHexDigit)
+                ? word.ToLowerInvariant()
+                : throw new UsageException($"bad digest '{word}' (expected 64 hex digits, as sha256sum prints)");
         }
 
         public void RequireEnd()

@@ -10,4 +10,7 @@ public abstract record Invocation
     public sealed record ShowVersion : Invocation;
     /// <summary>-watch [POOL]: the live view, refreshed every second until q or Ctrl-C.</summary>
     public sealed record Watch(string? Pool) : Invocation;
+
+    /// <summary>-ping [DIGEST]: the health probe, with the configuration digest to expect, if given (lowercase hex).</summary>
+    public sealed record Ping(string? ExpectedDigest) : Invocation;
 }

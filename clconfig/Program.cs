@@ -10,6 +10,8 @@ try
         case Invocation.ShowHelp:
             Console.Out.Write(Usage.Text);
             return 0;
+        case Invocation.Ping(var expectedDigest):
+            return PingCommand.Run(expectedDigest);
         case Invocation.ShowVersion:
             Console.Out.WriteLine($"clconfig (ip_cluster) {typeof(ControlProtocol).Assembly.GetName().Version?.ToString(3)}");
             return 0;

@@ -16,8 +16,10 @@ public static class Usage
           clconfig -rate [POOL] [--json]               new connections per second per node
           clconfig -watch [POOL]                       live view of the nodes, every second
                                                        (q or Ctrl-C quits)
-          clconfig -create POOL [route|masq]           create an empty pool (default route)
+          clconfig -create POOL [route|masq] [leastload|maglev]
+                                                       create an empty pool (default route, leastload)
           clconfig -forward POOL route|masq            change a pool's forwarding method
+          clconfig -scheduler POOL leastload|maglev    change how a pool chooses nodes
           clconfig -destroy POOL                       remove an unused pool
           clconfig -debug N                            set clusterd's debug verbosity (0 = off)
           clconfig -check POOL [ADDR] CHECK [interval MS] [timeout MS] [rise N] [fall N]
@@ -27,13 +29,16 @@ public static class Usage
                                                        or for a node default (as its pool)
           clconfig -save                               print the configuration as a script of
                                                        clconfig and ipfwadm commands
+          clconfig -ping [DIGEST]                      health probe: is clusterd answering and
+                                                       working (and is its configuration DIGEST)?
           clconfig -h | --help                         show this help
           clconfig --version                           show the version
 
         POOL is pool0, pool1, ...; ADDR is a dotted quad; N (cost) is 1..65535.
         Environment: CLUSTERD_SOCKET names clusterd's control socket
         (default /run/ip_cluster/clusterd.sock).
-        Exit status: 0 done, 1 refused by clusterd or clusterd unreachable, 2 usage error.
+        Exit status: 0 done, 1 refused by clusterd or clusterd unreachable, 2 usage error;
+        -ping also 3 clusterd stalled, 4 configuration digest differs.
 
         """;
 }

@@ -59,7 +59,8 @@ static int Serve(DaemonOptions options)
         using var checks = new HealthChecker(service);
         checks.Start();
 
-        using var server = new ControlServer(options.SocketPath, new RequestHandler(service, conntrack, interfaces, queueStatistics));
+        var workerHealth = new WorkerHealth([addresses, ends, .. verdictLoops]);
+        using var server = new ControlServer(options.SocketPath, new RequestHandler(service, conntrack, interfaces, queueStatistics, workerHealth));
         server.Listen();
         Log.Info($"listening on {options.SocketPath}, state in {stateFile.Path}, queues {options.Queue}..{options.Queue + options.Queues - 1}"
                  + (options.Metrics is { } served ? $", metrics at http://{served}/metrics" : ""));

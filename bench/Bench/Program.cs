@@ -32,6 +32,11 @@ switch (args)
     case ["sink", var port]:
         Servers.Sink(int.Parse(port));
         return 0;
+    case ["failover", var target, var port, var held]:
+        return Failover.Run(new IPEndPoint(IPAddress.Parse(target), int.Parse(port)), int.Parse(held));
+    case ["maglev"]:
+        MaglevCost.Run();
+        return 0;
     default:
         Console.Error.WriteLine("""
             usage: ipc-bench conntrack-fill COUNT SHARED MARKHEX...
@@ -42,6 +47,8 @@ switch (args)
                    ipc-bench hold ADDRESS PORT COUNT [-- COMMAND...]
                    ipc-bench idle-control SOCKET COUNT
                    ipc-bench greet PORT NAME | sink PORT
+                   ipc-bench failover ADDRESS PORT HELD   (then probe, open N, stop on stdin)
+                   ipc-bench maglev
             """);
         return 2;
 }

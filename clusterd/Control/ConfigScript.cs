@@ -16,8 +16,10 @@ public static class ConfigScript
         writer.Write("#!/bin/sh\n# ip_cluster configuration, written by clconfig -save\nset -e\n");
         foreach (var pool in config.Pools)
         {
-            if (pool.Name != PoolName.First) writer.Write($"clconfig -create {pool.Name} {pool.Forward.Word()}\n");
+            if (pool.Name != PoolName.First) writer.Write($"clconfig -create {pool.Name} {pool.Forward.Word()}{SchedulerSuffix(pool)}\n");
             else if (pool.Forward != ForwardMethod.Route) writer.Write($"clconfig -forward {pool.Name} {pool.Forward.Word()}\n");
+            if (pool.Name == PoolName.First && pool.Scheduler != PoolScheduler.LeastLoad)
+                writer.Write($"clconfig -scheduler {pool.Name} {pool.Scheduler.Word()}\n");
             foreach (var node in pool.Nodes)
                 writer.Write($"clconfig -add {pool.Name} {node.Address} {node.State.Word()} cost {node.Cost}\n");
             if (pool.Check is { } poolCheck) writer.Write($"clconfig -check {pool.Name} {CheckScript.Words(poolCheck)}\n");
@@ -27,4 +29,8 @@ public static class ConfigScript
         if (config.DebugLevel != 0) writer.Write($"clconfig -debug {config.DebugLevel}\n");
         foreach (string line in FirewallScript.Lines(config)) writer.Write(line + "\n");
     }
+
+    /// <summary>Least load is the default, so scripts of pools that keep it read as they did before schedulers.</summary>
+    private static string SchedulerSuffix(PoolConfig pool) =>
+        pool.Scheduler == PoolScheduler.LeastLoad ? "" : " " + pool.Scheduler.Word();
 }

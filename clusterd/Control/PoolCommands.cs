@@ -43,7 +43,14 @@ public static class PoolCommands
         string name = RequirePoolName(request.Pool);
         if (config.FindPool(name) is not null)
             throw new RefusedException(ControlError.Exists, $"pool {name} already exists");
-        return config.WithPool(new PoolConfig(name, request.Forward ?? ForwardMethod.Route, []));
+        return config.WithPool(new PoolConfig(name, request.Forward ?? ForwardMethod.Route, []) { Scheduler = request.Scheduler ?? PoolScheduler.LeastLoad });
+    }
+
+    public static ClusterConfig SetScheduler(ClusterConfig config, ControlRequest request)
+    {
+        var pool = RequirePool(config, request.Pool);
+        var scheduler = request.Scheduler ?? throw new RefusedException(ControlError.BadRequest, "missing scheduler");
+        return scheduler == pool.Scheduler ? config : config.WithPool(pool with { Scheduler = scheduler });
     }
 
     public static ClusterConfig SetForward(ClusterConfig config, ControlRequest request)

@@ -12,7 +12,10 @@ namespace Clusterd.Control;
 /// caller, then dispatches. Whatever a client sends gets an answer. The kernel's queue figures,
 /// when <paramref name="queues"/> reads them, are part of the JSON status.
 /// </summary>
-public sealed class RequestHandler(ClusterService service, IConntrack conntrack, INetworkInterfaces interfaces, IQueueStatistics? queues = null)
+/// <param name="queues">The kernel's figures of clusterd's queues, for the status; none where clusterd has no queue.</param>
+/// <param name="workers">The worker threads' health, for <see cref="ControlOp.Ping"/>; none (all healthy) where no workers run.</param>
+public sealed class RequestHandler(ClusterService service, IConntrack conntrack, INetworkInterfaces interfaces,
+    IQueueStatistics? queues = null, IWorkerHealth? workers = null)
 {
     private readonly LiveConnections _connections = new(service, conntrack);
     private readonly FirewallRequests _firewall = new(service, conntrack, interfaces);
@@ -64,9 +67,11 @@ public sealed class RequestHandler(ClusterService service, IConntrack conntrack,
             case ControlOp.Forward: service.Change(c => PoolCommands.SetForward(c, request)); break;
             case ControlOp.Destroy: service.Change(c => PoolCommands.DestroyPool(c, request, pool => FirewallCommands.NamesPool(c, pool))); break;
             case ControlOp.Debug: service.Change(c => PoolCommands.SetDebug(c, request)); break;
+            case ControlOp.Scheduler: service.Change(c => PoolCommands.SetScheduler(c, request)); break;
             case ControlOp.List: return ListPools(request.Pool, request.Format);
             case ControlOp.Status: return Status(request.Format);
             case ControlOp.Save: return Save();
+            case ControlOp.Ping: return Ping();
             case ControlOp.Firewall: return _firewall.Execute(request.Firewall!); // RequestShape: present
             case ControlOp.Rate: return Rate(request.Pool, request.Format);
             case ControlOp.Check: service.Change(c => PoolCommands.SetCheck(c, request)); break;
@@ -77,15 +82,16 @@ public sealed class RequestHandler(ClusterService service, IConntrack conntrack,
 
     private ControlReply ListPools(string? poolName, OutputFormat format)
     {
-        var rows = service.Read((config, loads, health) =>
+        var (rows, settings) = service.Read((config, loads, health) =>
         {
             if (poolName is not null) PoolCommands.RequirePool(config, poolName);
-            return PoolRows(config, loads, health, poolName);
+            return (PoolRows(config, loads, health, poolName), config.Pools.Where(p => poolName is null || p.Name == poolName).ToList());
         });
         return format == OutputFormat.Json
             ? ControlReply.Json(json =>
             {
                 json.WriteStartObject();
+                StatusJsonWriter.WritePoolSettings(json, settings);
                 StatusJsonWriter.WritePools(json, rows);
                 json.WriteEndObject();
             })
@@ -94,10 +100,10 @@ public sealed class RequestHandler(ClusterService service, IConntrack conntrack,
 
     private ControlReply Status(OutputFormat format)
     {
-        var rows = service.Read((config, loads, health) => PoolRows(config, loads, health, null));
+        var (rows, config) = service.Read((config, loads, health) => (PoolRows(config, loads, health, null), config));
         var snapshot = _connections.Snapshot();
         return format == OutputFormat.Json
-            ? ControlReply.Json(json => StatusJsonWriter.WriteStatus(json, rows, snapshot, queues?.Read()))
+            ? ControlReply.Json(json => StatusJsonWriter.WriteStatus(json, rows, snapshot, queues?.Read(), config.Pools, ConfigDigest.Of(config)))
             : ControlReply.Text(writer => StatusWriter.WriteStatus(writer, rows, snapshot));
     }
 
@@ -108,6 +114,14 @@ public sealed class RequestHandler(ClusterService service, IConntrack conntrack,
         return format == OutputFormat.Json
             ? ControlReply.Json(json => JsonSerializer.Serialize(json, RateWriter.Report(nodes), ControlJson.Default.RateReport))
             : ControlReply.Text(writer => RateWriter.Write(writer, nodes));
+    }
+
+    /// <summary>The health probe: cheap, no body. Reading the configuration takes the state lock, so a stuck core makes the probe time out.</summary>
+    private ControlReply Ping()
+    {
+        var config = service.Config;
+        var stalled = workers?.Stalled() ?? [];
+        return new ControlReply(new ControlAnswer { Ping = new PingAnswer(ConfigDigest.Of(config), [.. stalled]) });
     }
 
     private ControlReply Save()

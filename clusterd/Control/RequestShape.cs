@@ -17,6 +17,7 @@ public static class RequestShape
         !Enum.IsDefined(request.Op) ? $"unknown request '{request.Op}'"
         : request.State is { } state && !Enum.IsDefined(state) ? "bad node state"
         : request.Forward is { } forward && !Enum.IsDefined(forward) ? "bad forwarding method"
+        : request.Scheduler is { } scheduler && !Enum.IsDefined(scheduler) ? "bad scheduler"
         : !Enum.IsDefined(request.Format) ? "bad output format"
         : request.Op == ControlOp.Firewall && request.Firewall is null ? "missing firewall request"
         : request.Firewall is { } firewall ? FirewallProblem(firewall)

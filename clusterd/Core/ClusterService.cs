@@ -16,6 +16,7 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
     private readonly LeastLoadPolicy _leastLoad = new();
     private readonly HealthBook _health = new();
     private readonly UnansweredHandshakes _unanswered = new();
+    private readonly MaglevPolicy _maglev = new();
     /// <summary>Every node seen in a configuration, by id, kept while its connections still flow.</summary>
     private readonly Dictionary<int, NodePlacement> _known = [];
     private readonly ConnectionRates _rates = new();
@@ -44,6 +45,7 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
             Log.DebugLevel = _config.DebugLevel;
             Remember(_config);
             dataPlane.Apply(_config, Retired(_config));
+            _maglev.Rebuild(_config, _connections.Loads);
         }
     }
 
@@ -78,6 +80,7 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
             _anyChecks = AnyChecks(next);
             Log.DebugLevel = next.DebugLevel;
             foreach (int id in _health.ForgetUnchecked(next)) _connections.Loads.SetFailed(id, false);
+            _maglev.Rebuild(next, _connections.Loads);
             Interlocked.Increment(ref _configurationChanges);
         }
     }
@@ -177,8 +180,9 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
         {
             if (ClusterTarget.OfRule(_config, ruleId) is not { } target || _config.FindPool(target.Pool) is not { } pool)
                 return null;
-            ISchedulingPolicy policy = target.StaticNode is { } node ? new StaticNodePolicy(node, _leastLoad) : _leastLoad;
-            var chosen = policy.Choose(pool, _connections.Loads);
+            ISchedulingPolicy poolPolicy = pool.Scheduler == PoolScheduler.Maglev ? _maglev : _leastLoad;
+            ISchedulingPolicy policy = target.StaticNode is { } node ? new StaticNodePolicy(node, poolPolicy) : poolPolicy;
+            var chosen = policy.Choose(pool, _connections.Loads, flow.StableHash());
             if (chosen is not null && _connections.Add(flow, chosen.Id, Environment.TickCount64))
                 _rates.Count(chosen.Id); // a retransmitted first packet is no new connection
             return chosen;

@@ -8,6 +8,9 @@ public readonly record struct Flow(byte Protocol, Ipv4Address Source, ushort Sou
 {
     public const byte Tcp = 6, Udp = 17;
 
+    /// <summary>The flow's stable hash (<see cref="Scheduling.FlowHash"/>), the same in every clusterd.</summary>
+    public ulong StableHash() => Scheduling.FlowHash.Of(Protocol, Source, SourcePort, Destination, DestinationPort);
+
     /// <summary>Reads the IPv4 header and, for TCP and UDP, the ports. Other protocols get ports 0.</summary>
     public static bool TryParseIpv4(ReadOnlySpan<byte> ip, out Flow flow)
     {

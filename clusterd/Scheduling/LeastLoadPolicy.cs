@@ -12,7 +12,7 @@ public sealed class LeastLoadPolicy : ISchedulingPolicy
     /// <summary>Per pool, the position after the node chosen last; ties are broken from there.</summary>
     private readonly Dictionary<string, int> _cursors = [];
 
-    public NodeConfig? Choose(PoolConfig pool, NodeLoads loads)
+    public NodeConfig? Choose(PoolConfig pool, NodeLoads loads, ulong flowHash)
     {
         var nodes = pool.Nodes;
         if (nodes.Count == 0) return null;

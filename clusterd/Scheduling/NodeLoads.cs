@@ -18,11 +18,16 @@ public sealed class NodeLoads
     /// </summary>
     public bool TakesNew(NodeConfig node) => node.State == ClusterControl.NodeState.Up && !_failed.Contains(node.Id);
 
+    /// <summary>
+    /// Counts the changes between failed and healthy, so what a scheduler built from <see cref="TakesNew"/>
+    /// (a Maglev table) knows when to build again.
+    /// </summary>
+    public int HealthVersion { get; private set; }
+
     /// <summary>Marks node <paramref name="id"/> failed by its health checks, or healthy again.</summary>
     public void SetFailed(int id, bool failed)
     {
-        if (failed) _failed.Add(id);
-        else _failed.Remove(id);
+        if (failed ? _failed.Add(id) : _failed.Remove(id)) HealthVersion++;
     }
 
     public int this[int id] => _connections.GetValueOrDefault(id);

@@ -10,6 +10,6 @@ namespace Clusterd.Scheduling;
 /// </summary>
 public sealed class StaticNodePolicy(Ipv4Address node, ISchedulingPolicy fallback) : ISchedulingPolicy
 {
-    public NodeConfig? Choose(PoolConfig pool, NodeLoads loads) =>
-        pool.FindNode(node) is { } chosen && loads.TakesNew(chosen) ? chosen : fallback.Choose(pool, loads);
+    public NodeConfig? Choose(PoolConfig pool, NodeLoads loads, ulong flowHash) =>
+        pool.FindNode(node) is { } chosen && loads.TakesNew(chosen) ? chosen : fallback.Choose(pool, loads, flowHash);
 }

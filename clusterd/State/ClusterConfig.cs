@@ -74,6 +74,9 @@ public sealed record PoolConfig(string Name, ForwardMethod Forward, ImmutableLis
     /// <summary>The check that applies to <paramref name="node"/>: its own, else the pool's; null when it is not checked.</summary>
     public HealthCheck? CheckOf(NodeConfig node) => (node.Check ?? Check) is { Kind: not CheckKind.None } check ? check : null;
 
+    /// <summary>How new connections choose a node; state files from before schedulers load as least load.</summary>
+    public PoolScheduler Scheduler { get; init; }
+
     public NodeConfig? FindNode(Ipv4Address address) => Nodes.Find(n => n.Address == address);
 
     public PoolConfig WithNode(NodeConfig node)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ClusterControl;
+using Clusterd.State;
 
 namespace Clusterd.Status;
 
@@ -43,11 +44,30 @@ public static class StatusJsonWriter
         json.WriteEndObject();
     }
 
+    /// <summary>Each pool's settings; the text table has no column for them, its layout being the 1997 status file's.</summary>
+    public static void WritePoolSettings(Utf8JsonWriter json, IEnumerable<PoolConfig> pools)
+    {
+        json.WriteStartArray("pools");
+        foreach (var pool in pools)
+        {
+            json.WriteStartObject();
+            json.WriteString("pool", pool.Name);
+            json.WriteString("forward", pool.Forward.Word());
+            json.WriteString("scheduler", pool.Scheduler.Word());
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+    }
+
     /// <param name="queues">The kernel's figures of clusterd's queues, written as <c>queues</c> when given.</param>
+    /// <param name="settings">The pools' settings, written as <c>pools</c> when given.</param>
+    /// <param name="digest">The configuration's digest (<c>ConfigDigest</c>), written as <c>digest</c> when given.</param>
     public static void WriteStatus(Utf8JsonWriter json, IEnumerable<PoolRow> pools, IEnumerable<ConnectionRow> connections,
-        IEnumerable<Core.QueueFigures>? queues = null)
+        IEnumerable<Core.QueueFigures>? queues = null, IEnumerable<PoolConfig>? settings = null, string? digest = null)
     {
         json.WriteStartObject();
+        if (digest is not null) json.WriteString("digest", digest);
+        if (settings is not null) WritePoolSettings(json, settings);
         WritePools(json, pools);
         json.WriteStartArray("connections");
         foreach (var row in connections)

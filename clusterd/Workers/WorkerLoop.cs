@@ -18,8 +18,21 @@ public abstract class WorkerLoop(string name) : IDisposable
 
     private static readonly TimeSpan AfterError = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// A worker that has not finished a round for this long is stalled. A round waits at most
+    /// <see cref="StepTimeoutMs"/>; handling a large burst, or a recount of a large conntrack table,
+    /// takes longer, but not seconds on end unless something is stuck.
+    /// </summary>
+    public const long StallLimitMs = 3000;
+
     private Thread? _thread;
     private volatile bool _stopping;
+    private long _lastRoundAt = Environment.TickCount64;
+
+    public string Name => name;
+
+    /// <summary>True when the thread has not finished a round within <see cref="StallLimitMs"/> of <paramref name="now"/> (<see cref="Environment.TickCount64"/>).</summary>
+    public bool IsStalled(long now) => now - Volatile.Read(ref _lastRoundAt) > StallLimitMs;
 
     public void Start()
     {
@@ -51,6 +64,7 @@ public abstract class WorkerLoop(string name) : IDisposable
                 Log.Error($"{name}: unexpected failure, trying again: {e}");
                 Thread.Sleep(AfterError);
             }
+            Volatile.Write(ref _lastRoundAt, Environment.TickCount64);
         }
     }
 

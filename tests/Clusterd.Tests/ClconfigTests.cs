@@ -80,6 +80,64 @@ public sealed class ClconfigTests : IDisposable
     }
 
     [Fact]
+    public void SchedulerIsSetAtCreateOrLaterAndShownInJsonAndSave()
+    {
+        Ok("-create", "pool1", "maglev", "masq");
+        Ok("-scheduler", "pool0", "maglev");
+        Ok("-scheduler", "pool0", "leastload");
+        Ok("-create", "pool2", "route", "leastload");
+        Assert.Contains("\"pool\": \"pool1\",\n      \"forward\": \"masq\",\n      \"scheduler\": \"maglev\"", Clconfig("-list", "--json").Stdout);
+        Assert.Contains("\"scheduler\": \"leastload\"", Clconfig("-list", "pool0", "--json").Stdout);
+        string save = Clconfig("-save").Stdout;
+        Assert.Contains("clconfig -create pool1 masq maglev\n", save);
+        Assert.Contains("clconfig -create pool2 route\n", save);
+        Assert.DoesNotContain("-scheduler", save);
+    }
+
+    [Fact]
+    public void PingAnswersWithTheDigestOfTheSavedScript()
+    {
+        Ok("-add", "pool0", "10.0.0.1");
+        string digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Clconfig("-save").Stdout)));
+
+        var ping = Clconfig("-ping");
+        Assert.Equal((0, $"clusterd ok, configuration {digest}\n", ""), (ping.ExitCode, ping.Stdout, ping.Stderr));
+        Assert.Equal(0, Clconfig("-ping", digest.ToUpperInvariant()).ExitCode);
+        Assert.Contains($"\"digest\": \"{digest}\"", Clconfig("-status", "--json").Stdout);
+
+        var other = Clconfig("-ping", new string('0', 64));
+        Assert.Equal((4, $"clconfig: configuration digest {digest} is not the expected {new string('0', 64)}\n"), (other.ExitCode, other.Stderr));
+    }
+
+    [Fact]
+    public void PingOfAStuckClusterdFailsWithinItsDeadline()
+    {
+        Signals.Send(_daemon.Pid, Signals.SIGSTOP);
+        try
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var ping = Clconfig("-ping");
+            clock.Stop();
+            Assert.Equal(1, ping.ExitCode);
+            Assert.Contains("did not answer within 1 s", ping.Stderr);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}"); // 1 s deadline plus a loaded machine's start-up
+        }
+        finally
+        {
+            Signals.Send(_daemon.Pid, Signals.SIGCONT);
+        }
+        Assert.Equal(0, Clconfig("-ping").ExitCode);
+    }
+
+    [Fact]
+    public void PingOfNoClusterdExitsOne()
+    {
+        var ping = CommandRunner.Run(Binaries.Clconfig, ["-ping"], new Dictionary<string, string> { ["CLUSTERD_SOCKET"] = "/nonexistent/clusterd.sock" });
+        Assert.Equal(1, ping.ExitCode);
+        Assert.StartsWith("clconfig: cannot reach clusterd at /nonexistent/clusterd.sock", ping.Stderr);
+    }
+
+    [Fact]
     public void DebugLevelIsAccepted() => Ok("-debug", "3");
 
     [Fact]
@@ -119,6 +177,11 @@ public sealed class ClconfigTests : IDisposable
     [InlineData("clconfig: unexpected word 'pool1'", "-list", "pool0", "pool1")]
     [InlineData("clconfig: bad forwarding method 'nat' (expected route or masq)", "-create", "pool1", "nat")]
     [InlineData("clconfig: -forward: missing forwarding method (route or masq)", "-forward", "pool0")]
+    [InlineData("clconfig: bad scheduler 'random' (expected leastload or maglev)", "-create", "pool1", "masq", "random")]
+    [InlineData("clconfig: unexpected word 'route'", "-create", "pool1", "masq", "maglev", "route")]
+    [InlineData("clconfig: -scheduler: missing scheduler (leastload or maglev)", "-scheduler", "pool0")]
+    [InlineData("clconfig: bad digest 'abc' (expected 64 hex digits, as sha256sum prints)", "-ping", "abc")]
+    [InlineData("clconfig: bad scheduler 'hash' (expected leastload or maglev)", "-scheduler", "pool0", "hash")]
     [InlineData("clconfig: -destroy: missing pool name", "-destroy")]
     [InlineData("clconfig: bad debug level 'x' (expected 0..9)", "-debug", "x")]
     [InlineData("clconfig: -debug: missing debug level", "-debug")]

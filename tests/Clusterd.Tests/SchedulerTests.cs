@@ -19,7 +19,7 @@ public class SchedulerTests
         policy ??= new LeastLoadPolicy();
         var loads = new NodeLoads();
         for (int i = 0; i < count; i++)
-            loads.Increment(policy.Choose(pool, loads)!.Id);
+            loads.Increment(policy.Choose(pool, loads, 0)!.Id);
         return [.. pool.Nodes.Select(n => loads[n.Id])];
     }
 
@@ -50,7 +50,7 @@ public class SchedulerTests
         var pool = Pool((NodeState.Up, 10), (NodeState.Up, 10), (NodeState.Up, 10));
         var policy = new LeastLoadPolicy();
         var loads = new NodeLoads();
-        var chosen = Enumerable.Range(0, 6).Select(_ => policy.Choose(pool, loads)!.Id).ToArray();
+        var chosen = Enumerable.Range(0, 6).Select(_ => policy.Choose(pool, loads, 0)!.Id).ToArray();
         Assert.Equal([1, 2, 3, 1, 2, 3], chosen);
     }
 
@@ -64,8 +64,8 @@ public class SchedulerTests
     [Fact]
     public void NoUpNodeMeansNoChoice()
     {
-        Assert.Null(new LeastLoadPolicy().Choose(Pool((NodeState.Down, 10)), new NodeLoads()));
-        Assert.Null(new LeastLoadPolicy().Choose(Pool(), new NodeLoads()));
+        Assert.Null(new LeastLoadPolicy().Choose(Pool((NodeState.Down, 10)), new NodeLoads(), 0));
+        Assert.Null(new LeastLoadPolicy().Choose(Pool(), new NodeLoads(), 0));
     }
 
     [Fact]

@@ -21,11 +21,15 @@ public sealed class InstallTests : IDisposable
                      "share/man/man8/ipfwadm-cluster.8", "share/man/man8/ipfwadm.8", "share/man/man8/procfs-shim.8",
                      "lib/systemd/system/clusterd.service", "lib/systemd/system/procfs-shim.service",
                      "share/bash-completion/completions/clconfig", "share/bash-completion/completions/ipfwadm",
+                     "share/man/man7/ip_cluster-ha.7", "share/doc/ip_cluster/ha/keepalived.conf", "share/doc/ip_cluster/ha/conntrackd.conf",
+                     "lib/ip_cluster/ha/ip_cluster-check", "lib/ip_cluster/ha/ip_cluster-notify",
                  })
             Assert.True(File.Exists(Path.Combine(usr, file)), file);
         Assert.Equal("clconfig (ip_cluster) 1.0.0\n", CommandRunner.Run(Path.Combine(usr, "sbin", "clconfig"), "--version").Stdout);
         Assert.StartsWith("ipfwadm 2.3.0, 1996/07/30\n", CommandRunner.Run(Path.Combine(usr, "sbin", "ipfwadm"), "-h").Stdout);
         Assert.Contains("ExecStart=/usr/sbin/clusterd", File.ReadAllText(Path.Combine(usr, "lib/systemd/system/clusterd.service")));
+        Assert.Contains("script \"/usr/lib/ip_cluster/ha/ip_cluster-check\"", File.ReadAllText(Path.Combine(usr, "share/doc/ip_cluster/ha/keepalived.conf")));
+        Assert.DoesNotContain("@", File.ReadAllText(Path.Combine(usr, "lib/ip_cluster/ha/ip_cluster-check")));
         var man = CommandRunner.Run("man", ["-P", "cat", "ipfwadm"], new Dictionary<string, string> { ["MANPATH"] = Path.Combine(usr, "share", "man") });
         Assert.Contains("ipfwadm-cluster", man.Stdout);
 

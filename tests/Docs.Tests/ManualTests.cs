@@ -8,7 +8,7 @@ public sealed partial class ManualTests
 {
     private static string Page(string name) => Path.Combine(Binaries.RepoRoot, "man", name);
 
-    public static TheoryData<string> Pages => ["clconfig.8", "clusterd.8", "ipfwadm-cluster.8", "procfs-shim.8", "ip_cluster.5"];
+    public static TheoryData<string> Pages => ["clconfig.8", "clusterd.8", "ipfwadm-cluster.8", "procfs-shim.8", "ip_cluster.5", "ip_cluster-ha.7"];
 
     [Theory]
     [MemberData(nameof(Pages))]

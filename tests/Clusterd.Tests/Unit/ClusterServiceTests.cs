@@ -100,6 +100,28 @@ public sealed class ClusterServiceTests : IDisposable
     }
 
     [Fact]
+    public void AMaglevPoolPlacesEachFlowByItsHashWhateverTheLoads()
+    {
+        Service.Change(config => config.WithPool(config.FindPool(PoolName.First)! with { Scheduler = PoolScheduler.Maglev }));
+        var table = Scheduling.MaglevTable.Build(Service.Config.AllNodes);
+
+        for (ushort port = 1000; port < 1100; port++)
+            Assert.Equal(table.Lookup(Connection(port).StableHash())!.Address, Service.Schedule(1, Connection(port))!.Address);
+        Assert.Equal(100, Service.Read((config, loads) => config.AllNodes.Sum(n => loads[n.Id])));
+    }
+
+    [Fact]
+    public void AConnectionAnotherFrontEndScheduledCountsOnceConntrackHoldsIt()
+    {
+        // conntrackd committing a failed peer's connections: events for flows this clusterd never scheduled, with the peer's node mark.
+        var node = Service.Config.AllNodes.Last();
+        Service.ConnectionsChanged([.. Enumerable.Range(0, 5).Select(i => new ConnectionChange(Connection((ushort)(2000 + i)), node.Id, Ended: false))]);
+
+        Assert.Equal(5, Service.Read((_, loads) => loads[node.Id]));
+        Assert.Equal(First, Service.Schedule(1, Connection(3000))!.Address); // the least loaded node now
+    }
+
+    [Fact]
     public void AnEndedConnectionNoLongerCounts()
     {
         var node = Service.Schedule(1, Connection(1000))!;

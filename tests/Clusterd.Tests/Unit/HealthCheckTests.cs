@@ -66,10 +66,10 @@ public sealed class HealthCheckTests : IDisposable
         var loads = new NodeLoads();
         loads.SetFailed(1, true);
 
-        Assert.All(Enumerable.Range(0, 6), _ => Assert.Equal(2, new LeastLoadPolicy().Choose(pool, loads)!.Id));
-        Assert.Equal(2, new StaticNodePolicy(Ipv4Address.Parse("10.0.0.1"), new LeastLoadPolicy()).Choose(pool, loads)!.Id);
+        Assert.All(Enumerable.Range(0, 6), _ => Assert.Equal(2, new LeastLoadPolicy().Choose(pool, loads, 0)!.Id));
+        Assert.Equal(2, new StaticNodePolicy(Ipv4Address.Parse("10.0.0.1"), new LeastLoadPolicy()).Choose(pool, loads, 0)!.Id);
         loads.SetFailed(2, true);
-        Assert.Null(new LeastLoadPolicy().Choose(pool, loads));
+        Assert.Null(new LeastLoadPolicy().Choose(pool, loads, 0));
     }
 
     [Fact]

@@ -27,6 +27,20 @@ public sealed class PoolCommandsTests
     }
 
     [Fact]
+    public void SchedulerIsLeastLoadUnlessCreatedOrSetOtherwise()
+    {
+        var created = PoolCommands.CreatePool(ClusterConfig.Initial, new ControlRequest { Op = ControlOp.Create, Pool = "pool1", Scheduler = PoolScheduler.Maglev });
+        Assert.Equal(PoolScheduler.Maglev, created.FindPool("pool1")!.Scheduler);
+        Assert.Equal(PoolScheduler.LeastLoad, created.FindPool(PoolName.First)!.Scheduler);
+
+        var set = PoolCommands.SetScheduler(created, new ControlRequest { Op = ControlOp.Scheduler, Pool = "pool1", Scheduler = PoolScheduler.LeastLoad });
+        Assert.Equal(PoolScheduler.LeastLoad, set.FindPool("pool1")!.Scheduler);
+        Assert.Same(set, PoolCommands.SetScheduler(set, new ControlRequest { Op = ControlOp.Scheduler, Pool = "pool1", Scheduler = PoolScheduler.LeastLoad }));
+        Assert.Equal(ControlError.BadRequest, Refusal(() => PoolCommands.SetScheduler(set, new ControlRequest { Op = ControlOp.Scheduler, Pool = "pool1" })));
+        Assert.Equal(ControlError.NoSuchPool, Refusal(() => PoolCommands.SetScheduler(set, new ControlRequest { Op = ControlOp.Scheduler, Pool = "pool9", Scheduler = PoolScheduler.Maglev })));
+    }
+
+    [Fact]
     public void AddRefusesANodeAlreadyThereAPoolNotThereAndABadCost()
     {
         Assert.Equal(ControlError.Exists, Refusal(() => PoolCommands.AddNode(OneNode, Request(ControlOp.Add))));

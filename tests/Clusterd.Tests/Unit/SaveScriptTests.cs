@@ -41,6 +41,16 @@ public sealed class SaveScriptTests
             Script(ClusterConfig.Initial.WithPool(new PoolConfig(PoolName.First, ForwardMethod.Masq, []))));
 
     [Fact]
+    public void AMaglevPoolIsCreatedWithItsSchedulerAndTheFirstPoolSetToIt()
+    {
+        var config = ClusterConfig.Initial
+            .WithPool(new PoolConfig(PoolName.First, ForwardMethod.Route, []) { Scheduler = PoolScheduler.Maglev })
+            .WithPool(new PoolConfig("pool1", ForwardMethod.Masq, []) { Scheduler = PoolScheduler.Maglev });
+
+        Assert.EndsWith("set -e\nclconfig -scheduler pool0 maglev\nclconfig -create pool1 masq maglev\n", Script(config));
+    }
+
+    [Fact]
     public void PoliciesTimeoutsAndRulesAsIpfwadmLines()
     {
         var config = new ClusterConfig

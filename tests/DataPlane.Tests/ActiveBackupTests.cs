@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using TestSupport;
+using Xunit.Abstractions;
+
+namespace DataPlane.Tests;
+
+/// <summary>
+/// Two front-ends as ip_cluster-ha(7) sets them up — keepalived (VRRP, the outside and the nodes'
+/// gateway address in one sync group, a track script on clconfig -ping), conntrackd FTFW over a
+/// dedicated link, the notify script committing synced connections — with the real daemons. The
+/// master fails while 100 connections stream through it: none may break, no stream may wait more
+/// than a second, new connections must get through within a second, and the survivor's clusterd
+/// must count the connections it took over, so new ones balance against them. Then the first
+/// front-end comes back and takes over again, with the same guarantees.
+/// </summary>
+public sealed class ActiveBackupTests(ITestOutputHelper output) : IDisposable
+{
+    private const int Held = 100, Opened = 100;
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(60);
+
+    private readonly HaLab _lab = HaLab.Create();
+
+    public enum Failure { KeepalivedKilled, ClusterdKilled, LinksDown }
+
+    /// <summary>
+    /// Not in make test yet: each case takes 20–45 s, and they do not pass reliably. On this machine
+    /// (2 cores, load average 25–45) every failover kept all 100 connections, with the longest stream
+    /// gap 0.1–0.45 s and the survivor's counts right; new connections got through within 0.8 s but
+    /// twice (1.1 s with clusterd killed: the track script runs once a second; 4.6 s once with
+    /// keepalived killed). Failback kept every connection in about half the runs; in the others
+    /// 1 to 56 held connections stalled until the end of the test.
+    /// </summary>
+    [Theory]
+    [Trait("Category", "Stress")]
+    [InlineData(Failure.KeepalivedKilled)]
+    [InlineData(Failure.ClusterdKilled)]
+    [InlineData(Failure.LinksDown)]
+    public void HeldConnectionsSurviveTheMastersFailureAndFailback(Failure failure) => FailOverAndBack(failure);
+
+    private void FailOverAndBack(Failure failure)
+    {
+        ConfigureBothAlike();
+        Assert.True(HaLab.Eventually(() => _lab.HoldsOutsideAddress(1) && !_lab.HoldsOutsideAddress(2), Settle), "fe1 never became master\n" + _lab.Logs());
+
+        using var client = new FailoverClient(_lab, Held);
+        // Node 3 was down while the held connections opened, so they sit on nodes 1 and 2 only.
+        Assert.Equal(["node1 50", "node2 50"], client.Ready);
+        foreach (int fe in new[] { 1, 2 }) Must(_lab.Clconfig(fe, "-set", "pool0", HaLab.NodeAddress(3), "up"));
+        Assert.Equal(Digest(1), Digest(2));
+        Assert.True(HaLab.Eventually(() => SyncedToPeer(2) >= Held, Settle), $"fe2's conntrackd holds {SyncedToPeer(2)} of the connections\n" + _lab.Logs());
+
+        client.Send("probe");
+        Thread.Sleep(500);
+        var failed = Stopwatch.StartNew();
+        Fail(failure);
+        Assert.True(HaLab.Eventually(() => _lab.HoldsOutsideAddress(2), TimeSpan.FromSeconds(10)), "fe2 never took over\n" + _lab.Logs());
+        output.WriteLine($"fe2 holds the address {failed.ElapsedMilliseconds} ms after the failure ({failure})");
+        // A killed keepalived leaves its addresses configured, answering ARP beside the new master's
+        // until a restarted one removes them: its supervisor (systemd's Restart=) restarts it at once.
+        if (failure == Failure.KeepalivedKilled) _lab.StartKeepalived(1);
+        Thread.Sleep(1500);
+        AssertUnbroken("failover", client.Report());
+
+        // fe2 counts the 100 connections it took over (50/50/0), so new ones go to node 3 first.
+        var opened = client.Open(Opened);
+        var totals = Enumerable.Range(1, 3).Select(n => (n < 3 ? Held / 2 : 0) + opened.GetValueOrDefault($"node{n}")).ToList();
+        output.WriteLine($"opened through fe2: {string.Join(", ", opened.Select(o => $"{o.Key} {o.Value}"))}");
+        double even = (Held + Opened) / 3.0;
+        Assert.True(totals.All(t => Math.Abs(t - even) <= 2), $"per-node totals {string.Join("/", totals)}, not within 2 of {even:F1}\n" + _lab.Logs());
+
+        client.Send("probe");
+        Recover(failure);
+        Assert.True(HaLab.Eventually(() => _lab.HoldsOutsideAddress(1) && !_lab.HoldsOutsideAddress(2), Settle), "fe1 never took back over\n" + _lab.Logs());
+        Thread.Sleep(2000);
+        AssertUnbroken("failback", client.Stop());
+    }
+
+    private void AssertUnbroken(string stage, FailoverClient.Result result)
+    {
+        output.WriteLine($"{stage}: {result.Line}");
+        Assert.True(result.Broken == 0, $"{stage}: {result.Broken} connections broke\n{result.Line}\n" + Kernels() + _lab.Logs());
+        Assert.True(result.LongestGapMs <= 1000, $"{stage}: a stream waited {result.LongestGapMs} ms\n{result.Line}");
+        Assert.True(result.OutageMs <= 1000, $"{stage}: no new connection got through for {result.OutageMs} ms\n{result.Line}");
+    }
+
+    /// <summary>fe1 is configured with the commands, fe2 with fe1's -save script, as ip_cluster-ha(7) says.</summary>
+    private void ConfigureBothAlike()
+    {
+        Must(_lab.Clconfig(1, "-add", "pool0", HaLab.NodeAddress(1)));
+        Must(_lab.Clconfig(1, "-add", "pool0", HaLab.NodeAddress(2)));
+        Must(_lab.Clconfig(1, "-add", "pool0", HaLab.NodeAddress(3), "down"));
+        Must(CommandRunner.Run(Binaries.Ipfwadm, ["-I", "-a", "cluster", "-P", "tcp", "-S", "0/0", "-D", HaLab.SharedAddress + "/32", "80", "-W", "pool0", "-y"],
+            _lab.Daemon(1).ClientEnvironment));
+        var script = _lab.Clconfig(1, "-save");
+        Must(script);
+        Must(_lab.Apply(2, script.Stdout));
+    }
+
+    private string Digest(int fe) => _lab.Clconfig(fe, "-ping").Stdout.Split(' ')[^1].Trim();
+
+    /// <summary>Connections to the shared address in front-end <paramref name="fe"/>'s conntrackd external cache (its peer's, synced).</summary>
+    private int SyncedToPeer(int fe) =>
+        _lab.Exec(_lab.FrontEnd(fe), "conntrackd", "-C", $"{_lab.FrontEndDirectory(fe)}/conntrackd.conf", "-e").Stdout
+            .Split('\n').Count(line => line.Contains($"dst={HaLab.SharedAddress} ") && line.Contains("ESTABLISHED"));
+
+    private void Fail(Failure failure)
+    {
+        switch (failure)
+        {
+            case Failure.KeepalivedKilled: _lab.KillKeepalived(1); break;
+            case Failure.ClusterdKilled: _lab.Daemon(1).Kill(); break;
+            case Failure.LinksDown: _lab.SetLinks(1, up: false); break;
+        }
+    }
+
+    private void Recover(Failure failure)
+    {
+        switch (failure)
+        {
+            case Failure.KeepalivedKilled: break; // restarted already; it takes over once its preempt_delay is over
+            case Failure.ClusterdKilled: _lab.Daemon(1).Start(); break;
+            case Failure.LinksDown: _lab.SetLinks(1, up: true); break;
+        }
+    }
+
+    /// <summary>Both front-ends' conntrack entries of the shared address and statistics: for a failure's message.</summary>
+    private string Kernels() => string.Concat(Enumerable.Range(1, 2).Select(fe =>
+        $"--- fe{fe} conntrack\n" + string.Join('\n', _lab.Exec(_lab.FrontEnd(fe), "conntrack", "-L", "-d", HaLab.SharedAddress).Stdout.Split('\n').Take(12))
+        + "\n" + _lab.Exec(_lab.FrontEnd(fe), "conntrack", "-S").Stdout + _lab.Exec(_lab.FrontEnd(fe), "ip", "neigh").Stdout
+        + _lab.Exec(_lab.FrontEnd(fe), "ip", "-br", "link").Stdout))
+        + string.Concat(Enumerable.Range(1, _lab.Nodes).Select(n => $"--- node{n} neighbours\n" + _lab.Exec($"{_lab.Prefix}-n{n}", "ip", "neigh").Stdout));
+
+    private void Must(CommandResult result)
+    {
+        if (result.ExitCode != 0) throw new InvalidOperationException(result + "\n" + _lab.Logs());
+    }
+
+    public void Dispose() => _lab.Dispose();
+}
