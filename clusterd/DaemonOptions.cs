@@ -4,7 +4,7 @@ using ClusterControl;
 namespace Clusterd;
 
 /// <summary>clusterd's command line.</summary>
-public sealed record DaemonOptions(string SocketPath, string StateDirectory, int Queue, int Queues, int? DebugLevel, bool Cleanup)
+public sealed record DaemonOptions(string SocketPath, string StateDirectory, int Queue, int Queues, int? DebugLevel, bool Cleanup, bool FailClosed)
 {
     public const string DefaultStateDirectory = "/var/lib/ip_cluster";
 
@@ -47,10 +47,14 @@ public sealed record DaemonOptions(string SocketPath, string StateDirectory, int
         {
             Description = "remove what clusterd put into the kernel (table, routing rules, sysctls) and exit; clusterd must be stopped",
         };
-        var command = new RootCommand("clusterd - the ip_cluster front-end daemon") { socket, stateDir, queue, queues, debug, cleanup };
+        var failClosed = new Option<bool>("--fail-closed")
+        {
+            Description = "while clusterd is down or its queue is full, drop new connections instead of placing them by the kernel's flow hash",
+        };
+        var command = new RootCommand("clusterd - the ip_cluster front-end daemon") { socket, stateDir, queue, queues, debug, cleanup, failClosed };
         command.SetAction(result => run(new DaemonOptions(
             result.GetValue(socket)!, result.GetValue(stateDir)!, result.GetValue(queue), result.GetValue(queues), result.GetValue(debug),
-            result.GetValue(cleanup))));
+            result.GetValue(cleanup), result.GetValue(failClosed))));
         return command;
     }
 }

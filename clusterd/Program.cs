@@ -33,7 +33,7 @@ static int Serve(DaemonOptions options)
 
         var interfaces = new KernelNetworkInterfaces();
         var conntrack = new KernelConntrack();
-        using var dataPlane = new KernelDataPlane(new FirewallRendering(), interfaces, options.StateDirectory, (ushort)options.Queue, (ushort)options.Queues);
+        using var dataPlane = new KernelDataPlane(new FirewallRendering(), interfaces, options.StateDirectory, (ushort)options.Queue, (ushort)options.Queues, options.FailClosed);
         var service = new ClusterService(stateFile, dataPlane, config);
         using var addresses = new AddressWatchLoop(service);
         service.Start();
@@ -45,7 +45,7 @@ static int Serve(DaemonOptions options)
         ends.Start();
         ends.Resynchronise();
         var verdictLoops = Enumerable.Range(options.Queue, options.Queues)
-            .Select(q => new VerdictLoop(new NfQueue((ushort)q), service))
+            .Select(q => new VerdictLoop(new NfQueue((ushort)q, failOpen: !options.FailClosed), service))
             .ToList();
         using var stopVerdicts = new DisposeAll(verdictLoops);
         verdictLoops.ForEach(loop => loop.Start());

@@ -23,7 +23,8 @@ public sealed class KernelDataPlane : IDataPlane
     /// <summary>The firewall chains last programmed, to tell whether new interface addresses change them.</summary>
     private string? _appliedChains;
 
-    public KernelDataPlane(IFirewallRendering firewall, INetworkInterfaces interfaces, string stateDirectory, ushort firstQueue, ushort queues)
+    /// <param name="failClosed">Without clusterd new connections are dropped (no queue bypass, no fallback rules).</param>
+    public KernelDataPlane(IFirewallRendering firewall, INetworkInterfaces interfaces, string stateDirectory, ushort firstQueue, ushort queues, bool failClosed)
     {
         _firewall = firewall;
         _interfaces = interfaces;
@@ -31,10 +32,12 @@ public sealed class KernelDataPlane : IDataPlane
         _routes.Install();
         FirstQueue = firstQueue;
         Queues = queues;
+        FailClosed = failClosed;
     }
 
     public ushort FirstQueue { get; }
     public ushort Queues { get; }
+    public bool FailClosed { get; }
 
     public void Apply(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired) =>
         Program(config, retired, _firewall.Chains(config, _interfaces.Addresses()));
@@ -56,7 +59,8 @@ public sealed class KernelDataPlane : IDataPlane
             .Select(p => (Marks.ForNode(p.Node.Id), p.Node.Address));
         if (!_taken) TakeTable();
         var counters = _firewall.CounterNames(config);
-        _nft.Run(ClusterTable.Update(chains + _counters.DeleteUnwanted(counters), masqNodes));
+        string fallback = FailClosed ? "" : FallbackRules.Render(config);
+        _nft.Run(ClusterTable.Update(chains + _counters.DeleteUnwanted(counters), masqNodes, fallback));
         _counters.Applied(counters);
         _routes.Sync(placements.ToDictionary(p => Marks.ForNode(p.Node.Id), p => p.Node.Address));
         _appliedChains = chains;
@@ -69,7 +73,7 @@ public sealed class KernelDataPlane : IDataPlane
     private void TakeTable()
     {
         _nft.Run(ClusterTable.Skeleton);
-        QueueTargetRule.Replace(ClusterTable.Name, ClusterTable.QueueChain, FirstQueue, Queues);
+        QueueTargetRule.Replace(ClusterTable.Name, ClusterTable.QueueChain, FirstQueue, Queues, bypass: !FailClosed);
         // Counters a previous clusterd left for rules since deleted go with the first update.
         _counters.Applied(NamedCounters.Parse(_nft.Run($"list counters table {ClusterTable.Qualified}\n", json: true)).Keys.ToHashSet());
         _taken = true;

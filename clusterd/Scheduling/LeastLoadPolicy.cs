@@ -23,7 +23,7 @@ public sealed class LeastLoadPolicy : ISchedulingPolicy
         {
             int index = (start + step) % nodes.Count;
             var node = nodes[index];
-            if (node.State != ClusterControl.NodeState.Up) continue;
+            if (!node.TakesNewConnections()) continue;
             long load = (long)loads[node.Id] * node.Cost;
             if (load < bestLoad)
             {

@@ -11,5 +11,5 @@ namespace Clusterd.Scheduling;
 public sealed class StaticNodePolicy(Ipv4Address node, ISchedulingPolicy fallback) : ISchedulingPolicy
 {
     public NodeConfig? Choose(PoolConfig pool, NodeLoads loads) =>
-        pool.FindNode(node) is { State: NodeState.Up } chosen ? chosen : fallback.Choose(pool, loads);
+        pool.FindNode(node) is { } chosen && chosen.TakesNewConnections() ? chosen : fallback.Choose(pool, loads);
 }

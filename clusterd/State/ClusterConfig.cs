@@ -81,4 +81,12 @@ public sealed record PoolConfig(string Name, ForwardMethod Forward, ImmutableLis
 /// packet and conntrack mark of its connections (<c>Kernel.Marks.ForNode</c>). Saved as
 /// <c>mark</c>, its name before the two were told apart, so older state files load.
 /// </summary>
-public sealed record NodeConfig(Ipv4Address Address, NodeState State, int Cost, [property: JsonPropertyName("mark")] int Id);
+public sealed record NodeConfig(Ipv4Address Address, NodeState State, int Cost, [property: JsonPropertyName("mark")] int Id)
+{
+    /// <summary>
+    /// Whether new connections may go to this node: the one test shared by the schedulers and the
+    /// kernel's fallback hash (which must agree with them while clusterd is away). A method, so it
+    /// is not saved with the node.
+    /// </summary>
+    public bool TakesNewConnections() => State == NodeState.Up;
+}

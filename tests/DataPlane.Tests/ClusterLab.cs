@@ -9,12 +9,13 @@ public sealed class ClusterLab : IDisposable
     public ClusterdProcess Daemon { get; }
     public LabClient Client { get; }
 
-    public ClusterLab(int nodes = 3, bool sharedOnFrontEnd = true)
+    /// <param name="daemonArgs">clusterd's options beyond its socket and state directory.</param>
+    public ClusterLab(int nodes = 3, bool sharedOnFrontEnd = true, string[]? daemonArgs = null)
     {
         Lab = Lab.Create(nodes, sharedOnFrontEnd);
         try
         {
-            Daemon = ClusterdProcess.StartNew(Lab.FrontEnd);
+            Daemon = ClusterdProcess.StartNew(Lab.FrontEnd, daemonArgs ?? []);
             Client = new LabClient(Lab);
         }
         catch

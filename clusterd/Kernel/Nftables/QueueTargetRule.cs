@@ -25,12 +25,14 @@ public static class QueueTargetRule
     /// <param name="queues">How many queues, numbered from <paramref name="firstQueue"/>; with more than one,
     /// the kernel spreads packets over them by a hash of their addresses, so every packet of a
     /// connection goes to the same queue.</param>
-    public static void Replace(string table, string chain, ushort firstQueue, ushort queues)
+    /// <param name="bypass">With no clusterd bound, packets go on past the queue (to the fallback
+    /// chain) instead of being dropped.</param>
+    public static void Replace(string table, string chain, ushort firstQueue, ushort queues, bool bypass)
     {
         using var socket = new NetlinkSocket();
         try
         {
-            socket.Acknowledged(Transaction(table, chain, firstQueue, queues), "nf_tables");
+            socket.Acknowledged(Transaction(table, chain, firstQueue, queues, bypass), "nf_tables");
         }
         catch (NetlinkException e)
         {
@@ -39,7 +41,7 @@ public static class QueueTargetRule
     }
 
     /// <summary>The batch: begin, delete the chain's rules, add the target (the one message acknowledged), end.</summary>
-    internal static NetlinkWriter Transaction(string table, string chain, ushort firstQueue, ushort queues)
+    internal static NetlinkWriter Transaction(string table, string chain, ushort firstQueue, ushort queues, bool bypass)
     {
         var batch = new NetlinkWriter(512);
         batch.Begin(NFNL_MSG_BATCH_BEGIN, NLM_F_REQUEST, AF_UNSPEC, NFNL_SUBSYS_NFTABLES);
@@ -58,8 +60,8 @@ public static class QueueTargetRule
         batch.BeginNest(NFTA_EXPR_DATA);
         batch.String(NFTA_TARGET_NAME, "NFQUEUE");
         batch.BigEndian32(NFTA_TARGET_REV, NfQueueTargetInfo.Revision);
-        // No bypass: without clusterd, new connections wait for it.
-        batch.Attribute(NFTA_TARGET_INFO, new NfQueueTargetInfo(firstQueue, queues, flags: 0));
+        var flags = bypass ? NfQueueTargetInfo.Bypass : (ushort)0;
+        batch.Attribute(NFTA_TARGET_INFO, new NfQueueTargetInfo(firstQueue, queues, flags));
         batch.EndNest();
         batch.EndNest();
         batch.EndNest();

@@ -13,8 +13,19 @@ public sealed class NfQueue : IDisposable
 {
     /// <summary>Only the IP and transport headers are needed to schedule a connection.</summary>
     private const uint CopyRange = 64;
-    /// <summary>Room for a burst of new connections (each queued packet waits in the kernel, not here).</summary>
-    private const uint MaxQueueLength = 65536;
+    /// <summary>
+    /// Fail-closed, the queue is all there is: room for a long burst of new connections (each queued
+    /// packet waits in the kernel, not here), beyond which the kernel drops.
+    /// </summary>
+    private const uint FailClosedQueueLength = 65536;
+
+    /// <summary>
+    /// Fail-open, a packet finding the queue full goes to the kernel's fallback hash at once, so a
+    /// short queue is better: clusterd drains 128 packets in a few milliseconds, so a running
+    /// clusterd rarely overflows it outside a flood, while a clusterd that stalls (stopped, swapping,
+    /// stuck) holds at most 128 new connections waiting for it — the rest go on without it.
+    /// </summary>
+    public const uint FailOpenQueueLength = 128;
 
     /// <summary>A large receive buffer absorbs bursts of new connections while a batch is being decided.</summary>
     private readonly NetlinkSocket _socket = new(receiveBuffer: 32 << 20);
@@ -27,11 +38,13 @@ public sealed class NfQueue : IDisposable
 
     public ushort Number { get; }
 
-    public NfQueue(ushort number)
+    /// <param name="failOpen">A full queue (or a full socket buffer) lets the packet on undecided,
+    /// to the kernel's fallback, instead of dropping it.</param>
+    public NfQueue(ushort number, bool failOpen)
     {
         Number = number;
         _socket.IgnoreOverruns();
-        // Three config messages in one datagram, each acknowledged: bind, then what to copy, then the queue's length.
+        // Config messages in one datagram, each acknowledged: bind, then what to copy, then the queue's length and flags.
         var config = new NetlinkWriter(256);
         BeginConfig(config);
         config.Attribute(NFQA_CFG_CMD, new QueueConfigCommand(NFQNL_CFG_CMD_BIND, AF_INET));
@@ -40,7 +53,11 @@ public sealed class NfQueue : IDisposable
         config.Attribute(NFQA_CFG_PARAMS, new QueueConfigParameters(CopyRange, NFQNL_COPY_PACKET));
         config.End();
         BeginConfig(config);
-        config.BigEndian32(NFQA_CFG_QUEUE_MAXLEN, MaxQueueLength);
+        config.BigEndian32(NFQA_CFG_QUEUE_MAXLEN, failOpen ? FailOpenQueueLength : FailClosedQueueLength);
+        config.End();
+        BeginConfig(config);
+        config.BigEndian32(NFQA_CFG_FLAGS, failOpen ? NFQA_CFG_F_FAIL_OPEN : 0);
+        config.BigEndian32(NFQA_CFG_MASK, NFQA_CFG_F_FAIL_OPEN);
         config.End();
         try
         {
