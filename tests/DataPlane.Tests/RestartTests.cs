@@ -7,7 +7,7 @@ namespace DataPlane.Tests;
 
 /// <summary>
 /// A stop or restart of clusterd leaves the kernel forwarding: established connections never
-/// notice, new ones at worst wait for it, and only <c>clusterd --cleanup</c> takes everything away
+/// notice, new ones are never refused (OutageTests: not even while it is away), and only <c>clusterd --cleanup</c> takes everything away
 /// — leaving the front-end's routing, firewall and sysctls exactly as they were before.
 /// </summary>
 public sealed class RestartTests(ITestOutputHelper output) : IDisposable
