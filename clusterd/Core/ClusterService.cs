@@ -114,7 +114,8 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
             List<int>? emptied = null;
             foreach (var change in changes)
             {
-                if (!change.Ended) _connections.Confirm(change.Flow, change.NodeId);
+                if (change.Opening) _connections.Opening(change.Flow, change.NodeId, Environment.TickCount64);
+                else if (!change.Ended) _connections.Confirm(change.Flow, change.NodeId);
                 else if (_connections.End(change.Flow) is { } id && _connections.Loads[id] == 0) (emptied ??= []).Add(id);
             }
             if (emptied is not null) ForgetIdleRetiredNodes(emptied);

@@ -21,7 +21,7 @@ internal sealed class SteadyClient : IDisposable
     private readonly Lock _gate = new();
     private readonly List<SocketError> _errors = [];
     private volatile bool _stopping;
-    private int _made, _waited;
+    private int _made, _waited, _underWay;
 
     public SteadyClient(LabClient client, int perSecond)
     {
@@ -39,8 +39,12 @@ internal sealed class SteadyClient : IDisposable
         _pacer.Start();
     }
 
+    /// <summary>Connections opened and not yet closed (or given up): what a count of the service's connections may hold besides others'.</summary>
+    public int UnderWay => Volatile.Read(ref _underWay);
+
     private void Open(LabClient client)
     {
+        Interlocked.Increment(ref _underWay);
         var started = _clock.Elapsed;
         SocketError error;
         try
@@ -59,6 +63,7 @@ internal sealed class SteadyClient : IDisposable
             else _made++;
             if (slow) _waited++;
         }
+        Interlocked.Decrement(ref _underWay);
     }
 
     /// <summary>Stops and waits for the connections under way.</summary>
