@@ -94,7 +94,7 @@ public sealed class RequestHandler(ClusterService service, IConntrack conntrack,
         var rows = service.Read((config, loads) => PoolRows(config, loads, null));
         var snapshot = _connections.Snapshot();
         return format == OutputFormat.Json
-            ? ControlReply.Json(json => StatusJsonWriter.WriteStatus(json, rows, snapshot))
+            ? ControlReply.Json(json => StatusJsonWriter.WriteStatus(json, rows, snapshot, service.Packets.Snapshot()))
             : ControlReply.Text(writer => StatusWriter.WriteStatus(writer, rows, snapshot));
     }
 

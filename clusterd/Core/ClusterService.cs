@@ -18,6 +18,9 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
     private readonly Dictionary<int, NodePlacement> _known = [];
     private ClusterConfig _config = initial;
 
+    /// <summary>The queued packets seen, by kind; counted by the verdict threads, outside the state lock.</summary>
+    public PacketCounters Packets { get; } = new();
+
     public ClusterConfig Config
     {
         get { lock (_gate) return _config; }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ClusterControl;
+using Clusterd.Core;
 
 namespace Clusterd.Status;
 
@@ -26,7 +27,9 @@ public static class StatusJsonWriter
         json.WriteEndArray();
     }
 
-    public static void WriteStatus(Utf8JsonWriter json, IEnumerable<PoolRow> pools, IEnumerable<ConnectionRow> connections)
+    /// <param name="packets">The queued packets clusterd has seen, by kind, written as the object <c>packets</c>.</param>
+    public static void WriteStatus(Utf8JsonWriter json, IEnumerable<PoolRow> pools, IEnumerable<ConnectionRow> connections,
+        IEnumerable<(PacketKind Kind, long Count)>? packets = null)
     {
         json.WriteStartObject();
         WritePools(json, pools);
@@ -46,6 +49,12 @@ public static class StatusJsonWriter
             if (json.BytesPending > 32 * 1024) json.Flush();
         }
         json.WriteEndArray();
+        if (packets is not null)
+        {
+            json.WriteStartObject("packets");
+            foreach (var (kind, count) in packets) json.WriteNumber(kind.JsonName(), count);
+            json.WriteEndObject();
+        }
         json.WriteEndObject();
     }
 }

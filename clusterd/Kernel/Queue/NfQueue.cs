@@ -74,7 +74,8 @@ public sealed class NfQueue : IDisposable
 
     /// <summary>
     /// Waits for packets, asks <paramref name="decide"/> for each one's verdict and mark, and sends
-    /// all verdicts of the batch at once. Returns false on timeout or when nothing usable arrived.
+    /// all verdicts of the batch at once (a message without a packet id is decided but not answered).
+    /// Returns false on timeout or when nothing usable arrived.
     /// </summary>
     public bool ProcessBatch(Func<QueuedPacket, (uint Verdict, uint Mark)> decide, int timeoutMs)
     {
@@ -91,10 +92,9 @@ public sealed class NfQueue : IDisposable
         foreach (var message in new NetlinkMessages(datagram))
         {
             if (message.Type != MessageType(NFNL_SUBSYS_QUEUE, PACKET)) continue;
-            bool usable = QueuedPacket.TryParse(message.Attributes, out var packet, out uint id);
-            if (id == 0 && !usable) continue; // no id: nothing to answer
-            var (verdict, mark) = usable ? decide(packet) : (NF_ACCEPT, 0u);
-            WriteVerdict(id, verdict, mark);
+            bool answerable = QueuedPacket.TryParse(message.Attributes, out var packet);
+            var (verdict, mark) = decide(packet); // every packet is decided (and counted), whatever it holds
+            if (answerable) WriteVerdict(packet.Id, verdict, mark);
         }
     }
 

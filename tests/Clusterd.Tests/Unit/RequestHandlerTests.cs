@@ -119,6 +119,19 @@ public sealed class RequestHandlerTests : IDisposable
     }
 
     [Fact]
+    public void StatusJsonCountsTheQueuedPacketsByKind()
+    {
+        _cluster.Service.Packets.Count(PacketKind.Fragment);
+        _cluster.Service.Packets.Count(PacketKind.Ordinary);
+        _cluster.Service.Packets.Count(PacketKind.Ordinary);
+        string status = Body(Handle(Op(ControlOp.Status) with { Format = OutputFormat.Json }));
+        using var json = System.Text.Json.JsonDocument.Parse(status);
+        var packets = json.RootElement.GetProperty("packets");
+        Assert.Equal((1, 2, 0), (packets.GetProperty("fragment").GetInt64(), packets.GetProperty("ordinary").GetInt64(), packets.GetProperty("notIpv4").GetInt64()));
+        Assert.Equal(Enum.GetValues<PacketKind>().Length, packets.EnumerateObject().Count());
+    }
+
+    [Fact]
     public void SaveIsTheScriptOfTheConfiguration() =>
         Assert.Contains("clconfig -add pool0 10.0.0.1 up cost 1\n", Body(Handle(Op(ControlOp.Save))));
 
