@@ -13,6 +13,13 @@ namespace DataPlane.Tests;
 public sealed class OutageTests(ITestOutputHelper output) : IDisposable
 {
     private const int Held = 50, OpenedWhileAway = 6;
+
+    /// <summary>
+    /// How long the counts may take to be right after clusterd's return: on an idle machine they are
+    /// within a second (the output says how long); the limit is generous for a loaded one, where
+    /// conntrack's events of the client's short connections queue up.
+    /// </summary>
+    private static readonly TimeSpan CountsSettle = TimeSpan.FromSeconds(5);
     private ClusterLab? _cluster;
 
     private ClusterLab Cluster => _cluster ?? throw new InvalidOperationException("no lab");
@@ -50,7 +57,7 @@ public sealed class OutageTests(ITestOutputHelper output) : IDisposable
     /// Held connections stream, a client opens new ones at <paramref name="perSecond"/>, while
     /// clusterd is away <paramref name="awayMs"/> ms as <paramref name="how"/> says; a few held
     /// connections are opened while it is away too. None may fail, and the counts must be right
-    /// within a second of its return.
+    /// soon after its return.
     /// </summary>
     private void RideOut(string how, int awayMs, int perSecond)
     {
@@ -60,6 +67,12 @@ public sealed class OutageTests(ITestOutputHelper output) : IDisposable
         var openedAway = new List<HeldConnection>();
         try
         {
+            TimeSpan quiet;
+            using (var undisturbed = new Streaming(held))
+            {
+                Thread.Sleep(1000);
+                quiet = undisturbed.Finish(); // what this machine's scheduling alone costs
+            }
             using var streaming = new Streaming(held);
             using var client = new SteadyClient(Cluster.Client, perSecond);
             Thread.Sleep(500);
@@ -80,7 +93,7 @@ public sealed class OutageTests(ITestOutputHelper output) : IDisposable
                 counts = Cluster.Connections();
                 right = CountsRight(counts, expected, Math.Max(underWay, client.UnderWay));
             }
-            while (!right && back.Elapsed < TimeSpan.FromSeconds(1));
+            while (!right && back.Elapsed < CountsSettle);
             var countedAfter = back.Elapsed;
             Thread.Sleep(500);
             var (made, waited, errors) = client.Finish();
@@ -90,7 +103,7 @@ public sealed class OutageTests(ITestOutputHelper output) : IDisposable
                              $"counts right {countedAfter.TotalMilliseconds:F0} ms after the return: {string.Join(", ", counts.Select(c => $"{c.Key} {c.Value}"))}");
             Assert.Empty(errors);
             Assert.True(right, $"counts {string.Join(", ", counts)} against held {string.Join(", ", expected)}");
-            Assert.True(gap < TimeSpan.FromSeconds(1), $"held connections stalled for {gap.TotalMilliseconds:F0} ms");
+            Assert.True(gap < TimeSpan.FromSeconds(1) + 2 * quiet, $"held connections stalled for {gap.TotalMilliseconds:F0} ms ({quiet.TotalMilliseconds:F0} ms undisturbed)");
         }
         finally
         {
