@@ -11,7 +11,7 @@ namespace Clusterd.Tests.Unit;
 /// <summary>Each control request through the handler, over the fakes: who may ask, and what each answers.</summary>
 public sealed class RequestHandlerTests : IDisposable
 {
-    private const uint Root = 0, User = 1000;
+    private const uint Root = 0, User = 1000, Nobody = 65534;
     private static readonly Ipv4Address Node = Ipv4Address.Parse("10.0.0.1");
     private static readonly FirewallRule ClusterRule = new()
     {
@@ -49,6 +49,49 @@ public sealed class RequestHandlerTests : IDisposable
         var before = _cluster.Service.Config;
 
         Assert.Equal(ControlError.PermissionDenied, Handle(Op(op), User).Answer.Error);
+        Assert.Same(before, _cluster.Service.Config);
+    }
+
+    /// <summary>nobody (uid 65534), the usual unprivileged account: every request that changes anything (or zeroes counters, or probes the firewall) is refused, whatever it asks.</summary>
+    [Theory]
+    [InlineData(ControlOp.Add)]
+    [InlineData(ControlOp.Set)]
+    [InlineData(ControlOp.Del)]
+    [InlineData(ControlOp.Create)]
+    [InlineData(ControlOp.Forward)]
+    [InlineData(ControlOp.Destroy)]
+    [InlineData(ControlOp.Debug)]
+    public void NobodyChangesNoPoolNorNode(ControlOp op)
+    {
+        var before = _cluster.Service.Config;
+        Assert.Equal(ControlError.PermissionDenied, Handle(Op(op) with { Pool = "pool1", Level = 3 }, Nobody).Answer.Error);
+        Assert.Same(before, _cluster.Service.Config);
+    }
+
+    [Theory]
+    [InlineData(FirewallCommand.Append)]
+    [InlineData(FirewallCommand.Insert)]
+    [InlineData(FirewallCommand.Delete)]
+    [InlineData(FirewallCommand.Flush)]
+    [InlineData(FirewallCommand.Zero)]
+    [InlineData(FirewallCommand.ListAndZero)]
+    [InlineData(FirewallCommand.SetPolicy)]
+    [InlineData(FirewallCommand.Check)]
+    [InlineData(FirewallCommand.SetMasqueradeTimeouts)]
+    public void NobodyChangesNoFirewall(FirewallCommand command)
+    {
+        Assert.True(Handle(Firewall(FirewallCommand.Append, ClusterRule)).Answer.Ok);
+        var before = _cluster.Service.Config;
+        var request = new ControlRequest
+        {
+            Op = ControlOp.Firewall,
+            Firewall = new FirewallRequest
+            {
+                Command = command, Chain = FirewallChain.Input, Rules = [ClusterRule], Policy = new DefaultPolicy(RulePolicy.Deny),
+                Timeouts = new MasqueradeTimeouts(1, 1, 1),
+            },
+        };
+        Assert.Equal(ControlError.PermissionDenied, Handle(request, Nobody).Answer.Error);
         Assert.Same(before, _cluster.Service.Config);
     }
 
