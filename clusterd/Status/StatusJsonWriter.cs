@@ -27,9 +27,9 @@ public static class StatusJsonWriter
         json.WriteEndArray();
     }
 
-    /// <param name="packets">The queued packets clusterd has seen, by kind, written as the object <c>packets</c>.</param>
+    /// <param name="packets">The queued packets clusterd has seen, by kind (<see cref="PacketCounters.Snapshot"/>), written as the object <c>packets</c>.</param>
     public static void WriteStatus(Utf8JsonWriter json, IEnumerable<PoolRow> pools, IEnumerable<ConnectionRow> connections,
-        IEnumerable<(PacketKind Kind, long Count)>? packets = null)
+        IEnumerable<(string Name, long Count)>? packets = null)
     {
         json.WriteStartObject();
         WritePools(json, pools);
@@ -52,7 +52,7 @@ public static class StatusJsonWriter
         if (packets is not null)
         {
             json.WriteStartObject("packets");
-            foreach (var (kind, count) in packets) json.WriteNumber(kind.JsonName(), count);
+            foreach (var (name, count) in packets) json.WriteNumber(name, count);
             json.WriteEndObject();
         }
         json.WriteEndObject();

@@ -39,6 +39,7 @@ public sealed class VerdictLoop(NfQueue queue, ClusterService service) : WorkerL
         if (kind == PacketKind.Untagged) return (NF_ACCEPT, packet.Mark); // not tagged by a cluster rule: not ours to decide
         if (!kind.IsSchedulable()) return (NF_DROP, 0u);
         var node = service.Schedule(Marks.RuleOf(packet.Mark), packet.Flow);
+        if (node is null) service.Packets.DroppedNoNode();
         _verdicts++;
         if (packet.ArrivalMicroseconds is { } arrival)
             _latency.Record((DateTime.UtcNow - DateTime.UnixEpoch).Ticks / 10 - arrival);

@@ -35,7 +35,7 @@ public sealed class SynFloodTests(ITestOutputHelper output) : IDisposable
             long peak = before;
             using var sampling = new Timer(_ => { try { peak = Math.Max(peak, _cluster.Daemon.ResidentKilobytes()); } catch (IOException) { } }, null, 0, 100);
             var client = new SteadyClient(_cluster.Client, LegitimatePerSecond);
-            long queuedBefore = QueuedSoFar();
+            long queuedBefore = QueuedSoFar(), ordinaryBefore = OrdinaryPacketsCounted();
             var flood = Stopwatch.StartNew();
             long sent = _cluster.Client.SynFlood(seconds, perSecond: 0);
             double rate = sent / flood.Elapsed.TotalSeconds;
@@ -55,6 +55,7 @@ public sealed class SynFloodTests(ITestOutputHelper output) : IDisposable
             Assert.True(made >= 0.95 * tried, $"only {made} of {tried} legitimate connections succeeded");
             Assert.True(tried - waited >= 0.95 * tried, $"{waited} of {tried} legitimate connections lost their first SYN");
             Assert.Equal(truth, counts.Where(c => c.Value > 0).ToDictionary());
+            Assert.InRange(OrdinaryPacketsCounted() - ordinaryBefore, queued / 2, queued); // what clusterd decided, as clconfig -status --json shows it
             Assert.InRange(peak - before, long.MinValue, 50 * 1024);
             Assert.InRange(after - before, long.MinValue, keptMegabytes * 1024);
         }
@@ -62,6 +63,13 @@ public sealed class SynFloodTests(ITestOutputHelper output) : IDisposable
         {
             held.ForEach(c => c.Dispose());
         }
+    }
+
+    private long OrdinaryPacketsCounted()
+    {
+        var status = CommandRunner.Run(Binaries.Clconfig, ["-status", "--json"], _cluster.Daemon.ClientEnvironment);
+        using var json = System.Text.Json.JsonDocument.Parse(status.Stdout);
+        return json.RootElement.GetProperty("packets").GetProperty("ordinary").GetInt64();
     }
 
     /// <summary>How many packets the front-end's queue 0 has taken since it was bound (the packet id sequence of /proc/net/netfilter/nfnetlink_queue).</summary>

@@ -167,11 +167,13 @@ public sealed class RequestHandlerTests : IDisposable
         _cluster.Service.Packets.Count(PacketKind.Fragment);
         _cluster.Service.Packets.Count(PacketKind.Ordinary);
         _cluster.Service.Packets.Count(PacketKind.Ordinary);
+        _cluster.Service.Packets.DroppedNoNode();
         string status = Body(Handle(Op(ControlOp.Status) with { Format = OutputFormat.Json }));
         using var json = System.Text.Json.JsonDocument.Parse(status);
         var packets = json.RootElement.GetProperty("packets");
         Assert.Equal((1, 2, 0), (packets.GetProperty("fragment").GetInt64(), packets.GetProperty("ordinary").GetInt64(), packets.GetProperty("notIpv4").GetInt64()));
-        Assert.Equal(Enum.GetValues<PacketKind>().Length, packets.EnumerateObject().Count());
+        Assert.Equal(1, packets.GetProperty(PacketCounters.NoNodeName).GetInt64());
+        Assert.Equal(Enum.GetValues<PacketKind>().Length + 1, packets.EnumerateObject().Count());
     }
 
     [Fact]
