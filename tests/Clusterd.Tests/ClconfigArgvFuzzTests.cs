@@ -19,11 +19,17 @@ public sealed class ClconfigArgvFuzzTests(ITestOutputHelper output)
     ];
 
     [Fact]
-    public void HundredThousandCommandLinesEndInARequestOrOneUsageLine()
+    public void HundredThousandCommandLinesEndInARequestOrOneUsageLine() => Fuzz(100_000);
+
+    [Fact]
+    [Trait("Category", "Stress")]
+    public void AMillionCommandLinesEndInARequestOrOneUsageLine() => Fuzz(1_000_000);
+
+    private void Fuzz(int vectors)
     {
         var fuzzer = new ArgvFuzzer(1997, Grammar);
         int requests = 0, refused = 0;
-        for (int i = 0; i < 100_000; i++)
+        for (int i = 0; i < vectors; i++)
         {
             var args = fuzzer.Next();
             try
@@ -43,7 +49,7 @@ public sealed class ClconfigArgvFuzzTests(ITestOutputHelper output)
                 Assert.Fail($"[{string.Join(" ", args.Select(a => $"'{a}'"))}]: {e}");
             }
         }
-        output.WriteLine($"100000 command lines: {requests} requests, {refused} usage errors");
+        output.WriteLine($"{vectors} command lines: {requests} requests, {refused} usage errors");
         Assert.True(requests > 0 && refused > 0, "the fuzzer never got past, or never failed, the parser");
     }
 }

@@ -97,6 +97,10 @@ public sealed class QueuedPacketFuzzTests(ITestOutputHelper output)
     [Fact]
     public void AMillionRandomAndMutatedPacketsNeverThrow() => Fuzz(1_000_000);
 
+    [Fact]
+    [Trait("Category", "Stress")]
+    public void TenMillionRandomAndMutatedPacketsNeverThrow() => Fuzz(10_000_000);
+
     private void Fuzz(int inputs)
     {
         var random = new Random(20261202);

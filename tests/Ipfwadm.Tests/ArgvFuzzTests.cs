@@ -30,6 +30,10 @@ public sealed class ArgvFuzzTests(ITestOutputHelper output)
     [Fact]
     public void HundredThousandCommandLinesEndInARequestOrADocumentedExit() => Fuzz(100_000);
 
+    [Fact]
+    [Trait("Category", "Stress")]
+    public void AMillionCommandLinesEndInARequestOrADocumentedExit() => Fuzz(1_000_000);
+
     private void Fuzz(int vectors)
     {
         var fuzzer = new ArgvFuzzer(1997, Grammar, Starts);
