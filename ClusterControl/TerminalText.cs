@@ -23,6 +23,12 @@ public static class TerminalText
         return escaped.ToString();
     }
 
+    /// <summary>
+    /// <see cref="Escape"/> for text that must stay one line (an error message that echoes a word of
+    /// the command line): a newline in it is escaped too.
+    /// </summary>
+    public static string EscapeLine(string text) => Escape(text).Replace("\n", "\\x0a", StringComparison.Ordinal);
+
     /// <summary>C0 controls but the newline, DEL, and the C1 controls (U+0080–U+009F, which some terminals obey too).</summary>
     private static bool NeedsEscape(char c) => c is (< ' ' and not '\n') or '\x7f' or (>= '\x80' and <= '\x9f');
 }

@@ -45,6 +45,6 @@ catch (ControlUnreachableException e)
 // Messages echo words of the command line (and clusterd echoes what it was sent): escape controls.
 static int Fail(int status, string message)
 {
-    Console.Error.WriteLine("clconfig: " + TerminalText.Escape(message));
+    Console.Error.WriteLine("clconfig: " + TerminalText.EscapeLine(message));
     return status;
 }

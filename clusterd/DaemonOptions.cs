@@ -5,7 +5,7 @@ using ClusterControl;
 namespace Clusterd;
 
 /// <summary>clusterd's command line.</summary>
-public sealed record DaemonOptions(string SocketPath, string StateDirectory, int Queue, int Queues, int? DebugLevel, bool Cleanup)
+public sealed record DaemonOptions(string SocketPath, string StateDirectory, int Queue, int Queues, int? DebugLevel, bool Cleanup, bool FailClosed)
 {
     /// <summary>Where to serve Prometheus metrics (<c>--metrics ADDRESS:PORT</c>); null: not at all.</summary>
     public IPEndPoint? Metrics { get; init; }
@@ -61,10 +61,14 @@ public sealed record DaemonOptions(string SocketPath, string StateDirectory, int
             if (r.GetValueOrDefault<string?>() is { } text && !TryParseEndpoint(text, out _))
                 r.AddError($"--metrics: bad address '{text}' (expected ADDRESS:PORT, as 127.0.0.1:9469)");
         });
-        var command = new RootCommand("clusterd - the ip_cluster front-end daemon") { socket, stateDir, queue, queues, debug, cleanup, metrics };
+        var failClosed = new Option<bool>("--fail-closed")
+        {
+            Description = "while clusterd is down or its queue is full, drop new connections instead of placing them by the kernel's flow hash",
+        };
+        var command = new RootCommand("clusterd - the ip_cluster front-end daemon") { socket, stateDir, queue, queues, debug, cleanup, metrics, failClosed };
         command.SetAction(result => run(new DaemonOptions(
             result.GetValue(socket)!, result.GetValue(stateDir)!, result.GetValue(queue), result.GetValue(queues), result.GetValue(debug),
-            result.GetValue(cleanup))
+            result.GetValue(cleanup), result.GetValue(failClosed))
         {
             Metrics = result.GetValue(metrics) is { } text && TryParseEndpoint(text, out var endpoint) ? endpoint : null,
         }));

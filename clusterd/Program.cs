@@ -36,7 +36,8 @@ static int Serve(DaemonOptions options)
 
         var interfaces = new KernelNetworkInterfaces();
         var conntrack = new KernelConntrack();
-        using var dataPlane = new KernelDataPlane(new FirewallRendering(), interfaces, new QueueTargetRule((ushort)options.Queue, (ushort)options.Queues), options.StateDirectory);
+        using var dataPlane = new KernelDataPlane(new FirewallRendering(), interfaces,
+            new QueueTargetRule((ushort)options.Queue, (ushort)options.Queues, bypass: !options.FailClosed), options.StateDirectory, options.FailClosed);
         var service = new ClusterService(stateFile, dataPlane, config);
         using var addresses = new AddressWatchLoop(service);
         service.Start();
@@ -52,7 +53,7 @@ static int Serve(DaemonOptions options)
         metrics?.Start();
         using var timestamps = metrics is null ? null : new ArrivalTimestamps(); // the latency histogram needs arrival times
         var verdictLoops = Enumerable.Range(options.Queue, options.Queues)
-            .Select(q => new VerdictLoop(new NfQueue((ushort)q), service, metrics?.VerdictsOf(q)))
+            .Select(q => new VerdictLoop(new NfQueue((ushort)q, failOpen: !options.FailClosed), service, metrics?.VerdictsOf(q)))
             .ToList();
         using var stopVerdicts = new DisposeAll(verdictLoops);
         verdictLoops.ForEach(loop => loop.Start());

@@ -12,9 +12,9 @@ public sealed class IpfwadmExit(int status, string stderr) : Exception(stderr)
     /// <summary>The try-help line that follows most errors.</summary>
     public static string TryHelp(string program) => $"Try `{program} -h' for more information.\n";
 
-    /// <summary>exit_error: "prog: msg", the try-help line, exit 2.</summary>
+    /// <summary>exit_error: "prog: msg", the try-help line, exit 2. The message stays one line, whatever words it echoes.</summary>
     public static IpfwadmExit Error(string program, string message, int status = 2) =>
-        new(status, $"{program}: {message}\n{TryHelp(program)}");
+        new(status, $"{program}: {ClusterControl.TerminalText.EscapeLine(message)}\n{TryHelp(program)}");
 
     /// <summary>getopt's own complaint, then the try-help line, exit 2.</summary>
     public static IpfwadmExit Getopt(string program, string message) => Error(program, message);

@@ -16,7 +16,9 @@ public static class FirstPacketFlood
     /// <param name="sourceNetwork">Sources are taken from this /24 (hosts 2..254).</param>
     /// <param name="packetsPerSecond">0 = as fast as possible; otherwise paced to this rate.</param>
     /// <param name="maxPackets">Stop after this many (0 = only the duration limits).</param>
-    public static long Run(FloodPacket shape, IPAddress target, IPAddress sourceNetwork, TimeSpan duration, int packetsPerSecond, long maxPackets = 0)
+    /// <param name="servicePort">Every packet to this port, as a SYN flood on a service is; by default flows differ in it too.</param>
+    public static long Run(FloodPacket shape, IPAddress target, IPAddress sourceNetwork, TimeSpan duration, int packetsPerSecond, long maxPackets = 0,
+        ushort? servicePort = null)
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Raw, ProtocolType.Raw);
         socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.HeaderIncluded, true);
@@ -33,7 +35,7 @@ public static class FirstPacketFlood
             }
             long flow = sent;
             shape.SetFlow(packet, sourceHost: (byte)(2 + flow % 253),
-                sourcePort: (ushort)(1024 + flow / 253 % 64000), destinationPort: (ushort)(10000 + flow / 253 / 64000));
+                sourcePort: (ushort)(1024 + flow / 253 % 64000), destinationPort: servicePort ?? (ushort)(10000 + flow / 253 / 64000));
             socket.SendTo(packet, endpoint);                   // the kernel fills in the IP header checksum
             sent++;
         }

@@ -22,6 +22,9 @@ switch (args)
     case ["flood", var kind, var target, var sources, var count, var rate]:
         Console.WriteLine($"sent {FirstPacketFlood.Run(FloodPacket.Parse(kind), IPAddress.Parse(target), IPAddress.Parse(sources), TimeSpan.FromMinutes(10), int.Parse(rate), long.Parse(count))}");
         return 0;
+    case ["syn-flood", var target, var port, var sources, var seconds, var rate]:
+        Console.WriteLine($"sent {FirstPacketFlood.Run(FloodPacket.Parse("syn"), IPAddress.Parse(target), IPAddress.Parse(sources), TimeSpan.FromSeconds(double.Parse(seconds)), int.Parse(rate), servicePort: ushort.Parse(port))}");
+        return 0;
     case ["hold", var target, var port, var count, .. var command]:
         return Hold.Run(new IPEndPoint(IPAddress.Parse(target), int.Parse(port)), int.Parse(count), command is ["--", .. var rest] ? rest : command);
     case ["idle-control", var socket, var count]:
@@ -44,6 +47,7 @@ switch (args)
                    ipc-bench stream ADDRESS PORT SECONDS
                    ipc-bench udp-flood ADDRESS SOURCE_NETWORK SECONDS PACKETS_PER_SECOND(0=max)
                    ipc-bench flood udp|syn[+ttl1|+lsrr|+badopt] ADDRESS SOURCE_NETWORK COUNT PACKETS_PER_SECOND(0=max)
+                   ipc-bench syn-flood ADDRESS PORT SOURCE_NETWORK SECONDS PACKETS_PER_SECOND(0=max)
                    ipc-bench hold ADDRESS PORT COUNT [-- COMMAND...]
                    ipc-bench idle-control SOCKET COUNT
                    ipc-bench greet PORT NAME | sink PORT

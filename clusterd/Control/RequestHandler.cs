@@ -103,7 +103,7 @@ public sealed class RequestHandler(ClusterService service, IConntrack conntrack,
         var (rows, config) = service.Read((config, loads, health) => (PoolRows(config, loads, health, null), config));
         var snapshot = _connections.Snapshot();
         return format == OutputFormat.Json
-            ? ControlReply.Json(json => StatusJsonWriter.WriteStatus(json, rows, snapshot, queues?.Read(), config.Pools, ConfigDigest.Of(config)))
+            ? ControlReply.Json(json => StatusJsonWriter.WriteStatus(json, rows, snapshot, service.Packets.Snapshot(), queues?.Read(), config.Pools, ConfigDigest.Of(config)))
             : ControlReply.Text(writer => StatusWriter.WriteStatus(writer, rows, snapshot));
     }
 

@@ -32,6 +32,9 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
     /// <summary>Whether any node is checked: only then are unanswered handshakes watched.</summary>
     private bool _anyChecks = AnyChecks(initial);
 
+    /// <summary>The queued packets seen, by kind; counted by the verdict threads, outside the state lock.</summary>
+    public PacketCounters Packets { get; } = new();
+
     public ClusterConfig Config
     {
         get { lock (_gate) return _config; }
@@ -44,7 +47,7 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
         {
             Log.DebugLevel = _config.DebugLevel;
             Remember(_config);
-            dataPlane.Apply(_config, Retired(_config));
+            Program(_config);
             _maglev.Rebuild(_config, _connections.Loads);
         }
     }
@@ -61,7 +64,7 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
             Remember(next);
             try
             {
-                dataPlane.Apply(next, Retired(next));
+                Program(next);
                 stateFile.Save(next);
             }
             catch (KernelRefusedException e)
@@ -79,7 +82,9 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
             _config = next;
             _anyChecks = AnyChecks(next);
             Log.DebugLevel = next.DebugLevel;
-            foreach (int id in _health.ForgetUnchecked(next)) _connections.Loads.SetFailed(id, false);
+            var released = _health.ForgetUnchecked(next);
+            foreach (int id in released) _connections.Loads.SetFailed(id, false);
+            if (released.Count > 0) ProgramFallback();
             _maglev.Rebuild(next, _connections.Loads);
             Interlocked.Increment(ref _configurationChanges);
         }
@@ -160,6 +165,7 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
             Log.Info(failed
                 ? $"node {node.Address} of {pool.Name} failed its {check.Kind.Word()} check: {detail}"
                 : $"node {node.Address} of {pool.Name} passed its {check.Kind.Word()} check again: {detail}");
+            ProgramFallback();
             return;
         }
     }
@@ -209,7 +215,8 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
                     if (change.AwaitsReply) _unanswered.Watch(change.Flow, change.NodeId, now);
                     else _unanswered.Forget(change.Flow);
                 }
-                if (!change.Ended) _connections.Confirm(change.Flow, change.NodeId);
+                if (change.Opening) _connections.Opening(change.Flow, change.NodeId, now);
+                else if (!change.Ended) _connections.Confirm(change.Flow, change.NodeId);
                 else if (_connections.End(change.Flow) is { } id)
                 {
                     if (change.HandshakeFailed) RecordCheck(id, passed: false, $"connection from {change.Flow.Source}:{change.Flow.SourcePort} failed at the handshake");
@@ -242,7 +249,7 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
     /// <exception cref="KernelRefusedException">The kernel refused the new rules; the old ones stay (the worker logs it).</exception>
     public void InterfacesChanged()
     {
-        lock (_gate) dataPlane.InterfacesChanged(_config, Retired(_config));
+        lock (_gate) dataPlane.InterfacesChanged(_config, Retired(_config), _connections.Loads.Failed);
     }
 
     /// <summary>Replaces all connections with those conntrack holds (at start, or after lost events).</summary>
@@ -251,7 +258,7 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
         lock (_gate)
         {
             _connections.Reset(live);
-            dataPlane.Apply(_config, Retired(_config));
+            Program(_config);
         }
     }
 
@@ -276,7 +283,7 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
     {
         try
         {
-            dataPlane.Apply(_config, Retired(_config));
+            Program(_config);
         }
         catch (KernelRefusedException e)
         {
@@ -290,7 +297,7 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
         bool forgot = false;
         foreach (int id in ids)
             if (_connections.Loads[id] == 0 && !_config.AllNodes.Any(n => n.Id == id)) forgot |= _known.Remove(id);
-        if (forgot) dataPlane.Apply(_config, Retired(_config));
+        if (forgot) Program(_config);
     }
 
     private static bool AnyChecks(ClusterConfig config) =>
@@ -301,6 +308,26 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
         foreach (var pool in config.Pools)
             foreach (var node in pool.Nodes)
                 _known[node.Id] = new NodePlacement(node, pool.Name, pool.Forward);
+    }
+
+    /// <summary>Has the kernel take <paramref name="config"/>, with the retired nodes' paths and without the failed nodes in its fallback.</summary>
+    private void Program(ClusterConfig config) => dataPlane.Apply(config, Retired(config), _connections.Loads.Failed);
+
+    /// <summary>
+    /// A node failed or recovered: the kernel's fallback hash follows (the rest of the kernel state is
+    /// as it was). A refusal is logged, not thrown: the health result stands, and the fallback only
+    /// serves while clusterd is away; the next change programs it again.
+    /// </summary>
+    private void ProgramFallback()
+    {
+        try
+        {
+            Program(_config);
+        }
+        catch (KernelRefusedException e)
+        {
+            Log.Warn($"the kernel refused the fallback rules after a health change: {e.Message}");
+        }
     }
 
     /// <summary>Nodes no longer in <paramref name="config"/> whose connections still flow.</summary>

@@ -1,7 +1,11 @@
 namespace Clusterd.Core;
 
-/// <summary>What conntrack reported of one clustered connection: it holds it, on node <see cref="NodeId"/>, or it ended (closing or destroyed).</summary>
-public readonly record struct ConnectionChange(Flow Flow, int NodeId, bool Ended)
+/// <summary>
+/// What conntrack reported of one clustered connection: it holds it, on node <see cref="NodeId"/>,
+/// or it ended (closing or destroyed). <see cref="Opening"/>: it holds a TCP connection whose
+/// handshake has not completed.
+/// </summary>
+public readonly record struct ConnectionChange(Flow Flow, int NodeId, bool Ended, bool Opening = false)
 {
     /// <summary>It ended before its TCP handshake completed (reset, or no answer): a failed check of its node.</summary>
     public bool HandshakeFailed { get; init; }

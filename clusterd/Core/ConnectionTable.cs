@@ -7,8 +7,9 @@ namespace Clusterd.Core;
 /// connection as <em>pending</em>: it counts at once (so a burst of new connections still spreads),
 /// but it is only a guess, as the kernel may still drop the packet before conntrack confirms it
 /// (TTL 1, bad IP options, a forward-chain deny). Conntrack's event for the confirmed entry makes
-/// it <em>confirmed</em>; a pending connection no event confirms within <see cref="ConfirmationGrace"/>
-/// is forgotten. Conntrack reporting it closing or gone removes it. The per-node counts in
+/// it <em>confirmed</em> — for TCP, the event of its handshake completing: a SYN conntrack holds may
+/// be spoofed and never answered, so until then it stays pending (<see cref="Opening"/>). A pending
+/// connection no event confirms within <see cref="ConfirmationGrace"/> is forgotten. Conntrack reporting it closing or gone removes it. The per-node counts in
 /// <see cref="Loads"/> are exactly the connections held here. Not thread-safe, and no clock
 /// inside: the owner serialises and passes the time (milliseconds, any monotonic origin).
 /// </summary>
@@ -16,7 +17,8 @@ namespace Clusterd.Core;
 /// Connections are also kept in arrival order in an append-only log, so the status file lists them
 /// oldest first without sorting. An ended connection leaves a stale log slot (its sequence number no
 /// longer matches the table's); the log is compacted when stale slots outnumber live ones. Pending
-/// connections are queued by the time they were scheduled, so expiring them looks only at the oldest.
+/// connections are queued by the time they were scheduled or last seen opening (a re-queued one
+/// leaves a stale slot behind), so expiring them looks only at the oldest.
 /// After a flood the collections are trimmed: a dictionary or list never gives memory back by itself.
 /// </remarks>
 public sealed class ConnectionTable
@@ -34,12 +36,16 @@ public sealed class ConnectionTable
     /// <summary>Below this many entries the collections are never trimmed: it is not worth the copy.</summary>
     private const int TrimFloor = 4096;
 
-    /// <summary>Trimming away room for this many connections or more ends a flood: worth giving the memory back at once.</summary>
-    private const int FloodSize = 50_000;
+    /// <summary>
+    /// Trimming away room for this many connections or more ends a flood: worth giving the memory back
+    /// at once. The table's own share is small (a few MB), but the flood's events and verdicts grew the
+    /// runtime's heap by tens of MB, which it keeps unless told.
+    /// </summary>
+    private const int FloodSize = 10_000;
 
     private readonly Dictionary<Flow, Tracked> _flows = [];
     private readonly List<(Flow Flow, long Sequence)> _arrivals = [];
-    private readonly Queue<(Flow Flow, long Sequence, long ScheduledAt)> _pending = new();
+    private readonly Queue<(Flow Flow, long Sequence, long Since)> _pending = new();
     private int _pendingCount;
     private int _peak;
     private long _sequence;
@@ -57,13 +63,51 @@ public sealed class ConnectionTable
     /// </summary>
     public bool Add(Flow flow, int nodeId, long now)
     {
-        if (!Hold(flow, nodeId, pending: true)) return false;
+        if (!Hold(flow, nodeId, pending: true, now)) return false;
+        CountPending(flow, now);
+        return true;
+    }
+
+    /// <summary>
+    /// Conntrack holds the connection, on node <paramref name="nodeId"/>, but it is a TCP connection
+    /// whose handshake has not completed (SYN_SENT, SYN_RECV): it stays pending, and the event of its
+    /// ESTABLISHED state confirms it. Its grace starts again from <paramref name="now"/> only when
+    /// more than half of it has passed: the event of a connection clusterd scheduled comes
+    /// microseconds after the verdict, and a flood should not queue every connection twice. A spoofed SYN's never comes, so a flood of them stops counting within the
+    /// grace rather than after conntrack's SYN timeouts (one to two minutes), and no event is added.
+    /// </summary>
+    public void Opening(Flow flow, int nodeId, long now)
+    {
+        if (!_flows.TryGetValue(flow, out var tracked))
+        {
+            if (Hold(flow, nodeId, pending: true, now)) CountPending(flow, now);
+            return;
+        }
+        MoveToNode(tracked, nodeId);
+        // A confirmed connection stays confirmed: this is a late, reordered event.
+        if (!tracked.Pending || now - tracked.Since <= ConfirmationGrace / 2)
+        {
+            _flows[flow] = tracked with { NodeId = nodeId };
+            return;
+        }
+        _flows[flow] = tracked with { NodeId = nodeId, Since = now };
+        _pending.Enqueue((flow, tracked.Sequence, now)); // the earlier slot no longer matches and is skipped
+    }
+
+    private void CountPending(Flow flow, long now)
+    {
         _pending.Enqueue((flow, _sequence, now));
         _pendingCount++;
-        if (_pendingCount <= MaxPending) return true;
+        if (_pendingCount <= MaxPending) return;
         while (_pendingCount > MaxPending) ForgetOldestPending();
         TidyAfterRemovals();
-        return true;
+    }
+
+    private void MoveToNode(Tracked tracked, int nodeId)
+    {
+        if (tracked.NodeId == nodeId) return;
+        Loads.Decrement(tracked.NodeId);
+        Loads.Increment(nodeId);
     }
 
     /// <summary>
@@ -78,15 +122,11 @@ public sealed class ConnectionTable
         {
             if (!tracked.Pending && tracked.NodeId == nodeId) return;
             if (tracked.Pending) _pendingCount--;
-            if (tracked.NodeId != nodeId)
-            {
-                Loads.Decrement(tracked.NodeId);
-                Loads.Increment(nodeId);
-            }
+            MoveToNode(tracked, nodeId);
             _flows[flow] = tracked with { NodeId = nodeId, Pending = false };
             return;
         }
-        Hold(flow, nodeId, pending: false);
+        Hold(flow, nodeId, pending: false, since: 0);
     }
 
     /// <summary>The connection ended (or started closing); returns its node id, or null when it was not held.</summary>
@@ -105,7 +145,7 @@ public sealed class ConnectionTable
     public Expiry ExpireUnconfirmed(long now)
     {
         int expired = 0;
-        while (_pending.TryPeek(out var oldest) && now - oldest.ScheduledAt > ConfirmationGrace)
+        while (_pending.TryPeek(out var oldest) && now - oldest.Since > ConfirmationGrace)
             if (ForgetOldestPending()) expired++;
         int capacity = _pending.EnsureCapacity(0); // grows nothing: returns the capacity
         if (capacity > TrimFloor && _pending.Count < capacity / 4) _pending.TrimExcess();
@@ -125,7 +165,7 @@ public sealed class ConnectionTable
         _arrivals.Capacity = live.Count;
         _pending.TrimExcess();
         _peak = 0;
-        foreach (var (flow, id) in live) Hold(flow, id, pending: false);
+        foreach (var (flow, id) in live) Hold(flow, id, pending: false, since: 0);
     }
 
     /// <summary>A copy of the held connections and their node ids, oldest first, for the status file.</summary>
@@ -137,10 +177,10 @@ public sealed class ConnectionTable
         return held;
     }
 
-    private bool Hold(Flow flow, int nodeId, bool pending)
+    private bool Hold(Flow flow, int nodeId, bool pending, long since)
     {
         long sequence = _sequence + 1;
-        if (!_flows.TryAdd(flow, new Tracked(nodeId, sequence, pending))) return false;
+        if (!_flows.TryAdd(flow, new Tracked(sequence, since, nodeId, pending))) return false;
         _sequence = sequence;
         _arrivals.Add((flow, sequence));
         Loads.Increment(nodeId);
@@ -159,8 +199,8 @@ public sealed class ConnectionTable
     /// <summary>Takes the oldest slot off the pending queue; true when it was a connection still pending (now forgotten).</summary>
     private bool ForgetOldestPending()
     {
-        var (flow, sequence, _) = _pending.Dequeue();
-        if (!_flows.TryGetValue(flow, out var tracked) || tracked.Sequence != sequence || !tracked.Pending) return false;
+        var (flow, sequence, since) = _pending.Dequeue();
+        if (!_flows.TryGetValue(flow, out var tracked) || tracked.Sequence != sequence || !tracked.Pending || tracked.Since != since) return false;
         return Release(flow, out _);
     }
 
@@ -182,7 +222,9 @@ public sealed class ConnectionTable
     private void Compact() =>
         _arrivals.RemoveAll(arrival => !_flows.TryGetValue(arrival.Flow, out var tracked) || tracked.Sequence != arrival.Sequence);
 
-    private readonly record struct Tracked(int NodeId, long Sequence, bool Pending);
+    /// <param name="Since">For a pending connection, when it was scheduled or last seen opening: its slot in the pending queue.</param>
+    /// <remarks>The longs first: 24 bytes, where the declaration order of the meaning would pad to 32.</remarks>
+    private readonly record struct Tracked(long Sequence, long Since, int NodeId, bool Pending);
 
     /// <summary>What <see cref="ExpireUnconfirmed"/> did.</summary>
     public readonly record struct Expiry(int Expired, bool FloodEnded);

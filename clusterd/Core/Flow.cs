@@ -12,21 +12,37 @@ public readonly record struct Flow(byte Protocol, Ipv4Address Source, ushort Sou
     public ulong StableHash() => Scheduling.FlowHash.Of(Protocol, Source, SourcePort, Destination, DestinationPort);
 
     /// <summary>Reads the IPv4 header and, for TCP and UDP, the ports. Other protocols get ports 0.</summary>
-    public static bool TryParseIpv4(ReadOnlySpan<byte> ip, out Flow flow)
+    public static bool TryParseIpv4(ReadOnlySpan<byte> ip, out Flow flow) => Read(ip, out flow).IsSchedulable();
+
+    /// <summary>
+    /// Reads a packet from its IPv4 header on, as far as it was copied: what kind it is and, for a
+    /// schedulable kind, its flow (other kinds leave <paramref name="flow"/> default). Never throws,
+    /// whatever the bytes.
+    /// </summary>
+    public static PacketKind Read(ReadOnlySpan<byte> ip, out Flow flow)
     {
         flow = default;
-        if (ip.Length < 20 || ip[0] >> 4 != 4) return false;
+        if (ip.Length < 20 || ip[0] >> 4 != 4) return PacketKind.NotIpv4;
         int headerLength = (ip[0] & 0x0f) * 4;
-        if (headerLength < 20 || ip.Length < headerLength) return false;
+        if (headerLength < 20 || ip.Length < headerLength) return PacketKind.BadHeaderLength;
+        if ((BinaryPrimitives.ReadUInt16BigEndian(ip[6..]) & 0x1fff) != 0) return PacketKind.Fragment;
         byte protocol = ip[9];
-        ushort sourcePort = 0, destinationPort = 0;
-        bool fragment = (BinaryPrimitives.ReadUInt16BigEndian(ip[6..]) & 0x1fff) != 0;
-        if (protocol is Tcp or Udp && !fragment && ip.Length >= headerLength + 4)
-        {
-            sourcePort = BinaryPrimitives.ReadUInt16BigEndian(ip[headerLength..]);
-            destinationPort = BinaryPrimitives.ReadUInt16BigEndian(ip[(headerLength + 2)..]);
-        }
+        bool ported = protocol is Tcp or Udp;
+        if (ported && ip.Length < headerLength + 4) return PacketKind.Truncated;
+        ushort sourcePort = ported ? BinaryPrimitives.ReadUInt16BigEndian(ip[headerLength..]) : (ushort)0;
+        ushort destinationPort = ported ? BinaryPrimitives.ReadUInt16BigEndian(ip[(headerLength + 2)..]) : (ushort)0;
         flow = new Flow(protocol, Ipv4Address.ReadNetworkOrder(ip[12..]), sourcePort, Ipv4Address.ReadNetworkOrder(ip[16..]), destinationPort);
-        return true;
+        if (!HeaderChecksumHolds(ip[..headerLength])) return PacketKind.BadChecksum;
+        if (!ported) return PacketKind.OtherProtocol;
+        return headerLength > 20 ? PacketKind.IpOptions : PacketKind.Ordinary;
+    }
+
+    /// <summary>The one's-complement sum of the header's 16-bit words, its checksum included, is all ones.</summary>
+    private static bool HeaderChecksumHolds(ReadOnlySpan<byte> header)
+    {
+        uint sum = 0;
+        for (int i = 0; i + 1 < header.Length; i += 2) sum += BinaryPrimitives.ReadUInt16BigEndian(header[i..]);
+        while (sum > 0xffff) sum = (sum & 0xffff) + (sum >> 16);
+        return sum == 0xffff;
     }
 }

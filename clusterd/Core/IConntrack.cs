@@ -14,4 +14,8 @@ public interface IConntrack
 }
 
 /// <summary>A clustered connection as conntrack holds it: its flow, its node, whether it is closing and how long it has left.</summary>
-public readonly record struct TrackedConnection(Flow Flow, int NodeId, bool IsClosing, uint TimeoutSeconds);
+public readonly record struct TrackedConnection(Flow Flow, int NodeId, bool IsClosing, uint TimeoutSeconds)
+{
+    /// <summary>A TCP connection whose handshake has not completed (it may be a spoofed SYN's).</summary>
+    public bool IsOpening { get; init; }
+}

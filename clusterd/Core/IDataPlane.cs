@@ -11,13 +11,14 @@ public interface IDataPlane : IDisposable
 {
     /// <param name="config">The configuration to program.</param>
     /// <param name="retired">Nodes no longer configured whose connections still flow; they keep their path.</param>
-    void Apply(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired);
+    /// <param name="failed">The ids of the nodes their health checks failed: the kernel's fallback for new connections leaves them out.</param>
+    void Apply(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired, IReadOnlySet<int> failed);
 
     /// <summary>
     /// Interfaces gained or lost addresses: programs <paramref name="config"/> again only when the
     /// rules come out different (a -V rule's interfaces changed).
     /// </summary>
-    void InterfacesChanged(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired);
+    void InterfacesChanged(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired, IReadOnlySet<int> failed);
 
     /// <summary>The named counters <paramref name="names"/>; with <paramref name="zero"/>, each read and zeroed in one step (ipfwadm -lz).</summary>
     IReadOnlyDictionary<string, RuleCounter> Counters(IReadOnlyCollection<string> names, bool zero);

@@ -14,7 +14,7 @@ public sealed class KernelConntrack : IConntrack
         Dump(Marks.NodeTag, entry =>
         {
             if (Marks.IsNode(entry.Mark))
-                clustered.Add(new TrackedConnection(entry.Flow, Marks.NodeOf(entry.Mark), entry.IsClosing, entry.TimeoutSeconds));
+                clustered.Add(new TrackedConnection(entry.Flow, Marks.NodeOf(entry.Mark), entry.IsClosing, entry.TimeoutSeconds) { IsOpening = entry.IsOpening });
         });
         return clustered;
     }

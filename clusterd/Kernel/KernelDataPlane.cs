@@ -21,29 +21,33 @@ public sealed class KernelDataPlane : IDataPlane
     private readonly IFirewallRendering _firewall;
     private readonly INetworkInterfaces _interfaces;
     private readonly IQueueTarget _queueTarget;
+    private readonly bool _failClosed;
     private bool _taken;
     /// <summary>The firewall chains last programmed, to tell whether new interface addresses change them.</summary>
     private string? _appliedChains;
 
-    public KernelDataPlane(IFirewallRendering firewall, INetworkInterfaces interfaces, IQueueTarget queueTarget, string stateDirectory)
+    /// <param name="failClosed">Without clusterd new connections are dropped: no fallback rules (and the
+    /// <paramref name="queueTarget"/> given has no bypass).</param>
+    public KernelDataPlane(IFirewallRendering firewall, INetworkInterfaces interfaces, IQueueTarget queueTarget, string stateDirectory, bool failClosed)
     {
         _firewall = firewall;
         _interfaces = interfaces;
         _queueTarget = queueTarget;
+        _failClosed = failClosed;
         KernelCall.Run("setting the sysctls", new Sysctls(stateDirectory).Apply);
         KernelCall.Run("putting the node routes ahead of local delivery", _routes.Install);
     }
 
-    public void Apply(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired) =>
-        Program(config, retired, _firewall.Chains(config, _interfaces.Addresses()));
+    public void Apply(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired, IReadOnlySet<int> failed) =>
+        Program(config, retired, failed, _firewall.Chains(config, _interfaces.Addresses()));
 
-    public void InterfacesChanged(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired)
+    public void InterfacesChanged(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired, IReadOnlySet<int> failed)
     {
         string chains = _firewall.Chains(config, _interfaces.Addresses());
-        if (chains != _appliedChains) Program(config, retired, chains);
+        if (chains != _appliedChains) Program(config, retired, failed, chains);
     }
 
-    private void Program(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired, string chains)
+    private void Program(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired, IReadOnlySet<int> failed, string chains)
     {
         var placements = config.Pools
             .SelectMany(pool => pool.Nodes.Select(node => new NodePlacement(node, pool.Name, pool.Forward)))
@@ -54,7 +58,8 @@ public sealed class KernelDataPlane : IDataPlane
             .Select(p => (Marks.ForNode(p.Node.Id), p.Node.Address));
         if (!_taken) TakeTable();
         var counters = _firewall.CounterNames(config);
-        _nft.Run(ClusterTable.Update(chains + _counters.DeleteUnwanted(counters), masqNodes));
+        string fallback = _failClosed ? "" : FallbackRules.Render(config, failed);
+        _nft.Run(ClusterTable.Update(chains + _counters.DeleteUnwanted(counters), masqNodes, fallback));
         _counters.Applied(counters);
         KernelCall.Run("routing to the nodes", () => _routes.Sync(placements.ToDictionary(p => Marks.ForNode(p.Node.Id), p => p.Node.Address)));
         _appliedChains = chains;

@@ -16,7 +16,10 @@ public sealed class NodeLoads
     /// health checks have not failed it. The one test every scheduler (and anything else choosing
     /// nodes for new connections) applies.
     /// </summary>
-    public bool TakesNew(NodeConfig node) => node.State == ClusterControl.NodeState.Up && !_failed.Contains(node.Id);
+    public bool TakesNew(NodeConfig node) => node.TakesNewConnections(_failed);
+
+    /// <summary>The ids of the nodes their health checks failed.</summary>
+    public IReadOnlySet<int> Failed => _failed;
 
     /// <summary>
     /// Counts the changes between failed and healthy, so what a scheduler built from <see cref="TakesNew"/>

@@ -95,4 +95,12 @@ public sealed record NodeConfig(Ipv4Address Address, NodeState State, int Cost, 
 {
     /// <summary>The node's own health check, overriding its pool's (kind none: not checked); null to follow the pool.</summary>
     public HealthCheck? Check { get; init; }
+
+    /// <summary>
+    /// Whether new connections may go to this node: the operator has it up and its health checks
+    /// have not failed it (<paramref name="failed"/>: the ids of the nodes they failed). The one test
+    /// shared by the schedulers (through <c>NodeLoads.TakesNew</c>) and the kernel's fallback hash,
+    /// which must agree with them while clusterd is away. A method, so it is not saved with the node.
+    /// </summary>
+    public bool TakesNewConnections(IReadOnlySet<int> failed) => State == NodeState.Up && !failed.Contains(Id);
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ClusterControl;
 using Clusterd.State;
+using Clusterd.Core;
 
 namespace Clusterd.Status;
 
@@ -29,7 +30,7 @@ public static class StatusJsonWriter
     }
 
     /// <summary>A checked node's "health": its check, the last result and when it came, and when its state last changed.</summary>
-    private static void WriteHealth(Utf8JsonWriter json, HealthCheck check, Core.NodeHealth? health)
+    private static void WriteHealth(Utf8JsonWriter json, HealthCheck check, NodeHealth? health)
     {
         json.WriteStartObject("health");
         json.WriteString("check", check.Kind.Word());
@@ -59,11 +60,13 @@ public static class StatusJsonWriter
         json.WriteEndArray();
     }
 
+    /// <param name="packets">The queued packets clusterd has seen, by kind (<see cref="PacketCounters.Snapshot"/>), written as the object <c>packets</c>.</param>
     /// <param name="queues">The kernel's figures of clusterd's queues, written as <c>queues</c> when given.</param>
     /// <param name="settings">The pools' settings, written as <c>pools</c> when given.</param>
     /// <param name="digest">The configuration's digest (<c>ConfigDigest</c>), written as <c>digest</c> when given.</param>
     public static void WriteStatus(Utf8JsonWriter json, IEnumerable<PoolRow> pools, IEnumerable<ConnectionRow> connections,
-        IEnumerable<Core.QueueFigures>? queues = null, IEnumerable<PoolConfig>? settings = null, string? digest = null)
+        IEnumerable<(string Name, long Count)>? packets = null, IEnumerable<QueueFigures>? queues = null,
+        IEnumerable<PoolConfig>? settings = null, string? digest = null)
     {
         json.WriteStartObject();
         if (digest is not null) json.WriteString("digest", digest);
@@ -85,12 +88,18 @@ public static class StatusJsonWriter
             if (json.BytesPending > 32 * 1024) json.Flush();
         }
         json.WriteEndArray();
+        if (packets is not null)
+        {
+            json.WriteStartObject("packets");
+            foreach (var (name, count) in packets) json.WriteNumber(name, count);
+            json.WriteEndObject();
+        }
         if (queues is not null) WriteQueues(json, queues);
         json.WriteEndObject();
     }
 
     /// <summary>Per queue: packets waiting now, and those the kernel dropped because the queue was full or clusterd's socket was.</summary>
-    private static void WriteQueues(Utf8JsonWriter json, IEnumerable<Core.QueueFigures> queues)
+    private static void WriteQueues(Utf8JsonWriter json, IEnumerable<QueueFigures> queues)
     {
         json.WriteStartArray("queues");
         foreach (var queue in queues)

@@ -7,7 +7,9 @@ namespace Clusterd.Workers;
 
 /// <summary>
 /// Makes the load follow conntrack: a new or updated entry with a node mark confirms its connection
-/// (or adds it, when its event comes late); a TCP connection starting to close, or any connection
+/// (or adds it, when its event comes late) — a TCP entry once its handshake is done, before which
+/// it keeps counting only for the pending grace (the handshake's own update event confirms it, so
+/// this costs no extra event); a TCP connection starting to close, or any connection
 /// being destroyed, no longer counts. Between batches (at least every 250 ms) scheduled connections
 /// conntrack never confirmed are expired. If the kernel dropped events (socket overrun), the whole
 /// view is rebuilt from a conntrack dump, so counts never drift. A connection that ends before its
@@ -26,7 +28,8 @@ public sealed class ConnectionEndLoop(ClusterService service, IConntrack conntra
     /// <summary>Rebuilds the connection view from conntrack: at start (connections made before a restart still count).</summary>
     public void Resynchronise()
     {
-        var live = conntrack.Clustered().Where(c => !c.IsClosing).Select(c => (c.Flow, c.NodeId)).ToList();
+        // A connection still opening counts once its handshake's event comes: it may be a spoofed SYN's.
+        var live = conntrack.Clustered().Where(c => !c.IsClosing && !c.IsOpening).Select(c => (c.Flow, c.NodeId)).ToList();
         service.ResetConnections(live);
         Log.Debug(1, $"conntrack holds {live.Count} clustered connections");
         // A dump of a large table leaves tens of megabytes of garbage.
@@ -57,7 +60,7 @@ public sealed class ConnectionEndLoop(ClusterService service, IConntrack conntra
     private void Collect(ConntrackChange change, ConntrackEntry entry)
     {
         bool ended = change == ConntrackChange.Destroyed || entry.IsClosing;
-        _batch.Add(new ConnectionChange(entry.Flow, Marks.NodeOf(entry.Mark), ended)
+        _batch.Add(new ConnectionChange(entry.Flow, Marks.NodeOf(entry.Mark), ended, Opening: !ended && entry.IsOpening)
         {
             HandshakeFailed = ended && entry.HandshakeFailed,
             AwaitsReply = !ended && entry.AwaitsReply,

@@ -13,6 +13,8 @@ namespace Clusterd.Workers;
 /// dropped what it could not forward. One thread per queue.
 /// </summary>
 /// <remarks>
+/// Every packet is counted by its <see cref="PacketKind"/> (<see cref="ClusterService.Packets"/>):
+/// one that is not an IPv4 packet whose flow can be read is dropped, never scheduled.
 /// At debug level 1 and above, every <see cref="ReportEvery"/> the loop logs its verdict rate and
 /// the time from the kernel receiving a packet to its verdict (when the kernel timestamps packets).
 /// An <paramref name="observer"/> (the metrics) is told of every verdict.
@@ -33,8 +35,12 @@ public sealed class VerdictLoop(NfQueue queue, ClusterService service, IVerdictO
 
     private (uint Verdict, uint Mark) Decide(QueuedPacket packet)
     {
-        if (!Marks.IsRule(packet.Mark)) return (NF_ACCEPT, packet.Mark); // not tagged by a cluster rule: not ours to decide
+        var kind = packet.Kind is PacketKind.NoPacketId || Marks.IsRule(packet.Mark) ? packet.Kind : PacketKind.Untagged;
+        service.Packets.Count(kind);
+        if (kind == PacketKind.Untagged) return (NF_ACCEPT, packet.Mark); // not tagged by a cluster rule: not ours to decide
+        if (!kind.IsSchedulable()) return (NF_DROP, 0u);
         var node = service.Schedule(Marks.RuleOf(packet.Mark), packet.Flow);
+        if (node is null) service.Packets.DroppedNoNode();
         _verdicts++;
         long? latency = packet.ArrivalMicroseconds is { } arrival ? (DateTime.UtcNow - DateTime.UnixEpoch).Ticks / 10 - arrival : null;
         if (latency is { } microseconds) _latency.Record(microseconds);

@@ -105,6 +105,37 @@ public class ConnectionTableTests
     }
 
     [Fact]
+    public void AnOpeningConnectionCountsOnlyUntilTheGraceAfterItsLastSignUnlessEstablished()
+    {
+        var table = new ConnectionTable();
+        table.Add(UdpFlow(1), 1, now: 0);           // scheduled
+        table.Opening(UdpFlow(1), 2, now: 1500);   // conntrack holds its SYN, on the node it says
+        Assert.Equal((0, 1, 1), (table.Loads[1], table.Loads[2], table.PendingCount));
+        Assert.Equal(0, table.ExpireUnconfirmed(now: Grace + 1).Expired); // the grace runs from the SYN's event
+        Assert.Equal(1, table.ExpireUnconfirmed(now: 1500 + Grace + 1).Expired); // never answered: a spoofed SYN's
+        Assert.Equal((0, 0, 0), (table.Loads[2], table.PendingCount, table.Count));
+
+        table.Add(UdpFlow(2), 1, now: 5000);
+        table.Opening(UdpFlow(2), 1, now: 5001);
+        table.Confirm(UdpFlow(2), 1);               // its handshake completed
+        Assert.Equal(0, table.ExpireUnconfirmed(now: 100 * Grace).Expired);
+        Assert.Equal((1, 0), (table.Loads[1], table.PendingCount));
+        table.Opening(UdpFlow(2), 1, now: 100 * Grace); // a late, reordered event does not make it pending again
+        Assert.Equal(0, table.ExpireUnconfirmed(now: 200 * Grace).Expired);
+    }
+
+    [Fact]
+    public void OpeningConnectionsNeverScheduledArePendingAndCapped()
+    {
+        var table = new ConnectionTable();
+        int flood = ConnectionTable.MaxPending + 100; // SYNs the kernel's fallback placed while the queue was full
+        for (int i = 0; i < flood; i++) table.Opening(UdpFlow(i), 1, now: i / 1000);
+        Assert.Equal((ConnectionTable.MaxPending, ConnectionTable.MaxPending), (table.PendingCount, table.Loads[1]));
+        Assert.True(table.ExpireUnconfirmed(now: flood / 1000 + Grace + 1).FloodEnded);
+        Assert.Equal((0, 0), (table.Loads[1], table.Count));
+    }
+
+    [Fact]
     public void FloodLeavesNothingBehind()
     {
         var table = new ConnectionTable();

@@ -96,7 +96,7 @@ public sealed class NetlinkHeaderTests
     [Fact]
     public void TheQueueTargetTransactionAsksOneAcknowledgement()
     {
-        var batch = QueueTargetRule.Transaction("ip_cluster", "queue", 5, 2);
+        var batch = QueueTargetRule.Transaction("ip_cluster", "queue", 5, 2, bypass: false);
         var types = new List<ushort>();
         int acknowledged = 0;
         foreach (var message in new NetlinkMessages(batch.Written))
@@ -107,6 +107,14 @@ public sealed class NetlinkHeaderTests
         Assert.Equal([Netlink.NFNL_MSG_BATCH_BEGIN, 0x0a08, 0x0a06, Netlink.NFNL_MSG_BATCH_END], types);
         Assert.Equal(1, acknowledged);
         Assert.True(batch.Written.IndexOf((ReadOnlySpan<byte>)[12, 0, 3, 0, 5, 0, 2, 0, 0, 0, 0, 0]) > 0); // NFTA_TARGET_INFO
+    }
+
+    [Fact]
+    public void TheQueueTargetBypassesAQueueNobodyListensToUnlessFailClosed()
+    {
+        ReadOnlySpan<byte> bypassing = [12, 0, 3, 0, 5, 0, 2, 0, 1, 0, 0, 0]; // NFTA_TARGET_INFO, flags NFQ_FLAG_BYPASS
+        Assert.True(QueueTargetRule.Transaction("ip_cluster", "queue", 5, 2, bypass: true).Written.IndexOf(bypassing) > 0);
+        Assert.True(QueueTargetRule.Transaction("ip_cluster", "queue", 5, 2, bypass: false).Written.IndexOf(bypassing) < 0);
     }
 
     [Fact]

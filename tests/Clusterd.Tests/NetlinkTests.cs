@@ -59,7 +59,7 @@ public class NetlinkTests
             int length = random.Next(buffer.Length);
             foreach (var message in new NetlinkMessages(buffer.AsSpan(0, length)))
             {
-                _ = QueuedPacket.TryParse(message.Attributes, out _, out _);
+                _ = QueuedPacket.TryParse(message.Attributes, out _);
                 _ = ConntrackEntry.TryParse(message.Attributes, out _);
                 _ = Kernel.Routing.AddressMessage.TryParse(message, out _);
                 _ = Kernel.Routing.LinkMessage.TryParse(message, out _);
@@ -108,9 +108,9 @@ public class NetlinkTests
             verdicts.Clear();
             foreach (var message in new NetlinkMessages(packet.Written))
             {
-                Assert.True(QueuedPacket.TryParse(message.Attributes, out var queued, out uint id));
+                Assert.True(QueuedPacket.TryParse(message.Attributes, out var queued));
                 verdicts.Begin(Netlink.MessageType(Netlink.NFNL_SUBSYS_QUEUE, NfQueueMessages.VERDICT), Netlink.NLM_F_REQUEST, Netlink.AF_UNSPEC, 0);
-                verdicts.Attribute(NfQueueMessages.NFQA_VERDICT_HDR, new VerdictHeader(NfQueueMessages.NF_ACCEPT, id));
+                verdicts.Attribute(NfQueueMessages.NFQA_VERDICT_HDR, new VerdictHeader(NfQueueMessages.NF_ACCEPT, queued.Id));
                 verdicts.BigEndian32(NfQueueMessages.NFQA_MARK, queued.Mark);
                 verdicts.End();
             }

@@ -9,13 +9,13 @@ public sealed class ClusterLab : IDisposable
     public ClusterdProcess Daemon { get; }
     public LabClient Client { get; }
 
-    /// <param name="daemonArgs">More options for clusterd (as <c>--metrics</c>).</param>
-    public ClusterLab(int nodes = 3, bool sharedOnFrontEnd = true, params string[] daemonArgs)
+    /// <param name="daemonArgs">clusterd's options beyond its socket and state directory.</param>
+    public ClusterLab(int nodes = 3, bool sharedOnFrontEnd = true, string[]? daemonArgs = null)
     {
         Lab = Lab.Create(nodes, sharedOnFrontEnd);
         try
         {
-            Daemon = ClusterdProcess.StartNew(Lab.FrontEnd, daemonArgs);
+            Daemon = ClusterdProcess.StartNew(Lab.FrontEnd, daemonArgs ?? []);
             Client = new LabClient(Lab);
         }
         catch

@@ -7,7 +7,7 @@ namespace DataPlane.Tests;
 
 /// <summary>
 /// A stop or restart of clusterd leaves the kernel forwarding: established connections never
-/// notice, new ones at worst wait for it, and only <c>clusterd --cleanup</c> takes everything away
+/// notice, new ones are never refused (OutageTests: not even while it is away), and only <c>clusterd --cleanup</c> takes everything away
 /// — leaving the front-end's routing, firewall and sysctls exactly as they were before.
 /// </summary>
 public sealed class RestartTests(ITestOutputHelper output) : IDisposable
@@ -135,54 +135,4 @@ public sealed class RestartTests(ITestOutputHelper output) : IDisposable
     }
 
     public void Dispose() => _cluster.Dispose();
-
-    /// <summary>Echoes on every connection, round after round, and keeps the longest time one connection went without an echo.</summary>
-    private sealed class Streaming : IDisposable
-    {
-        private readonly Thread _thread;
-        private volatile bool _stopping;
-        private TimeSpan _longestGap;
-        private Exception? _failure;
-
-        public Streaming(List<HeldConnection> connections)
-        {
-            _thread = new Thread(() =>
-            {
-                var clock = Stopwatch.StartNew();
-                var last = connections.Select(_ => clock.Elapsed).ToArray();
-                try
-                {
-                    for (int round = 0; !_stopping; round++)
-                    {
-                        for (int i = 0; i < connections.Count; i++)
-                        {
-                            connections[i].Exchange($"round {round}");
-                            var now = clock.Elapsed;
-                            if (now - last[i] > _longestGap) _longestGap = now - last[i];
-                            last[i] = now;
-                        }
-                    }
-                }
-                catch (Exception e)
-                {
-                    _failure = e;
-                }
-            });
-            _thread.Start();
-        }
-
-        public TimeSpan Finish()
-        {
-            _stopping = true;
-            _thread.Join();
-            if (_failure is not null) throw new InvalidOperationException("a held connection broke", _failure);
-            return _longestGap;
-        }
-
-        public void Dispose()
-        {
-            _stopping = true;
-            _thread.Join();
-        }
-    }
 }

@@ -84,6 +84,18 @@ public sealed class LabClient(Lab lab)
         if (sent.ExitCode != 0 || !sent.Stdout.Contains($"sent {count}")) throw new InvalidOperationException("flood failed\n" + sent);
     }
 
+    /// <summary>
+    /// Spoofed SYNs to the service, never completed, from sources in the client's network, for
+    /// <paramref name="seconds"/> at <paramref name="perSecond"/> (0: as fast as the client can); how many were sent.
+    /// </summary>
+    public long SynFlood(double seconds, int perSecond)
+    {
+        var sent = lab.Exec(lab.Client, Binaries.Path("bench/Bench", "ipc-bench"), "syn-flood", Lab.SharedAddress, Service.Port.ToString(), "192.0.2.0",
+            seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), perSecond.ToString());
+        if (sent.ExitCode != 0 || !sent.Stdout.StartsWith("sent ")) throw new InvalidOperationException("flood failed\n" + sent);
+        return long.Parse(sent.Stdout["sent ".Length..].Trim());
+    }
+
     private static HeldConnection Connect() => Connect(Service, Patience);
 
     private static HeldConnection Connect(IPEndPoint target, TimeSpan patience)

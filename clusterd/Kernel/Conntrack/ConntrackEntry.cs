@@ -19,7 +19,10 @@ public readonly record struct ConntrackEntry(Flow Flow, Flow? Reply, uint Mark, 
     public bool SourceNatted => (Status & IPS_SRC_NAT) != 0;
 
     /// <summary>A TCP connection past ESTABLISHED (FIN_WAIT, CLOSE_WAIT, TIME_WAIT, CLOSE…) is ending.</summary>
-    public bool IsClosing => TcpState is >= TCP_CONNTRACK_FIN_WAIT;
+    public bool IsClosing => TcpState is >= TCP_CONNTRACK_FIN_WAIT and not TCP_CONNTRACK_SYN_SENT2;
+
+    /// <summary>A TCP connection still in its handshake (SYN_SENT, SYN_RECV, or a simultaneous open's SYN_SENT2).</summary>
+    public bool IsOpening => TcpState is TCP_CONNTRACK_SYN_SENT or TCP_CONNTRACK_SYN_RECV or TCP_CONNTRACK_SYN_SENT2;
 
     /// <summary>
     /// A TCP connection whose handshake never completed (never assured) and that is over: its SYN was

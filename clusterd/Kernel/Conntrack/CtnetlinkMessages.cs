@@ -18,9 +18,11 @@ public static class CtnetlinkMessages
     public const ushort CTA_SEQ_ADJ_ORIG = 15;
     public const ushort CTA_SEQADJ_CORRECTION_POS = 1, CTA_SEQADJ_OFFSET_BEFORE = 2, CTA_SEQADJ_OFFSET_AFTER = 3;
 
-    /// <summary>TCP conntrack states from FIN_WAIT on: the connection is closing and no longer counts as load.</summary>
-    public const byte TCP_CONNTRACK_ESTABLISHED = 3, TCP_CONNTRACK_FIN_WAIT = 4;
-
-    /// <summary>TCP conntrack states of a handshake that never completed: the SYN unanswered, or answered by a reset.</summary>
-    public const byte TCP_CONNTRACK_SYN_SENT = 1, TCP_CONNTRACK_CLOSE = 8;
+    /// <summary>
+    /// TCP conntrack states: before ESTABLISHED the handshake is under way; from FIN_WAIT on (but
+    /// SYN_SENT2) the connection is closing and no longer counts as load; a handshake that never
+    /// completed ends in SYN_SENT (the SYN unanswered) or CLOSE (answered by a reset).
+    /// </summary>
+    public const byte TCP_CONNTRACK_SYN_SENT = 1, TCP_CONNTRACK_SYN_RECV = 2, TCP_CONNTRACK_ESTABLISHED = 3, TCP_CONNTRACK_FIN_WAIT = 4,
+        TCP_CONNTRACK_CLOSE = 8, TCP_CONNTRACK_SYN_SENT2 = 9;
 }

@@ -11,7 +11,8 @@ namespace Clusterd.Kernel.Nftables;
 /// <remarks>
 /// Hook order on prerouting: -160 <c>restore</c> (a known connection gets its node mark back, so it
 /// never reaches the queue again) → -150 <c>input</c> (ipfwadm's input firewall; a cluster rule
-/// tags a new connection with its rule and jumps to <c>toqueue</c>) → -140 <c>save</c> (the verdict's
+/// tags a new connection with its rule and jumps to <c>toqueue</c>) → -145 <c>fallback</c> (a packet
+/// the queue let pass undecided is scheduled by a hash, <see cref="FallbackRules"/>) → -140 <c>save</c> (the verdict's
 /// node mark goes into the conntrack mark) → -100 <c>node_nat</c> (masq pools) → routing (route pools:
 /// the node mark selects the node's route table).
 /// The <c>toqueue</c> chain holds the NFQUEUE target, which nft cannot write on this kernel; it is
@@ -22,9 +23,11 @@ namespace Clusterd.Kernel.Nftables;
 public static class ClusterTable
 {
     public const string Family = "ip", Name = "ip_cluster", QueueChain = "toqueue";
+    /// <summary>The chain right after the firewall's input chain where a packet the queue let pass undecided is scheduled by the kernel (<see cref="FallbackRules"/>).</summary>
+    public const string FallbackChain = "fallback";
     public const string Qualified = Family + " " + Name;
 
-    private static readonly string[] OwnChains = ["restore", "save", "node_nat"];
+    private static readonly string[] OwnChains = ["restore", FallbackChain, "save", "node_nat"];
 
     /// <summary>
     /// The script that makes sure the table and its queue chain exist, touching nothing already there:
@@ -36,12 +39,14 @@ public static class ClusterTable
     /// The script that replaces every rule but the queue target, in one transaction: chains are
     /// flushed and refilled, so a refused script leaves the old rules in force.
     /// </summary>
-    public static string Update(string firewallChains, IEnumerable<(uint Mark, Ipv4Address Address)> masqNodes)
+    /// <param name="fallbackRules">The rules of <see cref="FallbackChain"/>; none when clusterd runs fail-closed.</param>
+    public static string Update(string firewallChains, IEnumerable<(uint Mark, Ipv4Address Address)> masqNodes, string fallbackRules = "")
     {
         var script = new StringBuilder();
         script.Append($"table {Qualified} {{\n");
         script.Append("\tmap masq_nodes {\n\t\ttype mark : ipv4_addr\n\t}\n");
         script.Append("\tchain restore {\n\t\ttype filter hook prerouting priority -160; policy accept;\n\t}\n");
+        script.Append($"\tchain {FallbackChain} {{\n\t\ttype filter hook prerouting priority -145; policy accept;\n\t}}\n");
         script.Append("\tchain save {\n\t\ttype filter hook prerouting priority -140; policy accept;\n\t}\n");
         script.Append("\tchain node_nat {\n\t\ttype nat hook prerouting priority -100; policy accept;\n\t}\n");
         script.Append("}\n");
@@ -54,6 +59,7 @@ public static class ClusterTable
         script.Append($"add rule {Qualified} node_nat meta mark & {tags} == {node} dnat to meta mark map @masq_nodes\n");
         var elements = masqNodes.Select(n => $"{Marks.Hex(n.Mark)} : {n.Address}").ToList();
         if (elements.Count > 0) script.Append($"add element {Qualified} masq_nodes {{ {string.Join(", ", elements)} }}\n");
+        script.Append(fallbackRules);
         script.Append(firewallChains);
         return script.ToString();
     }

@@ -11,6 +11,8 @@ namespace Clusterd.Kernel.Nftables;
 public readonly struct NfQueueTargetInfo(ushort firstQueue, ushort queues, ushort flags)
 {
     public const int Revision = 3;
+    /// <summary>NFQ_FLAG_BYPASS: with no program bound to the queue, the packet goes on as if accepted instead of being dropped.</summary>
+    public const ushort Bypass = 1;
 
     public readonly ushort FirstQueue = firstQueue;
     public readonly ushort Queues = queues;

@@ -12,7 +12,9 @@ namespace Clusterd.Kernel.Nftables;
 /// <param name="queues">How many queues, numbered from <paramref name="firstQueue"/>; with more than one,
 /// the kernel spreads packets over them by a hash of their addresses, so every packet of a
 /// connection goes to the same queue.</param>
-public sealed class QueueTargetRule(ushort firstQueue, ushort queues) : IQueueTarget
+/// <param name="bypass">With no clusterd bound, packets go on past the queue (to the fallback chain)
+/// instead of being dropped.</param>
+public sealed class QueueTargetRule(ushort firstQueue, ushort queues, bool bypass) : IQueueTarget
 {
     private const byte NFT_MSG_NEWRULE = 6, NFT_MSG_DELRULE = 8;
     private const byte NFPROTO_IPV4 = 2;
@@ -28,11 +30,11 @@ public sealed class QueueTargetRule(ushort firstQueue, ushort queues) : IQueueTa
         KernelCall.Run("cannot add the NFQUEUE rule", () =>
         {
             using var socket = new NetlinkSocket();
-            socket.Acknowledged(Transaction(table, chain, firstQueue, queues), "nf_tables");
+            socket.Acknowledged(Transaction(table, chain, firstQueue, queues, bypass), "nf_tables");
         });
 
     /// <summary>The batch: begin, delete the chain's rules, add the target (the one message acknowledged), end.</summary>
-    internal static NetlinkWriter Transaction(string table, string chain, ushort firstQueue, ushort queues)
+    internal static NetlinkWriter Transaction(string table, string chain, ushort firstQueue, ushort queues, bool bypass)
     {
         var batch = new NetlinkWriter(512);
         batch.Begin(NFNL_MSG_BATCH_BEGIN, NLM_F_REQUEST, AF_UNSPEC, NFNL_SUBSYS_NFTABLES);
@@ -51,8 +53,8 @@ public sealed class QueueTargetRule(ushort firstQueue, ushort queues) : IQueueTa
         batch.BeginNest(NFTA_EXPR_DATA);
         batch.String(NFTA_TARGET_NAME, "NFQUEUE");
         batch.BigEndian32(NFTA_TARGET_REV, NfQueueTargetInfo.Revision);
-        // No bypass: without clusterd, new connections wait for it.
-        batch.Attribute(NFTA_TARGET_INFO, new NfQueueTargetInfo(firstQueue, queues, flags: 0));
+        var flags = bypass ? NfQueueTargetInfo.Bypass : (ushort)0;
+        batch.Attribute(NFTA_TARGET_INFO, new NfQueueTargetInfo(firstQueue, queues, flags));
         batch.EndNest();
         batch.EndNest();
         batch.EndNest();

@@ -12,8 +12,19 @@ public sealed class NfQueue : IDisposable
 {
     /// <summary>Only the IP and transport headers are needed to schedule a connection.</summary>
     private const uint CopyRange = 64;
-    /// <summary>Room for a burst of new connections (each queued packet waits in the kernel, not here).</summary>
-    private const uint MaxQueueLength = 65536;
+    /// <summary>
+    /// Fail-closed, the queue is all there is: room for a long burst of new connections (each queued
+    /// packet waits in the kernel, not here), beyond which the kernel drops.
+    /// </summary>
+    private const uint FailClosedQueueLength = 65536;
+
+    /// <summary>
+    /// Fail-open, a packet finding the queue full goes to the kernel's fallback hash at once, so a
+    /// short queue is better: clusterd drains 128 packets in a few milliseconds, so a running
+    /// clusterd rarely overflows it outside a flood, while a clusterd that stalls (stopped, swapping,
+    /// stuck) holds at most 128 new connections waiting for it — the rest go on without it.
+    /// </summary>
+    public const uint FailOpenQueueLength = 128;
 
     /// <summary>A large receive buffer absorbs bursts of new connections while a batch is being decided.</summary>
     private readonly NetlinkSocket _socket = new(receiveBuffer: 32 << 20);
@@ -26,11 +37,13 @@ public sealed class NfQueue : IDisposable
 
     public ushort Number { get; }
 
-    public NfQueue(ushort number)
+    /// <param name="failOpen">A full queue (or a full socket buffer) lets the packet on undecided,
+    /// to the kernel's fallback, instead of dropping it.</param>
+    public NfQueue(ushort number, bool failOpen)
     {
         Number = number;
         _socket.IgnoreOverruns();
-        // Three config messages in one datagram, each acknowledged: bind, then what to copy, then the queue's length.
+        // Config messages in one datagram, each acknowledged: bind, then what to copy, then the queue's length and flags.
         var config = new NetlinkWriter(256);
         BeginConfig(config);
         config.Attribute(NFQA_CFG_CMD, new QueueConfigCommand(NFQNL_CFG_CMD_BIND, AF_INET));
@@ -39,7 +52,11 @@ public sealed class NfQueue : IDisposable
         config.Attribute(NFQA_CFG_PARAMS, new QueueConfigParameters(CopyRange, NFQNL_COPY_PACKET));
         config.End();
         BeginConfig(config);
-        config.BigEndian32(NFQA_CFG_QUEUE_MAXLEN, MaxQueueLength);
+        config.BigEndian32(NFQA_CFG_QUEUE_MAXLEN, failOpen ? FailOpenQueueLength : FailClosedQueueLength);
+        config.End();
+        BeginConfig(config);
+        config.BigEndian32(NFQA_CFG_FLAGS, failOpen ? NFQA_CFG_F_FAIL_OPEN : 0);
+        config.BigEndian32(NFQA_CFG_MASK, NFQA_CFG_F_FAIL_OPEN);
         config.End();
         KernelCall.Run($"cannot bind NFQUEUE {Number}", () => _socket.Acknowledged(config, "nfnetlink_queue"));
     }
@@ -49,7 +66,8 @@ public sealed class NfQueue : IDisposable
 
     /// <summary>
     /// Waits for packets, asks <paramref name="decide"/> for each one's verdict and mark, and sends
-    /// all verdicts of the batch at once. Returns false on timeout or when nothing usable arrived.
+    /// all verdicts of the batch at once (a message without a packet id is decided but not answered).
+    /// Returns false on timeout or when nothing usable arrived.
     /// </summary>
     public bool ProcessBatch(Func<QueuedPacket, (uint Verdict, uint Mark)> decide, int timeoutMs)
     {
@@ -66,10 +84,9 @@ public sealed class NfQueue : IDisposable
         foreach (var message in new NetlinkMessages(datagram))
         {
             if (message.Type != MessageType(NFNL_SUBSYS_QUEUE, PACKET)) continue;
-            bool usable = QueuedPacket.TryParse(message.Attributes, out var packet, out uint id);
-            if (id == 0 && !usable) continue; // no id: nothing to answer
-            var (verdict, mark) = usable ? decide(packet) : (NF_ACCEPT, 0u);
-            WriteVerdict(id, verdict, mark);
+            bool answerable = QueuedPacket.TryParse(message.Attributes, out var packet);
+            var (verdict, mark) = decide(packet); // every packet is decided (and counted), whatever it holds
+            if (answerable) WriteVerdict(packet.Id, verdict, mark);
         }
     }
 

@@ -5,21 +5,23 @@ namespace Clusterd.Kernel.Queue;
 
 /// <summary>
 /// What the scheduler needs of a queued packet: its id (for the verdict), the mark the queue
-/// rule set (which names the cluster rule), and the flow it starts; and when the kernel received
-/// it (Unix time in µs), when the kernel stamps packets — for measuring time to verdict.
+/// rule set (which names the cluster rule), what kind of packet it is and the flow it starts; and
+/// when the kernel received it (Unix time in µs), when the kernel stamps packets — for measuring
+/// time to verdict.
 /// </summary>
-public readonly record struct QueuedPacket(uint Id, uint Mark, Flow Flow, long? ArrivalMicroseconds)
+public readonly record struct QueuedPacket(uint Id, uint Mark, PacketKind Kind, Flow Flow, long? ArrivalMicroseconds)
 {
-    /// <summary>Reads an NFQNL_MSG_PACKET's attributes; false when the message is not a usable IPv4 packet.</summary>
-    public static bool TryParse(Netlink.NetlinkAttributes attributes, out QueuedPacket packet, out uint id)
+    /// <summary>
+    /// Reads an NFQNL_MSG_PACKET's attributes, whatever they hold; false when the message carries no
+    /// packet id, so no verdict can answer it. Otherwise <see cref="Kind"/> tells what the payload is.
+    /// </summary>
+    public static bool TryParse(Netlink.NetlinkAttributes attributes, out QueuedPacket packet)
     {
-        packet = default;
-        id = 0;
-        uint mark = 0;
+        uint id = 0, mark = 0;
         long? arrival = null;
         bool haveId = false;
         Flow flow = default;
-        bool haveFlow = false;
+        var kind = PacketKind.NotIpv4; // no payload
         foreach (var attribute in attributes)
         {
             switch (attribute.Type)
@@ -35,11 +37,11 @@ public readonly record struct QueuedPacket(uint Id, uint Mark, Flow Flow, long? 
                     arrival = timestamp.UnixMicroseconds;
                     break;
                 case NfQueueMessages.NFQA_PAYLOAD:
-                    haveFlow = Flow.TryParseIpv4(attribute.Payload, out flow);
+                    kind = Flow.Read(attribute.Payload, out flow);
                     break;
             }
         }
-        packet = new QueuedPacket(id, mark, flow, arrival);
-        return haveId && haveFlow;
+        packet = new QueuedPacket(id, mark, haveId ? kind : PacketKind.NoPacketId, flow, arrival);
+        return haveId;
     }
 }

@@ -25,15 +25,20 @@ public sealed class FakeDataPlane : IDataPlane
 
     public (ClusterConfig Config, IReadOnlyCollection<NodePlacement> Retired) Current => Applied[^1];
 
-    public void Apply(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired)
+    /// <summary>The failed nodes the last configuration applied left out of the kernel's fallback.</summary>
+    public IReadOnlySet<int> Failed { get; private set; } = new HashSet<int>();
+
+    public void Apply(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired, IReadOnlySet<int> failed)
     {
         bool refused = Refuse?.Invoke(config) == true;
         if (refused && !RefusePartWay) throw new KernelRefusedException("nftables refused the rules: test");
         Applied.Add((config, [.. retired]));
+        Failed = failed.ToHashSet();
         if (refused) throw new KernelRefusedException("routing to the nodes: test");
     }
 
-    public void InterfacesChanged(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired) => Apply(config, retired);
+    public void InterfacesChanged(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired, IReadOnlySet<int> failed) =>
+        Apply(config, retired, failed);
 
     public IReadOnlyDictionary<string, RuleCounter> Counters(IReadOnlyCollection<string> names, bool zero)
     {

@@ -87,6 +87,17 @@ public sealed class HealthCheckTests : IDisposable
     }
 
     [Fact]
+    public void TheKernelFallbackLeavesAFailedNodeOutUntilItRecovers()
+    {
+        Check(Tcp80);
+        Fail(1, HealthCheck.DefaultFall);
+        Assert.Equal([1], _cluster.Kernel.Failed);
+
+        for (int i = 0; i < HealthCheck.DefaultRise; i++) _cluster.Service.CheckResult(1, passed: true, "connected");
+        Assert.Empty(_cluster.Kernel.Failed);
+    }
+
+    [Fact]
     public void ActivityCarriesTheFailedWordAndTheLastProbe()
     {
         Check(Tcp80);

@@ -51,7 +51,7 @@ public sealed class PingTests : IDisposable
     [Fact]
     public void StalledWorkersAreNamedInTheAnswer()
     {
-        var handler = new RequestHandler(_cluster.Service, _cluster.Conntrack, _cluster.Interfaces, new FixedHealth("nfqueue-0"));
+        var handler = new RequestHandler(_cluster.Service, _cluster.Conntrack, _cluster.Interfaces, workers: new FixedHealth("nfqueue-0"));
 
         var ping = handler.Handle(new ControlRequest { Op = ControlOp.Ping }, 1000).Answer.Ping!;
 

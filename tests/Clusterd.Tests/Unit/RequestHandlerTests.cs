@@ -11,7 +11,7 @@ namespace Clusterd.Tests.Unit;
 /// <summary>Each control request through the handler, over the fakes: who may ask, and what each answers.</summary>
 public sealed class RequestHandlerTests : IDisposable
 {
-    private const uint Root = 0, User = 1000;
+    private const uint Root = 0, User = 1000, Nobody = 65534;
     private static readonly Ipv4Address Node = Ipv4Address.Parse("10.0.0.1");
     private static readonly FirewallRule ClusterRule = new()
     {
@@ -49,6 +49,49 @@ public sealed class RequestHandlerTests : IDisposable
         var before = _cluster.Service.Config;
 
         Assert.Equal(ControlError.PermissionDenied, Handle(Op(op), User).Answer.Error);
+        Assert.Same(before, _cluster.Service.Config);
+    }
+
+    /// <summary>nobody (uid 65534), the usual unprivileged account: every request that changes anything (or zeroes counters, or probes the firewall) is refused, whatever it asks.</summary>
+    [Theory]
+    [InlineData(ControlOp.Add)]
+    [InlineData(ControlOp.Set)]
+    [InlineData(ControlOp.Del)]
+    [InlineData(ControlOp.Create)]
+    [InlineData(ControlOp.Forward)]
+    [InlineData(ControlOp.Destroy)]
+    [InlineData(ControlOp.Debug)]
+    public void NobodyChangesNoPoolNorNode(ControlOp op)
+    {
+        var before = _cluster.Service.Config;
+        Assert.Equal(ControlError.PermissionDenied, Handle(Op(op) with { Pool = "pool1", Level = 3 }, Nobody).Answer.Error);
+        Assert.Same(before, _cluster.Service.Config);
+    }
+
+    [Theory]
+    [InlineData(FirewallCommand.Append)]
+    [InlineData(FirewallCommand.Insert)]
+    [InlineData(FirewallCommand.Delete)]
+    [InlineData(FirewallCommand.Flush)]
+    [InlineData(FirewallCommand.Zero)]
+    [InlineData(FirewallCommand.ListAndZero)]
+    [InlineData(FirewallCommand.SetPolicy)]
+    [InlineData(FirewallCommand.Check)]
+    [InlineData(FirewallCommand.SetMasqueradeTimeouts)]
+    public void NobodyChangesNoFirewall(FirewallCommand command)
+    {
+        Assert.True(Handle(Firewall(FirewallCommand.Append, ClusterRule)).Answer.Ok);
+        var before = _cluster.Service.Config;
+        var request = new ControlRequest
+        {
+            Op = ControlOp.Firewall,
+            Firewall = new FirewallRequest
+            {
+                Command = command, Chain = FirewallChain.Input, Rules = [ClusterRule], Policy = new DefaultPolicy(RulePolicy.Deny),
+                Timeouts = new MasqueradeTimeouts(1, 1, 1),
+            },
+        };
+        Assert.Equal(ControlError.PermissionDenied, Handle(request, Nobody).Answer.Error);
         Assert.Same(before, _cluster.Service.Config);
     }
 
@@ -116,6 +159,21 @@ public sealed class RequestHandlerTests : IDisposable
         Assert.Contains("TCP  pool0  192.0.2.9:1000        1.2.3.4:80            10.0.0.1          42.00", status);
         Assert.Contains("\"connections\": 1", Body(Handle(Op(ControlOp.List) with { Format = OutputFormat.Json })));
         Assert.Equal(ControlError.NoSuchPool, Handle(Op(ControlOp.List) with { Pool = "pool9" }).Answer.Error);
+    }
+
+    [Fact]
+    public void StatusJsonCountsTheQueuedPacketsByKind()
+    {
+        _cluster.Service.Packets.Count(PacketKind.Fragment);
+        _cluster.Service.Packets.Count(PacketKind.Ordinary);
+        _cluster.Service.Packets.Count(PacketKind.Ordinary);
+        _cluster.Service.Packets.DroppedNoNode();
+        string status = Body(Handle(Op(ControlOp.Status) with { Format = OutputFormat.Json }));
+        using var json = System.Text.Json.JsonDocument.Parse(status);
+        var packets = json.RootElement.GetProperty("packets");
+        Assert.Equal((1, 2, 0), (packets.GetProperty("fragment").GetInt64(), packets.GetProperty("ordinary").GetInt64(), packets.GetProperty("notIpv4").GetInt64()));
+        Assert.Equal(1, packets.GetProperty(PacketCounters.NoNodeName).GetInt64());
+        Assert.Equal(Enum.GetValues<PacketKind>().Length + 1, packets.EnumerateObject().Count());
     }
 
     [Fact]
