@@ -32,7 +32,7 @@ public sealed class MetricsExporter : IDisposable
     private readonly HashSet<(string Pool, string Node)> _nodesShown = [];
 
     private readonly Gauge _active, _state, _cost, _waiting, _checkPassed, _probeSeconds;
-    private readonly Counter _newConnections, _verdicts, _kernelDropped, _configChanges, _overruns;
+    private readonly Counter _newConnections, _verdicts, _kernelDropped, _configChanges, _overruns, _packets;
     private readonly Histogram _latency;
 
     /// <param name="listen">Where to serve.</param>
@@ -58,6 +58,8 @@ public sealed class MetricsExporter : IDisposable
         _kernelDropped = factory.CreateCounter("ip_cluster_queue_kernel_dropped_total",
             "Packets the kernel dropped before clusterd saw them: the queue was full, or clusterd's socket was.", "queue", "reason");
         _waiting = factory.CreateGauge("ip_cluster_queue_waiting_packets", "Packets in the queue waiting for a verdict now.", "queue");
+        _packets = factory.CreateCounter("ip_cluster_packets_total",
+            "Queued packets clusterd has seen, by kind (ordinary, truncated, fragment, ...; droppedNoNode: schedulable but no node could take it).", "kind");
         _configChanges = factory.CreateCounter("ip_cluster_config_changes_total", "Configuration changes applied since clusterd started.");
         _overruns = factory.CreateCounter("ip_cluster_conntrack_event_overruns_total",
             "Times the kernel dropped conntrack events (socket overrun); each is followed by a full recount of the connections.");
@@ -113,6 +115,7 @@ public sealed class MetricsExporter : IDisposable
             _kernelDropped.WithLabels(label, "queue_full").IncTo(queue.QueueFull);
             _kernelDropped.WithLabels(label, "socket_full").IncTo(queue.SocketFull);
         }
+        foreach (var (kind, count) in _service.Packets.Snapshot()) _packets.WithLabels(kind).IncTo(count);
         _configChanges.IncTo(_service.ConfigurationChanges);
         _overruns.IncTo(_eventOverruns());
     }

@@ -25,6 +25,7 @@ public sealed class ObservabilityTests
             Assert.Equal(10, prometheus.WaitFor("ip_cluster_node_active_connections{pool=\"pool0\",node=\"10.0.0.2\"}", v => v == 10));
             Assert.Equal(30, prometheus.WaitFor("sum(ip_cluster_node_connections_total)", v => v == 30));
             Assert.Equal(30, prometheus.WaitFor("sum(ip_cluster_queue_verdicts_total{verdict=\"accept\"})", v => v == 30));
+            Assert.Equal(30, prometheus.WaitFor("ip_cluster_packets_total{kind=\"ordinary\"}", v => v == 30));
             Assert.Equal(30, prometheus.WaitFor("sum(ip_cluster_verdict_latency_seconds_count)", v => v == 30)); // with --metrics the kernel timestamps every packet
             Assert.InRange(prometheus.Query("sum(ip_cluster_verdict_latency_seconds_sum)"), 1e-6, 30 * 1.0);
             Assert.Equal(3, prometheus.WaitFor("sum(ip_cluster_node_state{state=\"up\"})", v => v == 3));
@@ -43,6 +44,7 @@ public sealed class ObservabilityTests
         var (refused, _) = cluster.Client.TryConnect(LabClient.Service, TimeSpan.FromSeconds(1)); // no node up: the first packet is dropped
         refused?.Dispose();
         Assert.True(prometheus.WaitFor("sum(ip_cluster_queue_verdicts_total{verdict=\"drop\"})", v => v >= 1) >= 1, "no dropped verdict seen");
+        Assert.True(prometheus.WaitFor("ip_cluster_packets_total{kind=\"droppedNoNode\"}", v => v >= 1) >= 1, "no drop for want of a node seen");
         Assert.Contains("uid 0: pool pool0 node 10.0.0.3 up -> down", cluster.Daemon.Log);
     }
 
