@@ -10,8 +10,7 @@ public sealed class ClconfigCheckTests : IDisposable
 
     private readonly ClusterdProcess _daemon = ClusterdProcess.StartNew();
 
-    private CommandResult Clconfig(params string[] args) =>
-        CommandRunner.Run(Binaries.Clconfig, args, _daemon.ClientEnvironment);
+    private CommandResult Clconfig(params string[] args) => _daemon.Clconfig(args);
 
     private void Ok(params string[] args)
     {

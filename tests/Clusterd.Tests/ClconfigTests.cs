@@ -7,8 +7,7 @@ public sealed class ClconfigTests : IDisposable
 {
     private readonly ClusterdProcess _daemon = ClusterdProcess.StartNew();
 
-    private CommandResult Clconfig(params string[] args) =>
-        CommandRunner.Run(Binaries.Clconfig, args, _daemon.ClientEnvironment);
+    private CommandResult Clconfig(params string[] args) => _daemon.Clconfig(args);
 
     private void Ok(params string[] args)
     {

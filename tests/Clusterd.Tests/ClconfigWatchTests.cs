@@ -9,7 +9,7 @@ public sealed class ClconfigWatchTests : IDisposable
 {
     private readonly ClusterdProcess _daemon = ClusterdProcess.StartNew();
 
-    private CommandResult Clconfig(params string[] args) => CommandRunner.Run(Binaries.Clconfig, args, _daemon.ClientEnvironment);
+    private CommandResult Clconfig(params string[] args) => _daemon.Clconfig(args);
 
     [Theory]
     [InlineData("clconfig: bad pool name 'pool'", "-rate", "pool")]

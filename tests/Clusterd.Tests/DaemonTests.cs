@@ -9,8 +9,7 @@ public sealed class DaemonTests : IDisposable
 {
     private readonly ClusterdProcess _daemon = ClusterdProcess.StartNew();
 
-    private CommandResult Clconfig(params string[] args) =>
-        CommandRunner.Run(Binaries.Clconfig, args, _daemon.ClientEnvironment);
+    private CommandResult Clconfig(params string[] args) => _daemon.Clconfig(args);
 
     [Fact]
     public void ConfigurationSurvivesRestart()

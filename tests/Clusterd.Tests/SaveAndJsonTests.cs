@@ -8,8 +8,7 @@ public sealed class SaveAndJsonTests : IDisposable
 {
     private readonly ClusterdProcess _daemon = ClusterdProcess.StartNew();
 
-    private static CommandResult Clconfig(ClusterdProcess daemon, params string[] args) =>
-        CommandRunner.Run(Binaries.Clconfig, args, daemon.ClientEnvironment);
+    private static CommandResult Clconfig(ClusterdProcess daemon, params string[] args) => daemon.Clconfig(args);
 
     private void Build(params string[][] commands)
     {

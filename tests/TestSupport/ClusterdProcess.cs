@@ -106,6 +106,9 @@ public sealed class ClusterdProcess : IDisposable
         process.WaitForExit();
     }
 
+    /// <summary>Runs clconfig against this daemon (its socket, from the host, not its namespace).</summary>
+    public CommandResult Clconfig(params string[] args) => CommandRunner.Run(Binaries.Clconfig, args, ClientEnvironment);
+
     /// <summary>
     /// Runs <c>clusterd --cleanup</c> with this daemon's socket and state directory in its lab
     /// namespace, as an administrator tearing the front-end down would.
