@@ -11,6 +11,8 @@ public sealed record ControlRequest
     public Ipv4Address? Node { get; init; }
     public NodeState? State { get; init; }
     public int? Cost { get; init; }
+    /// <summary>With <see cref="State"/> drain: seconds after which the node's remaining connections are ended; null: never.</summary>
+    public int? DrainTimeout { get; init; }
     public ForwardMethod? Forward { get; init; }
     public int? Level { get; init; }
     /// <summary>For List and Status: text (the status file's layout, the default) or JSON for monitoring tools.</summary>
@@ -23,9 +25,9 @@ public sealed record ControlRequest
 
 public enum ControlOp
 {
-    /// <summary>clconfig -add POOL ADDR [up|down] [cost N]</summary>
+    /// <summary>clconfig -add POOL ADDR [up|down|drain [timeout S]] [cost N]</summary>
     Add,
-    /// <summary>clconfig -set POOL ADDR [up|down] [cost N]</summary>
+    /// <summary>clconfig -set POOL ADDR [up|down|drain [timeout S]] [cost N]</summary>
     Set,
     /// <summary>clconfig -del POOL ADDR</summary>
     Del,

@@ -57,14 +57,14 @@ public static class CommandLine
 
     private static bool TakesPool(ControlOp op) => op is ControlOp.List or ControlOp.Rate;
 
-    /// <summary>-add/-set POOL ADDR [up|down] [cost N], the words after the address in any order.</summary>
+    /// <summary>-add/-set POOL ADDR [up|down|drain [timeout S]] [cost N], the words after the address in any order.</summary>
     private static Invocation.Send NodeChange(ControlOp op, Words words)
     {
         string command = op == ControlOp.Add ? "-add" : "-set";
         string pool = words.Pool(command);
         var address = words.Address(command);
         NodeState? state = null;
-        int? cost = null;
+        int? cost = null, drainTimeout = null;
         while (words.TryNext(out string word))
         {
             if (ClusterWords.TryParseState(word, out var parsed))
@@ -72,16 +72,21 @@ public static class CommandLine
                 if (state is not null) throw new UsageException($"state given twice ('{word}')");
                 state = parsed;
             }
+            else if (word == "timeout" && state == NodeState.Drain)
+            {
+                if (drainTimeout is not null) throw new UsageException("'timeout' given twice");
+                drainTimeout = words.DrainTimeout();
+            }
             else if (word == "cost")
             {
                 if (cost is not null) throw new UsageException("'cost' given twice");
                 cost = words.Cost();
             }
-            else throw new UsageException($"unknown word '{word}' (expected up, down or cost N)");
+            else throw new UsageException($"unknown word '{word}' (expected up, down, drain [timeout S] or cost N)");
         }
         if (op == ControlOp.Set && state is null && cost is null)
-            throw new UsageException("-set: nothing to change (give up, down or cost N)");
-        return Send(new ControlRequest { Op = op, Pool = pool, Node = address, State = state, Cost = cost });
+            throw new UsageException("-set: nothing to change (give up, down, drain or cost N)");
+        return Send(new ControlRequest { Op = op, Pool = pool, Node = address, State = state, Cost = cost, DrainTimeout = drainTimeout });
     }
 
     /// <summary>
@@ -178,6 +183,15 @@ public static class CommandLine
                    && cost is >= ClusterWords.MinCost and <= ClusterWords.MaxCost
                 ? cost
                 : throw new UsageException($"bad cost '{word}' (expected {ClusterWords.MinCost}..{ClusterWords.MaxCost})");
+        }
+
+        public int DrainTimeout()
+        {
+            string word = Required("timeout", "value");
+            return int.TryParse(word, System.Globalization.NumberStyles.None, null, out int seconds)
+                   && seconds is >= 1 and <= ClusterWords.MaxDrainTimeout
+                ? seconds
+                : throw new UsageException($"bad drain timeout '{word}' (expected 1..{ClusterWords.MaxDrainTimeout} seconds)");
         }
 
         public int Port()

@@ -19,7 +19,7 @@ public static class ConfigScript
             if (pool.Name != PoolName.First) writer.Write($"clconfig -create {pool.Name} {pool.Forward.Word()}\n");
             else if (pool.Forward != ForwardMethod.Route) writer.Write($"clconfig -forward {pool.Name} {pool.Forward.Word()}\n");
             foreach (var node in pool.Nodes)
-                writer.Write($"clconfig -add {pool.Name} {node.Address} {node.State.Word()} cost {node.Cost}\n");
+                writer.Write($"clconfig -add {pool.Name} {node.Address} {node.State.Word()}{DrainWords(node)} cost {node.Cost}\n");
             if (pool.Check is { } poolCheck) writer.Write($"clconfig -check {pool.Name} {CheckScript.Words(poolCheck)}\n");
             foreach (var node in pool.Nodes)
                 if (node.Check is { } nodeCheck) writer.Write($"clconfig -check {pool.Name} {node.Address} {CheckScript.Words(nodeCheck)}\n");
@@ -27,4 +27,6 @@ public static class ConfigScript
         if (config.DebugLevel != 0) writer.Write($"clconfig -debug {config.DebugLevel}\n");
         foreach (string line in FirewallScript.Lines(config)) writer.Write(line + "\n");
     }
+
+    private static string DrainWords(NodeConfig node) => node.DrainTimeout is { } seconds ? $" timeout {seconds}" : "";
 }

@@ -17,7 +17,8 @@ public static class PoolCommands
         if (config.FindPool(pool.Name)!.FindNode(address) is not null)
             throw new RefusedException(ControlError.Exists, $"node {address} is already in {pool.Name} (use -set)");
         int cost = RequireCost(request.Cost) ?? ClusterWords.DefaultCost;
-        var node = new NodeConfig(address, request.State ?? NodeState.Up, cost, config.NextNodeId);
+        var state = request.State ?? NodeState.Up;
+        var node = new NodeConfig(address, state, cost, config.NextNodeId) { DrainTimeout = RequireDrainTimeout(state, request.DrainTimeout) };
         return config.WithPool(pool.WithNode(node)) with { NextNodeId = config.NextNodeId + 1 };
     }
 
@@ -25,7 +26,13 @@ public static class PoolCommands
     {
         var pool = RequirePool(config, request.Pool);
         var node = RequireExistingNode(pool, request.Node);
-        var changed = node with { State = request.State ?? node.State, Cost = RequireCost(request.Cost) ?? node.Cost };
+        var state = request.State ?? node.State;
+        var changed = node with
+        {
+            State = state,
+            Cost = RequireCost(request.Cost) ?? node.Cost,
+            DrainTimeout = request.State is null ? node.DrainTimeout : RequireDrainTimeout(state, request.DrainTimeout),
+        };
         return changed == node ? config : config.WithPool(pool.WithNode(changed));
     }
 
@@ -100,6 +107,12 @@ public static class PoolCommands
         var wanted = RequireNode(address);
         return pool.FindNode(wanted) ?? throw new RefusedException(ControlError.NoSuchNode, $"no node {wanted} in {pool.Name}");
     }
+
+    private static int? RequireDrainTimeout(NodeState state, int? timeout) =>
+        timeout is null ? null
+        : state != NodeState.Drain ? throw new RefusedException(ControlError.BadRequest, "a timeout is given only with drain")
+        : timeout is >= 1 and <= ClusterWords.MaxDrainTimeout ? timeout
+        : throw new RefusedException(ControlError.BadRequest, $"bad drain timeout '{timeout}'");
 
     private static int? RequireCost(int? cost) =>
         cost is null or (>= ClusterWords.MinCost and <= ClusterWords.MaxCost) ? cost

@@ -19,6 +19,9 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
     /// <summary>Every node seen in a configuration, by id, kept while its connections still flow.</summary>
     private readonly Dictionary<int, NodePlacement> _known = [];
     private readonly ConnectionRates _rates = new();
+    private readonly DrainClock _drains = new();
+    /// <summary>Connections to end, taken by the conntrack worker (<see cref="TakeEndings"/>), which deletes them outside the lock.</summary>
+    private readonly List<NodeEnding> _endings = [];
     private ClusterConfig _config = initial;
     private long _configurationChanges;
 
@@ -44,6 +47,7 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
             Log.DebugLevel = _config.DebugLevel;
             Remember(_config);
             dataPlane.Apply(_config, Retired(_config));
+            _drains.Follow(ClusterConfig.Initial, _config, Environment.TickCount64, _endings); // a drain's timeout counts from the start
         }
     }
 
@@ -74,6 +78,7 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
                 throw new RefusedException(ControlError.Internal, $"cannot save {stateFile.Path}: {e.Message}");
             }
             foreach (string line in ConfigurationDiff.Describe(_config, next)) Log.Notice(Caller() + line);
+            _drains.Follow(_config, next, Environment.TickCount64, _endings);
             _config = next;
             _anyChecks = AnyChecks(next);
             Log.DebugLevel = next.DebugLevel;
@@ -153,6 +158,7 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
             if (!_health.Record(nodeId, passed, detail, check.Rise, check.Fall, DateTime.UtcNow)) return;
             bool failed = _health[nodeId].Failed;
             _connections.Loads.SetFailed(nodeId, failed);
+            if (failed) _endings.Add(new NodeEnding(nodeId, UdpOnly: true, $"node {node.Address} of {pool.Name} failed"));
             Log.Info(failed
                 ? $"node {node.Address} of {pool.Name} failed its {check.Kind.Word()} check: {detail}"
                 : $"node {node.Address} of {pool.Name} passed its {check.Kind.Word()} check again: {detail}");
@@ -230,6 +236,23 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
             _rates.Sample(now); // called every quarter second at least: the rates' clock
             if (expiry.Expired > 0) ForgetIdleRetiredNodes([.. _known.Keys]);
             return expiry.FloodEnded;
+        }
+    }
+
+    /// <summary>
+    /// The connections to end now, taken once: UDP flows of nodes drained (without a timeout),
+    /// failed or deleted since the last call, and every connection of drained nodes whose timeout
+    /// has passed by <paramref name="nowMs"/> (<see cref="Environment.TickCount64"/>).
+    /// </summary>
+    public IReadOnlyList<NodeEnding> TakeEndings(long nowMs)
+    {
+        lock (_gate)
+        {
+            _drains.Expire(_config, nowMs, _endings);
+            if (_endings.Count == 0) return [];
+            NodeEnding[] taken = [.. _endings];
+            _endings.Clear();
+            return taken;
         }
     }
 

@@ -92,4 +92,10 @@ public sealed record NodeConfig(Ipv4Address Address, NodeState State, int Cost, 
 {
     /// <summary>The node's own health check, overriding its pool's (kind none: not checked); null to follow the pool.</summary>
     public HealthCheck? Check { get; init; }
+
+    /// <summary>
+    /// For a <c>drain</c> node: seconds after the drain began when its remaining connections are
+    /// ended; null: they run until they end. Absent from older state files.
+    /// </summary>
+    public int? DrainTimeout { get; init; }
 }
