@@ -21,6 +21,10 @@ public sealed record ControlRequest
     public FirewallRequest? Firewall { get; init; }
     /// <summary>For <see cref="ControlOp.Check"/>: the check to set; null with a <see cref="Node"/> returns the node to its pool's check.</summary>
     public HealthCheck? Check { get; init; }
+    /// <summary>For <see cref="ControlOp.Sticky"/>: the pool's persistence; null turns it off.</summary>
+    public Persistence? Sticky { get; init; }
+    /// <summary>For <see cref="ControlOp.SlowStart"/>: the pool's slow start in seconds; null turns it off.</summary>
+    public int? SlowStart { get; init; }
 }
 
 public enum ControlOp
@@ -51,6 +55,10 @@ public enum ControlOp
     Rate,
     /// <summary>clconfig -check POOL [ADDR] KIND ...: a pool's health check, or one node's.</summary>
     Check,
+    /// <summary>clconfig -sticky POOL SECONDS [mask M] | 0 | none: the pool's persistence.</summary>
+    Sticky,
+    /// <summary>clconfig -slowstart POOL SECONDS | 0 | none: how long a node that comes back ramps up.</summary>
+    SlowStart,
 }
 
 public enum OutputFormat { Text, Json }

@@ -22,6 +22,9 @@ public static class ClusterWords
     /// <summary>The longest drain timeout, in seconds: a week.</summary>
     public const int MaxDrainTimeout = 7 * 24 * 3600;
 
+    /// <summary>The longest slow start, in seconds: an hour.</summary>
+    public const int MaxSlowStart = 3600;
+
     public static string Word(this NodeState state) => state switch
     {
         NodeState.Up => "up",

@@ -31,6 +31,8 @@ public static class CommandLine
             "-rate" => Listing(ControlOp.Rate, words),
             "-watch" => new Invocation.Watch(words.OptionalPool()),
             "-check" => Check(words),
+            "-sticky" => Sticky(words),
+            "-slowstart" => SlowStart(words),
             _ => throw new UsageException($"unknown command '{command}' (try 'clconfig -h')"),
         };
         words.RequireEnd();
@@ -133,6 +135,39 @@ public static class CommandLine
         }
         if (check.Problem() is { } problem) throw new UsageException(problem);
         return Send(new ControlRequest { Op = ControlOp.Check, Pool = pool, Node = node, Check = check });
+    }
+
+    /// <summary>-sticky POOL SECONDS [mask M], or -sticky POOL 0|none to turn it off.</summary>
+    private static Invocation.Send Sticky(Words words)
+    {
+        const string command = "-sticky";
+        string pool = words.Pool(command);
+        string word = words.Required(command, "time in seconds (or none)");
+        if (word is "none" or "0") return Send(new ControlRequest { Op = ControlOp.Sticky, Pool = pool });
+        if (!int.TryParse(word, System.Globalization.NumberStyles.None, null, out int seconds))
+            throw new UsageException($"bad sticky time '{word}' (expected seconds, or none)");
+        var mask = Persistence.HostMask;
+        if (words.TryNext(out string option))
+        {
+            if (option != "mask") throw new UsageException($"unknown word '{option}' (expected mask M)");
+            string given = words.Required("mask", "netmask");
+            if (!Ipv4Address.TryParse(given, out mask)) throw new UsageException($"bad sticky mask '{given}'");
+        }
+        var sticky = new Persistence(seconds, mask);
+        if (sticky.Problem() is { } problem) throw new UsageException(problem);
+        return Send(new ControlRequest { Op = ControlOp.Sticky, Pool = pool, Sticky = sticky });
+    }
+
+    /// <summary>-slowstart POOL SECONDS, or -slowstart POOL 0|none to turn it off.</summary>
+    private static Invocation.Send SlowStart(Words words)
+    {
+        const string command = "-slowstart";
+        string pool = words.Pool(command);
+        string word = words.Required(command, "time in seconds (or none)");
+        if (word is "none" or "0") return Send(new ControlRequest { Op = ControlOp.SlowStart, Pool = pool });
+        return int.TryParse(word, System.Globalization.NumberStyles.None, null, out int seconds) && seconds <= ClusterWords.MaxSlowStart
+            ? Send(new ControlRequest { Op = ControlOp.SlowStart, Pool = pool, SlowStart = seconds })
+            : throw new UsageException($"bad slow start '{word}' (expected 1..{ClusterWords.MaxSlowStart} seconds, or none)");
     }
 
     /// <summary>The words after the command, consumed left to right.</summary>

@@ -20,6 +20,8 @@ public static class ConfigScript
             else if (pool.Forward != ForwardMethod.Route) writer.Write($"clconfig -forward {pool.Name} {pool.Forward.Word()}\n");
             foreach (var node in pool.Nodes)
                 writer.Write($"clconfig -add {pool.Name} {node.Address} {node.State.Word()}{DrainWords(node)} cost {node.Cost}\n");
+            if (pool.Sticky is { } sticky) writer.Write($"clconfig -sticky {pool.Name} {sticky.Seconds}{StickyMaskWords(sticky)}\n");
+            if (pool.SlowStart is { } slowStart) writer.Write($"clconfig -slowstart {pool.Name} {slowStart}\n");
             if (pool.Check is { } poolCheck) writer.Write($"clconfig -check {pool.Name} {CheckScript.Words(poolCheck)}\n");
             foreach (var node in pool.Nodes)
                 if (node.Check is { } nodeCheck) writer.Write($"clconfig -check {pool.Name} {node.Address} {CheckScript.Words(nodeCheck)}\n");
@@ -27,6 +29,8 @@ public static class ConfigScript
         if (config.DebugLevel != 0) writer.Write($"clconfig -debug {config.DebugLevel}\n");
         foreach (string line in FirewallScript.Lines(config)) writer.Write(line + "\n");
     }
+
+    private static string StickyMaskWords(Persistence sticky) => sticky.Mask == Persistence.HostMask ? "" : $" mask {sticky.Mask}";
 
     private static string DrainWords(NodeConfig node) => node.DrainTimeout is { } seconds ? $" timeout {seconds}" : "";
 }

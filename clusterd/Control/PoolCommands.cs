@@ -89,6 +89,25 @@ public static class PoolCommands
         return next == pool ? config : config.WithPool(next);
     }
 
+    /// <summary>-sticky POOL SECONDS [mask M]: the pool's persistence; none (a null one) turns it off.</summary>
+    public static ClusterConfig SetSticky(ClusterConfig config, ControlRequest request)
+    {
+        var pool = RequirePool(config, request.Pool);
+        if (request.Sticky?.Problem() is { } problem) throw new RefusedException(ControlError.BadRequest, problem);
+        var next = pool with { Sticky = request.Sticky };
+        return next == pool ? config : config.WithPool(next);
+    }
+
+    /// <summary>-slowstart POOL SECONDS: how long a node that comes back ramps up; none (null) turns it off.</summary>
+    public static ClusterConfig SetSlowStart(ClusterConfig config, ControlRequest request)
+    {
+        var pool = RequirePool(config, request.Pool);
+        if (request.SlowStart is < 1 or > ClusterWords.MaxSlowStart)
+            throw new RefusedException(ControlError.BadRequest, $"bad slow start '{request.SlowStart}'");
+        var next = pool with { SlowStart = request.SlowStart };
+        return next == pool ? config : config.WithPool(next);
+    }
+
     public static ClusterConfig SetDebug(ClusterConfig config, ControlRequest request) =>
         request.Level is >= 0 and <= 9 ? config with { DebugLevel = request.Level.Value }
             : throw new RefusedException(ControlError.BadRequest, "debug level must be 0..9");

@@ -20,6 +20,7 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
     private readonly Dictionary<int, NodePlacement> _known = [];
     private readonly ConnectionRates _rates = new();
     private readonly DrainClock _drains = new();
+    private readonly StickyClients _sticky = new();
     /// <summary>Connections to end, taken by the conntrack worker (<see cref="TakeEndings"/>), which deletes them outside the lock.</summary>
     private readonly List<NodeEnding> _endings = [];
     private ClusterConfig _config = initial;
@@ -79,7 +80,9 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
             }
             foreach (string line in ConfigurationDiff.Describe(_config, next)) Log.Notice(Caller() + line);
             _drains.Follow(_config, next, Environment.TickCount64, _endings);
+            SlowStartComebacks(_config, next, Environment.TickCount64);
             _config = next;
+            _sticky.KeepOnly(next.Pools.Where(p => p.Sticky is not null).Select(p => p.Name).ToHashSet());
             _anyChecks = AnyChecks(next);
             Log.DebugLevel = next.DebugLevel;
             foreach (int id in _health.ForgetUnchecked(next)) _connections.Loads.SetFailed(id, false);
@@ -158,6 +161,7 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
             if (!_health.Record(nodeId, passed, detail, check.Rise, check.Fall, DateTime.UtcNow)) return;
             bool failed = _health[nodeId].Failed;
             _connections.Loads.SetFailed(nodeId, failed);
+            if (!failed && pool.SlowStart is { } seconds) _connections.Loads.StartRamp(nodeId, Environment.TickCount64, seconds * 1000L);
             if (failed) _endings.Add(new NodeEnding(nodeId, UdpOnly: true, $"node {node.Address} of {pool.Name} failed"));
             Log.Info(failed
                 ? $"node {node.Address} of {pool.Name} failed its {check.Kind.Word()} check: {detail}"
@@ -183,11 +187,29 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
             if (ClusterTarget.OfRule(_config, ruleId) is not { } target || _config.FindPool(target.Pool) is not { } pool)
                 return null;
             ISchedulingPolicy policy = target.StaticNode is { } node ? new StaticNodePolicy(node, _leastLoad) : _leastLoad;
-            var chosen = policy.Choose(pool, _connections.Loads);
-            if (chosen is not null && _connections.Add(flow, chosen.Id, Environment.TickCount64))
+            long now = Environment.TickCount64;
+            _connections.Loads.NowMs = now;
+            var chosen = target.StaticNode is null && pool.Sticky is { } sticky
+                ? StickyChoice(pool, sticky, flow.Source, policy, now)
+                : policy.Choose(pool, _connections.Loads);
+            if (chosen is not null && _connections.Add(flow, chosen.Id, now))
                 _rates.Count(chosen.Id); // a retransmitted first packet is no new connection
             return chosen;
         }
+    }
+
+    /// <summary>
+    /// For a sticky pool: the node <paramref name="client"/> used last while it takes new
+    /// connections (a failed, drained or down node releases its clients), else the policy's choice,
+    /// remembered either way.
+    /// </summary>
+    private NodeConfig? StickyChoice(PoolConfig pool, Persistence sticky, Ipv4Address client, ISchedulingPolicy policy, long now)
+    {
+        var chosen = _sticky.NodeOf(pool.Name, sticky, client, now) is { } id && pool.Nodes.Find(n => n.Id == id) is { } last && _connections.Loads.TakesNew(last)
+            ? last
+            : policy.Choose(pool, _connections.Loads);
+        if (chosen is not null) _sticky.Remember(pool.Name, sticky, client, chosen.Id, now);
+        return chosen;
     }
 
     /// <summary>
@@ -309,6 +331,23 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
         foreach (int id in ids)
             if (_connections.Loads[id] == 0 && !_config.AllNodes.Any(n => n.Id == id)) forgot |= _known.Remove(id);
         if (forgot) dataPlane.Apply(_config, Retired(_config));
+    }
+
+    /// <summary>
+    /// Nodes of slow-start pools that come back in this change — added up, or set up from down or
+    /// drain — ramp up from now; nodes of pools whose slow start was turned off stop ramping.
+    /// (A node recovered from failed starts its ramp in <see cref="RecordCheck"/>.)
+    /// </summary>
+    private void SlowStartComebacks(ClusterConfig old, ClusterConfig next, long now)
+    {
+        var before = old.AllNodes.ToDictionary(n => n.Id);
+        foreach (var pool in next.Pools)
+            foreach (var node in pool.Nodes)
+            {
+                if (pool.SlowStart is not { } seconds) _connections.Loads.EndRamp(node.Id);
+                else if (node.State == NodeState.Up && (!before.TryGetValue(node.Id, out var was) || was.State != NodeState.Up))
+                    _connections.Loads.StartRamp(node.Id, now, seconds * 1000L);
+            }
     }
 
     private static bool AnyChecks(ClusterConfig config) =>

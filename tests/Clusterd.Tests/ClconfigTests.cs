@@ -123,6 +123,13 @@ public sealed class ClconfigTests : IDisposable
     [InlineData("clconfig: bad forwarding method 'nat' (expected route or masq)", "-create", "pool1", "nat")]
     [InlineData("clconfig: -forward: missing forwarding method (route or masq)", "-forward", "pool0")]
     [InlineData("clconfig: -destroy: missing pool name", "-destroy")]
+    [InlineData("clconfig: -sticky: missing time in seconds (or none)", "-sticky", "pool0")]
+    [InlineData("clconfig: bad sticky time 'x' (expected seconds, or none)", "-sticky", "pool0", "x")]
+    [InlineData("clconfig: bad sticky time '86401' (expected 1..86400 seconds, or 0 for none)", "-sticky", "pool0", "86401")]
+    [InlineData("clconfig: bad sticky mask '255.0.255.0' (expected a contiguous netmask)", "-sticky", "pool0", "60", "mask", "255.0.255.0")]
+    [InlineData("clconfig: unknown word 'for' (expected mask M)", "-sticky", "pool0", "60", "for")]
+    [InlineData("clconfig: bad slow start '3601' (expected 1..3600 seconds, or none)", "-slowstart", "pool0", "3601")]
+    [InlineData("clconfig: unexpected word 'x'", "-slowstart", "pool0", "30", "x")]
     [InlineData("clconfig: bad debug level 'x' (expected 0..9)", "-debug", "x")]
     [InlineData("clconfig: -debug: missing debug level", "-debug")]
     public void UsageErrorsExitTwoAndChangeNothing(string message, params string[] args)
