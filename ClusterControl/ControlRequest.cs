@@ -11,6 +11,8 @@ public sealed record ControlRequest
     public Ipv4Address? Node { get; init; }
     public NodeState? State { get; init; }
     public int? Cost { get; init; }
+    /// <summary>With <see cref="State"/> drain: seconds after which the node's remaining connections are ended; null: never.</summary>
+    public int? DrainTimeout { get; init; }
     public ForwardMethod? Forward { get; init; }
     /// <summary>For Create and Scheduler: how the pool chooses nodes.</summary>
     public PoolScheduler? Scheduler { get; init; }
@@ -21,13 +23,17 @@ public sealed record ControlRequest
     public FirewallRequest? Firewall { get; init; }
     /// <summary>For <see cref="ControlOp.Check"/>: the check to set; null with a <see cref="Node"/> returns the node to its pool's check.</summary>
     public HealthCheck? Check { get; init; }
+    /// <summary>For <see cref="ControlOp.Sticky"/>: the pool's persistence; null turns it off.</summary>
+    public Persistence? Sticky { get; init; }
+    /// <summary>For <see cref="ControlOp.SlowStart"/>: the pool's slow start in seconds; null turns it off.</summary>
+    public int? SlowStart { get; init; }
 }
 
 public enum ControlOp
 {
-    /// <summary>clconfig -add POOL ADDR [up|down] [cost N]</summary>
+    /// <summary>clconfig -add POOL ADDR [up|down|drain [timeout S]] [cost N]</summary>
     Add,
-    /// <summary>clconfig -set POOL ADDR [up|down] [cost N]</summary>
+    /// <summary>clconfig -set POOL ADDR [up|down|drain [timeout S]] [cost N]</summary>
     Set,
     /// <summary>clconfig -del POOL ADDR</summary>
     Del,
@@ -55,6 +61,10 @@ public enum ControlOp
     Scheduler,
     /// <summary>clconfig -ping: a health probe; the answer carries a <see cref="PingAnswer"/>.</summary>
     Ping,
+    /// <summary>clconfig -sticky POOL SECONDS [mask M] | 0 | none: the pool's persistence.</summary>
+    Sticky,
+    /// <summary>clconfig -slowstart POOL SECONDS | 0 | none: how long a node that comes back ramps up.</summary>
+    SlowStart,
 }
 
 public enum OutputFormat { Text, Json }

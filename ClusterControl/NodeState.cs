@@ -1,7 +1,10 @@
 namespace ClusterControl;
 
-/// <summary>Whether a node takes new connections; a <c>down</c> node keeps the ones it has.</summary>
-public enum NodeState { Up, Down }
+/// <summary>
+/// Whether a node takes new connections; a <c>down</c> node keeps the ones it has, a <c>drain</c>
+/// node keeps them until they end or its drain timeout passes, when they are ended.
+/// </summary>
+public enum NodeState { Up, Down, Drain }
 
 /// <summary>How a pool hands a packet to its node (see clconfig(8)).</summary>
 public enum ForwardMethod
@@ -16,7 +19,18 @@ public static class ClusterWords
 {
     public const int MinCost = 1, MaxCost = 65535, DefaultCost = 10;
 
-    public static string Word(this NodeState state) => state == NodeState.Up ? "up" : "down";
+    /// <summary>The longest drain timeout, in seconds: a week.</summary>
+    public const int MaxDrainTimeout = 7 * 24 * 3600;
+
+    /// <summary>The longest slow start, in seconds: an hour.</summary>
+    public const int MaxSlowStart = 3600;
+
+    public static string Word(this NodeState state) => state switch
+    {
+        NodeState.Up => "up",
+        NodeState.Drain => "drain",
+        _ => "down",
+    };
 
     /// <summary>
     /// The state word the listings, the status file and JSON show: the operator's state, or
@@ -31,8 +45,13 @@ public static class ClusterWords
 
     public static bool TryParseState(string word, out NodeState state)
     {
-        state = word == "down" ? NodeState.Down : NodeState.Up;
-        return word is "up" or "down";
+        state = word switch
+        {
+            "down" => NodeState.Down,
+            "drain" => NodeState.Drain,
+            _ => NodeState.Up,
+        };
+        return word is "up" or "down" or "drain";
     }
 
     public static bool TryParseForward(string word, out ForwardMethod method)

@@ -33,6 +33,8 @@ public static class CommandLine
             "-watch" => new Invocation.Watch(words.OptionalPool()),
             "-check" => Check(words),
             "-ping" => new Invocation.Ping(words.OptionalDigest()),
+            "-sticky" => Sticky(words),
+            "-slowstart" => SlowStart(words),
             _ => throw new UsageException($"unknown command '{command}' (try 'clconfig -h')"),
         };
         words.RequireEnd();
@@ -77,14 +79,14 @@ public static class CommandLine
         return Send(new ControlRequest { Op = ControlOp.Create, Pool = pool, Forward = forward, Scheduler = scheduler });
     }
 
-    /// <summary>-add/-set POOL ADDR [up|down] [cost N], the words after the address in any order.</summary>
+    /// <summary>-add/-set POOL ADDR [up|down|drain [timeout S]] [cost N], the words after the address in any order.</summary>
     private static Invocation.Send NodeChange(ControlOp op, Words words)
     {
         string command = op == ControlOp.Add ? "-add" : "-set";
         string pool = words.Pool(command);
         var address = words.Address(command);
         NodeState? state = null;
-        int? cost = null;
+        int? cost = null, drainTimeout = null;
         while (words.TryNext(out string word))
         {
             if (ClusterWords.TryParseState(word, out var parsed))
@@ -92,16 +94,21 @@ public static class CommandLine
                 if (state is not null) throw new UsageException($"state given twice ('{word}')");
                 state = parsed;
             }
+            else if (word == "timeout" && state == NodeState.Drain)
+            {
+                if (drainTimeout is not null) throw new UsageException("'timeout' given twice");
+                drainTimeout = words.DrainTimeout();
+            }
             else if (word == "cost")
             {
                 if (cost is not null) throw new UsageException("'cost' given twice");
                 cost = words.Cost();
             }
-            else throw new UsageException($"unknown word '{word}' (expected up, down or cost N)");
+            else throw new UsageException($"unknown word '{word}' (expected up, down, drain [timeout S] or cost N)");
         }
         if (op == ControlOp.Set && state is null && cost is null)
-            throw new UsageException("-set: nothing to change (give up, down or cost N)");
-        return Send(new ControlRequest { Op = op, Pool = pool, Node = address, State = state, Cost = cost });
+            throw new UsageException("-set: nothing to change (give up, down, drain or cost N)");
+        return Send(new ControlRequest { Op = op, Pool = pool, Node = address, State = state, Cost = cost, DrainTimeout = drainTimeout });
     }
 
     /// <summary>
@@ -148,6 +155,39 @@ public static class CommandLine
         }
         if (check.Problem() is { } problem) throw new UsageException(problem);
         return Send(new ControlRequest { Op = ControlOp.Check, Pool = pool, Node = node, Check = check });
+    }
+
+    /// <summary>-sticky POOL SECONDS [mask M], or -sticky POOL 0|none to turn it off.</summary>
+    private static Invocation.Send Sticky(Words words)
+    {
+        const string command = "-sticky";
+        string pool = words.Pool(command);
+        string word = words.Required(command, "time in seconds (or none)");
+        if (word is "none" or "0") return Send(new ControlRequest { Op = ControlOp.Sticky, Pool = pool });
+        if (!int.TryParse(word, System.Globalization.NumberStyles.None, null, out int seconds))
+            throw new UsageException($"bad sticky time '{word}' (expected seconds, or none)");
+        var mask = Persistence.HostMask;
+        if (words.TryNext(out string option))
+        {
+            if (option != "mask") throw new UsageException($"unknown word '{option}' (expected mask M)");
+            string given = words.Required("mask", "netmask");
+            if (!Ipv4Address.TryParse(given, out mask)) throw new UsageException($"bad sticky mask '{given}'");
+        }
+        var sticky = new Persistence(seconds, mask);
+        if (sticky.Problem() is { } problem) throw new UsageException(problem);
+        return Send(new ControlRequest { Op = ControlOp.Sticky, Pool = pool, Sticky = sticky });
+    }
+
+    /// <summary>-slowstart POOL SECONDS, or -slowstart POOL 0|none to turn it off.</summary>
+    private static Invocation.Send SlowStart(Words words)
+    {
+        const string command = "-slowstart";
+        string pool = words.Pool(command);
+        string word = words.Required(command, "time in seconds (or none)");
+        if (word is "none" or "0") return Send(new ControlRequest { Op = ControlOp.SlowStart, Pool = pool });
+        return int.TryParse(word, System.Globalization.NumberStyles.None, null, out int seconds) && seconds <= ClusterWords.MaxSlowStart
+            ? Send(new ControlRequest { Op = ControlOp.SlowStart, Pool = pool, SlowStart = seconds })
+            : throw new UsageException($"bad slow start '{word}' (expected 1..{ClusterWords.MaxSlowStart} seconds, or none)");
     }
 
     /// <summary>The words after the command, consumed left to right.</summary>
@@ -204,6 +244,15 @@ public static class CommandLine
                    && cost is >= ClusterWords.MinCost and <= ClusterWords.MaxCost
                 ? cost
                 : throw new UsageException($"bad cost '{word}' (expected {ClusterWords.MinCost}..{ClusterWords.MaxCost})");
+        }
+
+        public int DrainTimeout()
+        {
+            string word = Required("timeout", "value");
+            return int.TryParse(word, System.Globalization.NumberStyles.None, null, out int seconds)
+                   && seconds is >= 1 and <= ClusterWords.MaxDrainTimeout
+                ? seconds
+                : throw new UsageException($"bad drain timeout '{word}' (expected 1..{ClusterWords.MaxDrainTimeout} seconds)");
         }
 
         public int Port()

@@ -9,6 +9,7 @@ public static class Usage
 
           clconfig -add POOL ADDR [up|down] [cost N]   add node ADDR to POOL (default up, cost 10)
           clconfig -set POOL ADDR [up|down] [cost N]   change a node's state and/or cost
+          clconfig -set POOL ADDR drain [timeout S]    no new connections; end the rest after S s
           clconfig -del POOL ADDR                      remove a node (its connections keep flowing)
           clconfig -list [POOL] [--json]               show pools and nodes
           clconfig -status [--json]                    show pools, nodes and live connections
@@ -27,6 +28,9 @@ public static class Usage
                                                        CHECK is tcp PORT, shared PORT, none,
                                                        http PORT PATH [expect CODE], exec COMMAND,
                                                        or for a node default (as its pool)
+          clconfig -sticky POOL SECONDS [mask M] | 0   keep a client (address under mask M) on
+                                                       its node; 0 or none: off
+          clconfig -slowstart POOL SECONDS | 0         ramp a node that comes back up over SECONDS
           clconfig -save                               print the configuration as a script of
                                                        clconfig and ipfwadm commands
           clconfig -ping [DIGEST]                      health probe: is clusterd answering and

@@ -21,7 +21,9 @@ public static class ConfigScript
             if (pool.Name == PoolName.First && pool.Scheduler != PoolScheduler.LeastLoad)
                 writer.Write($"clconfig -scheduler {pool.Name} {pool.Scheduler.Word()}\n");
             foreach (var node in pool.Nodes)
-                writer.Write($"clconfig -add {pool.Name} {node.Address} {node.State.Word()} cost {node.Cost}\n");
+                writer.Write($"clconfig -add {pool.Name} {node.Address} {node.State.Word()}{DrainWords(node)} cost {node.Cost}\n");
+            if (pool.Sticky is { } sticky) writer.Write($"clconfig -sticky {pool.Name} {sticky.Seconds}{StickyMaskWords(sticky)}\n");
+            if (pool.SlowStart is { } slowStart) writer.Write($"clconfig -slowstart {pool.Name} {slowStart}\n");
             if (pool.Check is { } poolCheck) writer.Write($"clconfig -check {pool.Name} {CheckScript.Words(poolCheck)}\n");
             foreach (var node in pool.Nodes)
                 if (node.Check is { } nodeCheck) writer.Write($"clconfig -check {pool.Name} {node.Address} {CheckScript.Words(nodeCheck)}\n");
@@ -33,4 +35,8 @@ public static class ConfigScript
     /// <summary>Least load is the default, so scripts of pools that keep it read as they did before schedulers.</summary>
     private static string SchedulerSuffix(PoolConfig pool) =>
         pool.Scheduler == PoolScheduler.LeastLoad ? "" : " " + pool.Scheduler.Word();
+
+    private static string StickyMaskWords(Persistence sticky) => sticky.Mask == Persistence.HostMask ? "" : $" mask {sticky.Mask}";
+
+    private static string DrainWords(NodeConfig node) => node.DrainTimeout is { } seconds ? $" timeout {seconds}" : "";
 }

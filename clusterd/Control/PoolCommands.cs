@@ -17,7 +17,8 @@ public static class PoolCommands
         if (config.FindPool(pool.Name)!.FindNode(address) is not null)
             throw new RefusedException(ControlError.Exists, $"node {address} is already in {pool.Name} (use -set)");
         int cost = RequireCost(request.Cost) ?? ClusterWords.DefaultCost;
-        var node = new NodeConfig(address, request.State ?? NodeState.Up, cost, config.NextNodeId);
+        var state = request.State ?? NodeState.Up;
+        var node = new NodeConfig(address, state, cost, config.NextNodeId) { DrainTimeout = RequireDrainTimeout(state, request.DrainTimeout) };
         return config.WithPool(pool.WithNode(node)) with { NextNodeId = config.NextNodeId + 1 };
     }
 
@@ -25,7 +26,13 @@ public static class PoolCommands
     {
         var pool = RequirePool(config, request.Pool);
         var node = RequireExistingNode(pool, request.Node);
-        var changed = node with { State = request.State ?? node.State, Cost = RequireCost(request.Cost) ?? node.Cost };
+        var state = request.State ?? node.State;
+        var changed = node with
+        {
+            State = state,
+            Cost = RequireCost(request.Cost) ?? node.Cost,
+            DrainTimeout = request.State is null ? node.DrainTimeout : RequireDrainTimeout(state, request.DrainTimeout),
+        };
         return changed == node ? config : config.WithPool(pool.WithNode(changed));
     }
 
@@ -89,6 +96,25 @@ public static class PoolCommands
         return next == pool ? config : config.WithPool(next);
     }
 
+    /// <summary>-sticky POOL SECONDS [mask M]: the pool's persistence; none (a null one) turns it off.</summary>
+    public static ClusterConfig SetSticky(ClusterConfig config, ControlRequest request)
+    {
+        var pool = RequirePool(config, request.Pool);
+        if (request.Sticky?.Problem() is { } problem) throw new RefusedException(ControlError.BadRequest, problem);
+        var next = pool with { Sticky = request.Sticky };
+        return next == pool ? config : config.WithPool(next);
+    }
+
+    /// <summary>-slowstart POOL SECONDS: how long a node that comes back ramps up; none (null) turns it off.</summary>
+    public static ClusterConfig SetSlowStart(ClusterConfig config, ControlRequest request)
+    {
+        var pool = RequirePool(config, request.Pool);
+        if (request.SlowStart is < 1 or > ClusterWords.MaxSlowStart)
+            throw new RefusedException(ControlError.BadRequest, $"bad slow start '{request.SlowStart}'");
+        var next = pool with { SlowStart = request.SlowStart };
+        return next == pool ? config : config.WithPool(next);
+    }
+
     public static ClusterConfig SetDebug(ClusterConfig config, ControlRequest request) =>
         request.Level is >= 0 and <= 9 ? config with { DebugLevel = request.Level.Value }
             : throw new RefusedException(ControlError.BadRequest, "debug level must be 0..9");
@@ -107,6 +133,12 @@ public static class PoolCommands
         var wanted = RequireNode(address);
         return pool.FindNode(wanted) ?? throw new RefusedException(ControlError.NoSuchNode, $"no node {wanted} in {pool.Name}");
     }
+
+    private static int? RequireDrainTimeout(NodeState state, int? timeout) =>
+        timeout is null ? null
+        : state != NodeState.Drain ? throw new RefusedException(ControlError.BadRequest, "a timeout is given only with drain")
+        : timeout is >= 1 and <= ClusterWords.MaxDrainTimeout ? timeout
+        : throw new RefusedException(ControlError.BadRequest, $"bad drain timeout '{timeout}'");
 
     private static int? RequireCost(int? cost) =>
         cost is null or (>= ClusterWords.MinCost and <= ClusterWords.MaxCost) ? cost

@@ -75,6 +75,8 @@ public sealed class RequestHandler(ClusterService service, IConntrack conntrack,
             case ControlOp.Firewall: return _firewall.Execute(request.Firewall!); // RequestShape: present
             case ControlOp.Rate: return Rate(request.Pool, request.Format);
             case ControlOp.Check: service.Change(c => PoolCommands.SetCheck(c, request)); break;
+            case ControlOp.Sticky: service.Change(c => PoolCommands.SetSticky(c, request)); break;
+            case ControlOp.SlowStart: service.Change(c => PoolCommands.SetSlowStart(c, request)); break;
             default: return ControlReply.Fail(ControlError.BadRequest, $"unknown request '{request.Op}'");
         }
         return ControlReply.Done;

@@ -20,6 +20,10 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
     /// <summary>Every node seen in a configuration, by id, kept while its connections still flow.</summary>
     private readonly Dictionary<int, NodePlacement> _known = [];
     private readonly ConnectionRates _rates = new();
+    private readonly DrainClock _drains = new();
+    private readonly StickyClients _sticky = new();
+    /// <summary>Connections to end, taken by the conntrack worker (<see cref="TakeEndings"/>), which deletes them outside the lock.</summary>
+    private readonly List<NodeEnding> _endings = [];
     private ClusterConfig _config = initial;
     private long _configurationChanges;
 
@@ -49,6 +53,7 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
             Remember(_config);
             Program(_config);
             _maglev.Rebuild(_config, _connections.Loads);
+            _drains.Follow(ClusterConfig.Initial, _config, Environment.TickCount64, _endings); // a drain's timeout counts from the start
         }
     }
 
@@ -79,7 +84,10 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
                 throw new RefusedException(ControlError.Internal, $"cannot save {stateFile.Path}: {e.Message}");
             }
             foreach (string line in ConfigurationDiff.Describe(_config, next)) Log.Notice(Caller() + line);
+            _drains.Follow(_config, next, Environment.TickCount64, _endings);
+            SlowStartComebacks(_config, next, Environment.TickCount64);
             _config = next;
+            _sticky.KeepOnly(next.Pools.Where(p => p.Sticky is not null).Select(p => p.Name).ToHashSet());
             _anyChecks = AnyChecks(next);
             Log.DebugLevel = next.DebugLevel;
             var released = _health.ForgetUnchecked(next);
@@ -162,6 +170,8 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
             if (!_health.Record(nodeId, passed, detail, check.Rise, check.Fall, DateTime.UtcNow, took)) return;
             bool failed = _health[nodeId].Failed;
             _connections.Loads.SetFailed(nodeId, failed);
+            if (!failed && pool.SlowStart is { } seconds) _connections.Loads.StartRamp(nodeId, Environment.TickCount64, seconds * 1000L);
+            if (failed) _endings.Add(new NodeEnding(nodeId, UdpOnly: true, $"node {node.Address} of {pool.Name} failed"));
             Log.Info(failed
                 ? $"node {node.Address} of {pool.Name} failed its {check.Kind.Word()} check: {detail}"
                 : $"node {node.Address} of {pool.Name} passed its {check.Kind.Word()} check again: {detail}");
@@ -188,11 +198,30 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
                 return null;
             ISchedulingPolicy poolPolicy = pool.Scheduler == PoolScheduler.Maglev ? _maglev : _leastLoad;
             ISchedulingPolicy policy = target.StaticNode is { } node ? new StaticNodePolicy(node, poolPolicy) : poolPolicy;
-            var chosen = policy.Choose(pool, _connections.Loads, flow.StableHash());
-            if (chosen is not null && _connections.Add(flow, chosen.Id, Environment.TickCount64))
+            long now = Environment.TickCount64;
+            _connections.Loads.NowMs = now;
+            ulong flowHash = flow.StableHash();
+            var chosen = target.StaticNode is null && pool.Sticky is { } sticky
+                ? StickyChoice(pool, sticky, flow.Source, policy, flowHash, now)
+                : policy.Choose(pool, _connections.Loads, flowHash);
+            if (chosen is not null && _connections.Add(flow, chosen.Id, now))
                 _rates.Count(chosen.Id); // a retransmitted first packet is no new connection
             return chosen;
         }
+    }
+
+    /// <summary>
+    /// For a sticky pool: the node <paramref name="client"/> used last while it takes new
+    /// connections (a failed, drained or down node releases its clients), else the policy's choice,
+    /// remembered either way.
+    /// </summary>
+    private NodeConfig? StickyChoice(PoolConfig pool, Persistence sticky, Ipv4Address client, ISchedulingPolicy policy, ulong flowHash, long now)
+    {
+        var chosen = _sticky.NodeOf(pool.Name, sticky, client, now) is { } id && pool.Nodes.Find(n => n.Id == id) is { } last && _connections.Loads.TakesNew(last)
+            ? last
+            : policy.Choose(pool, _connections.Loads, flowHash);
+        if (chosen is not null) _sticky.Remember(pool.Name, sticky, client, chosen.Id, now);
+        return chosen;
     }
 
     /// <summary>
@@ -242,6 +271,23 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
             _rates.Sample(now); // called every quarter second at least: the rates' clock
             if (expiry.Expired > 0) ForgetIdleRetiredNodes([.. _known.Keys]);
             return expiry.FloodEnded;
+        }
+    }
+
+    /// <summary>
+    /// The connections to end now, taken once: UDP flows of nodes drained (without a timeout),
+    /// failed or deleted since the last call, and every connection of drained nodes whose timeout
+    /// has passed by <paramref name="nowMs"/> (<see cref="Environment.TickCount64"/>).
+    /// </summary>
+    public IReadOnlyList<NodeEnding> TakeEndings(long nowMs)
+    {
+        lock (_gate)
+        {
+            _drains.Expire(_config, nowMs, _endings);
+            if (_endings.Count == 0) return [];
+            NodeEnding[] taken = [.. _endings];
+            _endings.Clear();
+            return taken;
         }
     }
 
@@ -298,6 +344,23 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
         foreach (int id in ids)
             if (_connections.Loads[id] == 0 && !_config.AllNodes.Any(n => n.Id == id)) forgot |= _known.Remove(id);
         if (forgot) Program(_config);
+    }
+
+    /// <summary>
+    /// Nodes of slow-start pools that come back in this change — added up, or set up from down or
+    /// drain — ramp up from now; nodes of pools whose slow start was turned off stop ramping.
+    /// (A node recovered from failed starts its ramp in <see cref="RecordCheck"/>.)
+    /// </summary>
+    private void SlowStartComebacks(ClusterConfig old, ClusterConfig next, long now)
+    {
+        var before = old.AllNodes.ToDictionary(n => n.Id);
+        foreach (var pool in next.Pools)
+            foreach (var node in pool.Nodes)
+            {
+                if (pool.SlowStart is not { } seconds) _connections.Loads.EndRamp(node.Id);
+                else if (node.State == NodeState.Up && (!before.TryGetValue(node.Id, out var was) || was.State != NodeState.Up))
+                    _connections.Loads.StartRamp(node.Id, now, seconds * 1000L);
+            }
     }
 
     private static bool AnyChecks(ClusterConfig config) =>

@@ -20,6 +20,8 @@ public static class ConfigurationDiff
                 old = pool with { Nodes = [] };
             }
             else if (old.Forward != pool.Forward) lines.Add($"pool {pool.Name} forwarding {old.Forward.Word()} -> {pool.Forward.Word()}");
+            if (old.Sticky != pool.Sticky) lines.Add($"pool {pool.Name} sticky {StickyWords(old.Sticky)} -> {StickyWords(pool.Sticky)}");
+            if (old.SlowStart != pool.SlowStart) lines.Add($"pool {pool.Name} slow start {Seconds(old.SlowStart)} -> {Seconds(pool.SlowStart)}");
             DescribeNodes(pool.Name, old, pool, lines);
         }
         foreach (var pool in before.Pools.Where(p => after.FindPool(p.Name) is null))
@@ -33,6 +35,10 @@ public static class ConfigurationDiff
         return lines;
     }
 
+    private static string StickyWords(Persistence? sticky) => sticky is null ? "none" : $"{sticky.Seconds} s mask {sticky.Mask}";
+
+    private static string Seconds(int? seconds) => seconds is { } s ? $"{s} s" : "none";
+
     private static void DescribeNodes(string pool, PoolConfig before, PoolConfig after, List<string> lines)
     {
         foreach (var node in after.Nodes)
@@ -44,6 +50,7 @@ public static class ConfigurationDiff
             }
             if (old.State != node.State) lines.Add($"pool {pool} node {node.Address} {old.State.Word()} -> {node.State.Word()}");
             if (old.Cost != node.Cost) lines.Add($"pool {pool} node {node.Address} cost {old.Cost} -> {node.Cost}");
+            if (old.DrainTimeout != node.DrainTimeout) lines.Add($"pool {pool} node {node.Address} drain timeout {Seconds(old.DrainTimeout)} -> {Seconds(node.DrainTimeout)}");
         }
         foreach (var node in before.Nodes.Where(n => after.FindNode(n.Address) is null))
             lines.Add($"pool {pool} node {node.Address} deleted");

@@ -11,6 +11,9 @@ public interface IConntrack
 
     /// <summary>The TCP and UDP connections the kernel masquerades now (ipfwadm -M -l).</summary>
     IReadOnlyList<MasqueradeEntry> Masqueraded();
+
+    /// <summary>Deletes the entries of <paramref name="flows"/> (by original tuple); how many there were. An entry already gone is no error.</summary>
+    int Delete(IReadOnlyCollection<Flow> flows);
 }
 
 /// <summary>A clustered connection as conntrack holds it: its flow, its node, whether it is closing and how long it has left.</summary>

@@ -35,6 +35,9 @@ public sealed class KernelConntrack : IConntrack
         return entries;
     }
 
+    public int Delete(IReadOnlyCollection<Flow> flows) =>
+        KernelCall.Run("deleting conntrack entries", () => ConntrackDelete.Flows(flows));
+
     private static void Dump(uint markBits, Action<ConntrackEntry> visit) =>
         KernelCall.Run("reading conntrack", () => ConntrackDump.Read(markBits, visit));
 }

@@ -4,7 +4,8 @@ namespace Clusterd.Scheduling;
 
 /// <summary>
 /// "New connections will be redirected to the least loaded node": load = active connections × cost,
-/// over the nodes that take new connections (up, and not failed). Ties go round-robin, so equal nodes share evenly from the first
+/// over the nodes that take new connections (up, and not failed); a node in slow start counts
+/// more (<see cref="NodeLoads.Load"/>). Ties go round-robin, so equal nodes share evenly from the first
 /// connection, and short connections (load always 0) rotate rather than all landing on one node.
 /// </summary>
 public sealed class LeastLoadPolicy : ISchedulingPolicy
@@ -24,7 +25,7 @@ public sealed class LeastLoadPolicy : ISchedulingPolicy
             int index = (start + step) % nodes.Count;
             var node = nodes[index];
             if (!loads.TakesNew(node)) continue;
-            long load = (long)loads[node.Id] * node.Cost;
+            long load = loads.Load(node);
             if (load < bestLoad)
             {
                 best = index;

@@ -10,6 +10,14 @@ public sealed class NodeLoads
 {
     private readonly Dictionary<int, int> _connections = [];
     private readonly HashSet<int> _failed = [];
+    /// <summary>Nodes in slow start: when they came back and over how many milliseconds they ramp up.</summary>
+    private readonly Dictionary<int, (long SinceMs, long OverMs)> _ramps = [];
+
+    /// <summary>The time the schedulers see (<see cref="Environment.TickCount64"/>); set by the owner before it asks them.</summary>
+    public long NowMs { get; set; }
+
+    /// <summary>The smallest share of its weight a node in slow start gets: 1/20, so it takes some connections from the first moment.</summary>
+    public const int LeastWeightPerMille = 50;
 
     /// <summary>
     /// Whether <paramref name="node"/> may be given a new connection: the operator has it up and its
@@ -31,6 +39,30 @@ public sealed class NodeLoads
     public void SetFailed(int id, bool failed)
     {
         if (failed ? _failed.Add(id) : _failed.Remove(id)) HealthVersion++;
+    }
+
+    /// <summary>Node <paramref name="id"/> came back at <paramref name="sinceMs"/>: its weight grows from 1/20 to whole over <paramref name="overMs"/>.</summary>
+    public void StartRamp(int id, long sinceMs, long overMs) => _ramps[id] = (sinceMs, overMs);
+
+    public void EndRamp(int id) => _ramps.Remove(id);
+
+    /// <summary>
+    /// The node's load as least load compares it, in thousandths: connections × cost; for a node in
+    /// slow start at weight w, ((connections + 1) / w − 1) × cost, so an empty node at a tenth of
+    /// its weight looks as if it had 9 connections, and at full weight it is as any other.
+    /// </summary>
+    public long Load(NodeConfig node)
+    {
+        long connections = this[node.Id];
+        if (!_ramps.TryGetValue(node.Id, out var ramp)) return connections * node.Cost * 1000;
+        long elapsed = NowMs - ramp.SinceMs;
+        if (elapsed >= ramp.OverMs)
+        {
+            _ramps.Remove(node.Id);
+            return connections * node.Cost * 1000;
+        }
+        long weight = Math.Max(LeastWeightPerMille, Math.Max(0, elapsed) * 1000 / ramp.OverMs);
+        return ((connections + 1) * 1_000_000 / weight - 1000) * node.Cost;
     }
 
     public int this[int id] => _connections.GetValueOrDefault(id);

@@ -71,6 +71,12 @@ public sealed record PoolConfig(string Name, ForwardMethod Forward, ImmutableLis
     /// <remarks>Absent from state files of earlier versions, which load unchecked.</remarks>
     public HealthCheck? Check { get; init; }
 
+    /// <summary>The pool's persistence (clconfig -sticky); null: none. Absent from older state files.</summary>
+    public Persistence? Sticky { get; init; }
+
+    /// <summary>Seconds over which a node that comes back ramps up to its full share (clconfig -slowstart); null: at once. Absent from older state files.</summary>
+    public int? SlowStart { get; init; }
+
     /// <summary>The check that applies to <paramref name="node"/>: its own, else the pool's; null when it is not checked.</summary>
     public HealthCheck? CheckOf(NodeConfig node) => (node.Check ?? Check) is { Kind: not CheckKind.None } check ? check : null;
 
@@ -103,4 +109,10 @@ public sealed record NodeConfig(Ipv4Address Address, NodeState State, int Cost, 
     /// which must agree with them while clusterd is away. A method, so it is not saved with the node.
     /// </summary>
     public bool TakesNewConnections(IReadOnlySet<int> failed) => State == NodeState.Up && !failed.Contains(Id);
+
+    /// <summary>
+    /// For a <c>drain</c> node: seconds after the drain began when its remaining connections are
+    /// ended; null: they run until they end. Absent from older state files.
+    /// </summary>
+    public int? DrainTimeout { get; init; }
 }

@@ -21,6 +21,11 @@ public sealed class ConnectionEndLoop(ClusterService service, IConntrack conntra
     /// <summary>The changes of one batch of events, handed to the core together.</summary>
     private readonly List<ConnectionChange> _batch = [];
     private long _overruns;
+    /// <summary>Flows ended by the last orders, whose reverse tuples are deleted once more at <see cref="_sweepAgainAt"/>.</summary>
+    private List<Flow> _sweepAgain = [];
+    private long _sweepAgainAt;
+    /// <summary>Long enough for the answers on their way when the entries went to have arrived (a LAN's round trip, many times over).</summary>
+    private const int SweepAgainAfterMs = 100;
 
     /// <summary>How often the kernel dropped events (socket overrun) since clusterd started; each was followed by a recount.</summary>
     public long Overruns => Interlocked.Read(ref _overruns);
@@ -48,6 +53,7 @@ public sealed class ConnectionEndLoop(ClusterService service, IConntrack conntra
             _events.ProcessBatch(Marks.IsNode, Collect, StepTimeoutMs);
             if (_batch.Count > 0) service.ConnectionsChanged(_batch);
             if (service.ExpireUnconfirmed()) GiveMemoryBack(); // a flood of unconfirmed connections is over
+            EndConnections(Environment.TickCount64);
         }
         catch (NetlinkException e) when (e.Errno == NetlinkException.ENOBUFS)
         {
@@ -55,6 +61,21 @@ public sealed class ConnectionEndLoop(ClusterService service, IConntrack conntra
             Log.Warn("conntrack events were lost; recounting from conntrack");
             Resynchronise();
         }
+    }
+
+    /// <summary>Ends what the core ordered ended; the reverse tuples of the flows ended are swept once more a little later (see <see cref="NodeEnding.Apply"/>).</summary>
+    private void EndConnections(long nowMs)
+    {
+        if (_sweepAgain.Count > 0 && nowMs >= _sweepAgainAt)
+        {
+            var again = _sweepAgain;
+            _sweepAgain = [];
+            conntrack.Delete(NodeEnding.Reversed(again));
+        }
+        var ended = NodeEnding.Apply(conntrack, service.TakeEndings(nowMs));
+        if (ended.Count == 0) return;
+        _sweepAgain = [.. _sweepAgain, .. ended];
+        _sweepAgainAt = nowMs + SweepAgainAfterMs;
     }
 
     private void Collect(ConntrackChange change, ConntrackEntry entry)

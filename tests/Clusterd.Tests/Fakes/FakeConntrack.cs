@@ -17,5 +17,12 @@ public sealed class FakeConntrack : IConntrack
 
     public IReadOnlyList<MasqueradeEntry> Masqueraded() => Unreadable ? throw Failure() : [.. MasqueradedEntries];
 
+    public int Delete(IReadOnlyCollection<Flow> flows)
+    {
+        if (Unreadable) throw Failure();
+        var gone = flows.ToHashSet();
+        return Connections.RemoveAll(c => gone.Contains(c.Flow));
+    }
+
     private static KernelRefusedException Failure() => new("reading conntrack: test");
 }

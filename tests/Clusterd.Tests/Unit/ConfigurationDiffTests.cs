@@ -38,5 +38,22 @@ public sealed class ConfigurationDiffTests
     }
 
     [Fact]
+    public void PersistenceSlowStartAndADrainTimeoutEachHaveALine()
+    {
+        var pool = Two.FindPool(PoolName.First)!;
+        var node = pool.Nodes[0];
+        var after = Two.WithPool(pool.WithNode(node with { State = NodeState.Drain, DrainTimeout = 30 }) with
+        {
+            Sticky = new Persistence(60, Ipv4Address.Parse("255.255.255.0")), SlowStart = 20,
+        });
+        Assert.Equal([
+            "pool pool0 sticky none -> 60 s mask 255.255.255.0",
+            "pool pool0 slow start none -> 20 s",
+            "pool pool0 node 10.0.0.1 up -> drain",
+            "pool pool0 node 10.0.0.1 drain timeout none -> 30 s",
+        ], ConfigurationDiff.Describe(Two, after));
+    }
+
+    [Fact]
     public void NoChangeNoLine() => Assert.Empty(ConfigurationDiff.Describe(Two, Two with { }));
 }
