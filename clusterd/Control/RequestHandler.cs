@@ -138,6 +138,7 @@ public sealed class RequestHandler(ClusterService service, IConntrack conntrack,
             .SelectMany(p => p.Nodes.Select(n => new PoolRow(p.Name, n.Address, n.State, n.Cost, loads[n.Id])
             {
                 Check = p.CheckOf(n),
+                DrainTimeout = n.State == NodeState.Drain ? n.DrainTimeout : null,
                 Health = p.CheckOf(n) is null ? null : health[n.Id],
             }))
             .ToList();

@@ -23,6 +23,7 @@ public static class StatusJsonWriter
             json.WriteNumber("cost", row.Cost);
             json.WriteNumber("connections", row.Connections);
             json.WriteNumber("load", row.Load);
+            if (row.DrainTimeout is { } drainTimeout) json.WriteNumber("drainTimeout", drainTimeout);
             if (row.Check is { } check) WriteHealth(json, check, row.Health);
             json.WriteEndObject();
         }
@@ -55,6 +56,16 @@ public static class StatusJsonWriter
             json.WriteString("pool", pool.Name);
             json.WriteString("forward", pool.Forward.Word());
             json.WriteString("scheduler", pool.Scheduler.Word());
+            if (pool.Sticky is { } sticky)
+            {
+                json.WriteStartObject("sticky");
+                json.WriteNumber("seconds", sticky.Seconds);
+                json.WriteString("mask", sticky.Mask.ToString());
+                json.WriteEndObject();
+            }
+            else json.WriteNull("sticky");
+            if (pool.SlowStart is { } slowStart) json.WriteNumber("slowStart", slowStart);
+            else json.WriteNull("slowStart");
             json.WriteEndObject();
         }
         json.WriteEndArray();

@@ -10,6 +10,9 @@ public readonly record struct PoolRow(string Pool, Ipv4Address Node, NodeState S
     /// <summary>The health check that applies to the node; null when it is not checked.</summary>
     public HealthCheck? Check { get; init; }
 
+    /// <summary>For a drained node, the seconds after the drain began when what remains is ended; null: none.</summary>
+    public int? DrainTimeout { get; init; }
+
     /// <summary>What its checks said last; null when it is not checked.</summary>
     public Clusterd.Core.NodeHealth? Health { get; init; }
 

@@ -165,6 +165,22 @@ public sealed class RequestHandlerTests : IDisposable
     }
 
     [Fact]
+    public void ListJsonCarriesPersistenceSlowStartAndDrainTimeout()
+    {
+        Assert.True(Handle(Op(ControlOp.Add) with { Node = Ipv4Address.Parse("10.0.0.2") }).Answer.Ok);
+        Assert.True(Handle(Op(ControlOp.Sticky) with { Sticky = new Persistence(300, Ipv4Address.Parse("255.255.255.0")) }).Answer.Ok);
+        Assert.True(Handle(Op(ControlOp.SlowStart) with { SlowStart = 20 }).Answer.Ok);
+        Assert.True(Handle(Op(ControlOp.Set) with { Node = Ipv4Address.Parse("10.0.0.2"), State = NodeState.Drain, DrainTimeout = 30 }).Answer.Ok);
+
+        using var json = System.Text.Json.JsonDocument.Parse(Body(Handle(Op(ControlOp.List) with { Format = OutputFormat.Json })));
+        var pool = json.RootElement.GetProperty("pools")[0];
+        Assert.Equal((300, "255.255.255.0", 20),
+            (pool.GetProperty("sticky").GetProperty("seconds").GetInt32(), pool.GetProperty("sticky").GetProperty("mask").GetString(), pool.GetProperty("slowStart").GetInt32()));
+        var drained = json.RootElement.GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("node").GetString() == "10.0.0.2");
+        Assert.Equal(("drain", 30), (drained.GetProperty("state").GetString(), drained.GetProperty("drainTimeout").GetInt32()));
+    }
+
+    [Fact]
     public void SaveIsTheScriptOfTheConfiguration() =>
         Assert.Contains("clconfig -add pool0 10.0.0.1 up cost 1\n", Body(Handle(Op(ControlOp.Save))));
 
