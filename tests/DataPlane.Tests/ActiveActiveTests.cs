@@ -10,8 +10,9 @@ namespace DataPlane.Tests;
 /// hash, conntrackd multi-primary puts every connection into both kernels, the nodes reply through
 /// the return address of the front-end that brought them the connection. New connections must
 /// spread over both front-ends and, because both clusterds count every connection, evenly over the
-/// nodes; when one front-end is cut off, no connection may break and no stream may wait more than a
-/// second while its flows move to the other.
+/// nodes; when one front-end is cut off (BFD takes its path out, VRRP moves its return address) or
+/// its clusterd dies (ip_cluster-announce withdraws its path), no connection may break and neither a
+/// stream nor new connections may wait more than a second while its flows move to the other.
 /// </summary>
 public sealed class ActiveActiveTests(ITestOutputHelper output) : IDisposable
 {
@@ -19,14 +20,20 @@ public sealed class ActiveActiveTests(ITestOutputHelper output) : IDisposable
 
     private readonly HaLab _lab = HaLab.Create(HaLab.Topology.ActiveActive);
 
-    [Fact]
-    public void FewConnectionsSpreadAndSurviveAFrontEndsFailure() => SpreadAndFailOver(60);
+    public enum Failure { LinksDown, ClusterdKilled }
 
-    [Fact]
+    [Theory]
+    [InlineData(Failure.LinksDown)]
+    [InlineData(Failure.ClusterdKilled)]
+    public void FewConnectionsSpreadAndSurviveAFrontEndsFailure(Failure failure) => SpreadAndFailOver(60, failure);
+
+    [Theory]
     [Trait("Category", "Stress")]
-    public void ManyConnectionsSpreadAndSurviveAFrontEndsFailure() => SpreadAndFailOver(300);
+    [InlineData(Failure.LinksDown)]
+    [InlineData(Failure.ClusterdKilled)]
+    public void ManyConnectionsSpreadAndSurviveAFrontEndsFailure(Failure failure) => SpreadAndFailOver(300, failure);
 
-    private void SpreadAndFailOver(int held)
+    private void SpreadAndFailOver(int held, Failure failure)
     {
         _lab.ConfigureBothAlike("up", "up", "up");
         Assert.True(HaLab.Eventually(() => _lab.RouterPaths().Count == 2, Settle), "the router never had both front-ends' paths\n" + _lab.Logs());
@@ -46,11 +53,15 @@ public sealed class ActiveActiveTests(ITestOutputHelper output) : IDisposable
         Thread.Sleep(500);
         client.Report(); // the figures from here on
         var failed = Stopwatch.StartNew();
-        _lab.SetLinks(2, up: false);
+        if (failure == Failure.LinksDown) _lab.SetLinks(2, up: false);
+        else _lab.Daemon(2).Kill();
         Assert.True(HaLab.Eventually(() => _lab.RouterPaths() is [1], TimeSpan.FromSeconds(10)), "the router kept fe2's path\n" + _lab.Logs());
-        output.WriteLine($"fe2's path gone from the router {failed.ElapsedMilliseconds} ms after its links went down");
-        Assert.True(HaLab.Eventually(() => HoldsReturnAddress(1, 2), TimeSpan.FromSeconds(10)), "fe1 never took fe2's return address\n" + _lab.Logs());
-        output.WriteLine($"fe1 holds fe2's return address {failed.ElapsedMilliseconds} ms after the failure");
+        output.WriteLine($"fe2's path gone from the router {failed.ElapsedMilliseconds} ms after the failure ({failure})");
+        if (failure == Failure.LinksDown)
+        {
+            Assert.True(HaLab.Eventually(() => HoldsReturnAddress(1, 2), TimeSpan.FromSeconds(10)), "fe1 never took fe2's return address\n" + _lab.Logs());
+            output.WriteLine($"fe1 holds fe2's return address {failed.ElapsedMilliseconds} ms after the failure");
+        }
         Thread.Sleep(1500);
 
         var result = client.Report();
