@@ -72,11 +72,11 @@ install:
 	    sed 's|@SBINDIR@|$(PREFIX)/sbin|' dist/systemd/$$u.service > $(UNITDIR)/$$u.service; \
 	done
 	install -m 644 dist/bash-completion/clconfig dist/bash-completion/ipfwadm $(COMPLETIONDIR)/
-	@for f in keepalived.conf conntrackd.conf; do \
+	@for f in keepalived.conf conntrackd.conf keepalived-return.conf conntrackd-multi-primary.conf frr.conf daemons; do \
 	    sed 's|@SBINDIR@|$(PREFIX)/sbin|; s|@HADIR@|$(PREFIX)/lib/ip_cluster/ha|' dist/ha/$$f > $(HADOC)/$$f; \
 	done
-	@for f in ip_cluster-check ip_cluster-notify; do \
-	    sed 's|@SBINDIR@|$(PREFIX)/sbin|; s|@CONNTRACKD@|/usr/sbin/conntrackd| ' dist/ha/$$f > $(LIBDIR)/ha/$$f && chmod 755 $(LIBDIR)/ha/$$f; \
+	@for f in ip_cluster-check ip_cluster-notify ip_cluster-announce; do \
+	    sed 's|@SBINDIR@|$(PREFIX)/sbin|; s|@HADIR@|$(PREFIX)/lib/ip_cluster/ha|; s|@CONNTRACKD@|/usr/sbin/conntrackd| ' dist/ha/$$f > $(LIBDIR)/ha/$$f && chmod 755 $(LIBDIR)/ha/$$f; \
 	done
 
 bench: deps build

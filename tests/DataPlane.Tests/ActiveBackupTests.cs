@@ -39,13 +39,13 @@ public sealed class ActiveBackupTests(ITestOutputHelper output) : IDisposable
 
     private void FailOverAndBack(Failure failure)
     {
-        ConfigureBothAlike();
+        // Node 3 is down while the held connections open, so they sit on nodes 1 and 2 only.
+        _lab.ConfigureBothAlike("up", "up", "down");
         Assert.True(HaLab.Eventually(() => _lab.HoldsOutsideAddress(1) && !_lab.HoldsOutsideAddress(2), Settle), "fe1 never became master\n" + _lab.Logs());
 
         using var client = new FailoverClient(_lab, Held);
-        // Node 3 was down while the held connections opened, so they sit on nodes 1 and 2 only.
         Assert.Equal(["node1 50", "node2 50"], client.Ready);
-        foreach (int fe in new[] { 1, 2 }) Must(_lab.Clconfig(fe, "-set", "pool0", HaLab.NodeAddress(3), "up"));
+        foreach (int fe in new[] { 1, 2 }) _lab.Must(_lab.Clconfig(fe, "-set", "pool0", HaLab.NodeAddress(3), "up"));
         Assert.Equal(Digest(1), Digest(2));
         Assert.True(HaLab.Eventually(() => SyncedToPeer(2) >= Held, Settle), $"fe2's conntrackd holds {SyncedToPeer(2)} of the connections\n" + _lab.Logs());
 
@@ -83,19 +83,6 @@ public sealed class ActiveBackupTests(ITestOutputHelper output) : IDisposable
         Assert.True(result.OutageMs <= 1000, $"{stage}: no new connection got through for {result.OutageMs} ms\n{result.Line}");
     }
 
-    /// <summary>fe1 is configured with the commands, fe2 with fe1's -save script, as ip_cluster-ha(7) says.</summary>
-    private void ConfigureBothAlike()
-    {
-        Must(_lab.Clconfig(1, "-add", "pool0", HaLab.NodeAddress(1)));
-        Must(_lab.Clconfig(1, "-add", "pool0", HaLab.NodeAddress(2)));
-        Must(_lab.Clconfig(1, "-add", "pool0", HaLab.NodeAddress(3), "down"));
-        Must(CommandRunner.Run(Binaries.Ipfwadm, ["-I", "-a", "cluster", "-P", "tcp", "-S", "0/0", "-D", HaLab.SharedAddress + "/32", "80", "-W", "pool0", "-y"],
-            _lab.Daemon(1).ClientEnvironment));
-        var script = _lab.Clconfig(1, "-save");
-        Must(script);
-        Must(_lab.Apply(2, script.Stdout));
-    }
-
     private string Digest(int fe) => _lab.Clconfig(fe, "-ping").Stdout.Split(' ')[^1].Trim();
 
     /// <summary>Connections to the shared address in front-end <paramref name="fe"/>'s conntrackd external cache (its peer's, synced).</summary>
@@ -129,11 +116,6 @@ public sealed class ActiveBackupTests(ITestOutputHelper output) : IDisposable
         + "\n" + _lab.Exec(_lab.FrontEnd(fe), "conntrack", "-S").Stdout + _lab.Exec(_lab.FrontEnd(fe), "ip", "neigh").Stdout
         + _lab.Exec(_lab.FrontEnd(fe), "ip", "-br", "link").Stdout))
         + string.Concat(Enumerable.Range(1, _lab.Nodes).Select(n => $"--- node{n} neighbours\n" + _lab.Exec($"{_lab.Prefix}-n{n}", "ip", "neigh").Stdout));
-
-    private void Must(CommandResult result)
-    {
-        if (result.ExitCode != 0) throw new InvalidOperationException(result + "\n" + _lab.Logs());
-    }
 
     public void Dispose() => _lab.Dispose();
 }

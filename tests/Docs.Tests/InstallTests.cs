@@ -23,6 +23,8 @@ public sealed class InstallTests : IDisposable
                      "share/bash-completion/completions/clconfig", "share/bash-completion/completions/ipfwadm",
                      "share/man/man7/ip_cluster-ha.7", "share/doc/ip_cluster/ha/keepalived.conf", "share/doc/ip_cluster/ha/conntrackd.conf",
                      "lib/ip_cluster/ha/ip_cluster-check", "lib/ip_cluster/ha/ip_cluster-notify",
+                     "share/doc/ip_cluster/ha/keepalived-return.conf", "share/doc/ip_cluster/ha/conntrackd-multi-primary.conf",
+                     "share/doc/ip_cluster/ha/frr.conf", "share/doc/ip_cluster/ha/daemons", "lib/ip_cluster/ha/ip_cluster-announce",
                  })
             Assert.True(File.Exists(Path.Combine(usr, file)), file);
         Assert.Equal("clconfig (ip_cluster) 1.0.0\n", CommandRunner.Run(Path.Combine(usr, "sbin", "clconfig"), "--version").Stdout);
@@ -30,6 +32,7 @@ public sealed class InstallTests : IDisposable
         Assert.Contains("ExecStart=/usr/sbin/clusterd", File.ReadAllText(Path.Combine(usr, "lib/systemd/system/clusterd.service")));
         Assert.Contains("script \"/usr/lib/ip_cluster/ha/ip_cluster-check\"", File.ReadAllText(Path.Combine(usr, "share/doc/ip_cluster/ha/keepalived.conf")));
         Assert.DoesNotContain("@", File.ReadAllText(Path.Combine(usr, "lib/ip_cluster/ha/ip_cluster-check")));
+        Assert.Contains("/usr/lib/ip_cluster/ha/ip_cluster-check", File.ReadAllText(Path.Combine(usr, "lib/ip_cluster/ha/ip_cluster-announce")));
         var man = CommandRunner.Run("man", ["-P", "cat", "ipfwadm"], new Dictionary<string, string> { ["MANPATH"] = Path.Combine(usr, "share", "man") });
         Assert.Contains("ipfwadm-cluster", man.Stdout);
 

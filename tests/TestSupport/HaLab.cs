@@ -1,11 +1,15 @@
 namespace TestSupport;
 
 /// <summary>
-/// The active/backup lab (scripts/lab up-ha): a client, two front-ends with keepalived and
-/// conntrackd from dist/ha and a clusterd each, the nodes. Torn down on dispose even when the test failed.
+/// The labs of two front-ends with a clusterd each, as ip_cluster-ha(7) sets them up from dist/ha:
+/// active/backup (scripts/lab up-ha: keepalived and conntrackd) or active/active (scripts/lab
+/// up-ecmp: an ECMP router, FRR, keepalived for the return addresses, conntrackd multi-primary,
+/// ip_cluster-announce). A client, the nodes. Torn down on dispose even when the test failed.
 /// </summary>
 public sealed class HaLab : IDisposable
 {
+    public enum Topology { ActiveBackup, ActiveActive }
+
     public const string SharedAddress = "1.2.3.4";
     /// <summary>The pair's outside VRRP address, the client's gateway: on the master's eth0.</summary>
     public const string OutsideAddress = "192.0.2.1";
@@ -14,6 +18,8 @@ public sealed class HaLab : IDisposable
     public int Nodes { get; }
     public string Client => $"{Prefix}-cl";
     public string Switch => $"{Prefix}-sw";
+    /// <summary>The upstream router of the active/active lab, which spreads the flows over the front-ends.</summary>
+    public string Router => $"{Prefix}-rt";
     public string FrontEnd(int i) => $"{Prefix}-fe{i}";
     public string Directory => $"/run/ip_cluster-lab/{Prefix}";
     public string FrontEndDirectory(int i) => $"{Directory}/fe{i}";
@@ -21,6 +27,9 @@ public sealed class HaLab : IDisposable
     public ClusterdProcess Daemon(int i) => _daemons[i - 1];
 
     private readonly ClusterdProcess[] _daemons;
+    private static readonly int[] FrontEnds = [1, 2];
+    /// <summary>The files of a front-end's directory worth reading when a test failed.</summary>
+    private static readonly string[] LogFiles = ["keepalived.log", "conntrackd.log", "announce.log"];
 
     private static string Script => System.IO.Path.Combine(Binaries.RepoRoot, "scripts", "lab");
 
@@ -31,7 +40,9 @@ public sealed class HaLab : IDisposable
         _daemons = [new ClusterdProcess(FrontEnd(1)), new ClusterdProcess(FrontEnd(2))];
     }
 
-    public static HaLab Create(int nodes = 3)
+    public static HaLab Create(int nodes = 3) => Create(Topology.ActiveBackup, nodes);
+
+    public static HaLab Create(Topology topology, int nodes = 3)
     {
         var lab = new HaLab("h" + Guid.NewGuid().ToString("n")[..6], nodes);
         try
@@ -43,8 +54,9 @@ public sealed class HaLab : IDisposable
                 ["LAB_FE2_SOCKET"] = lab.Daemon(2).SocketPath,
                 ["LAB_CLCONFIG"] = Binaries.Clconfig,
             };
-            var result = CommandRunner.Run(Script, ["up-ha", lab.Prefix, nodes.ToString()], environment);
-            if (result.ExitCode != 0) throw new InvalidOperationException("lab up-ha failed\n" + result);
+            string command = topology == Topology.ActiveBackup ? "up-ha" : "up-ecmp";
+            var result = CommandRunner.Run(Script, [command, lab.Prefix, nodes.ToString()], environment);
+            if (result.ExitCode != 0) throw new InvalidOperationException($"lab {command} failed\n" + result);
             lab.Daemon(1).Start();
             lab.Daemon(2).Start();
             return lab;
@@ -79,6 +91,34 @@ public sealed class HaLab : IDisposable
             ["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH"),
         };
         return CommandRunner.Run("sh", [file], environment);
+    }
+
+    /// <summary>
+    /// Configures fe1 with the commands — a pool of the nodes in <paramref name="nodeStates"/> ("up" or
+    /// "down", node 1 first) and a SYN-only cluster rule for port 80 of the shared address — and fe2
+    /// with fe1's -save script, as ip_cluster-ha(7) says.
+    /// </summary>
+    public void ConfigureBothAlike(params string[] nodeStates)
+    {
+        for (int n = 1; n <= nodeStates.Length; n++) Must(Clconfig(1, "-add", "pool0", NodeAddress(n), nodeStates[n - 1]));
+        Must(CommandRunner.Run(Binaries.Ipfwadm, ["-I", "-a", "cluster", "-P", "tcp", "-S", "0/0", "-D", SharedAddress + "/32", "80", "-W", "pool0", "-y"],
+            Daemon(1).ClientEnvironment));
+        var script = Clconfig(1, "-save");
+        Must(script);
+        Must(Apply(2, script.Stdout));
+    }
+
+    /// <summary>Throws, with the daemons' logs, when <paramref name="result"/> failed.</summary>
+    public void Must(CommandResult result)
+    {
+        if (result.ExitCode != 0) throw new InvalidOperationException(result + "\n" + Logs());
+    }
+
+    /// <summary>The front-ends (1, 2) through which the router of the active/active lab reaches the shared address.</summary>
+    public IReadOnlyList<int> RouterPaths()
+    {
+        string route = Exec(Router, "ip", "route", "show", SharedAddress + "/32").Stdout;
+        return [.. FrontEnds.Where(fe => route.Contains($"via 192.0.2.1{fe} ", StringComparison.Ordinal))];
     }
 
     /// <summary>True when front-end <paramref name="i"/> holds the outside VRRP address (it is, or acts as, master).</summary>
@@ -127,11 +167,10 @@ public sealed class HaLab : IDisposable
         var text = new System.Text.StringBuilder();
         for (int i = 1; i <= 2; i++)
         {
-            foreach (string file in new[] { "keepalived.log", "conntrackd.log" })
-            {
-                string path = $"{FrontEndDirectory(i)}/{file}";
-                if (File.Exists(path)) text.Append($"--- fe{i} {file}\n").Append(string.Join('\n', File.ReadLines(path).TakeLast(40))).Append('\n');
-            }
+            // The active/active lab's announcer and FRR (its logs in FRR's pathspace) beside keepalived and conntrackd.
+            foreach (string path in LogFiles.Select(file => $"{FrontEndDirectory(i)}/{file}")
+                         .Append($"/var/run/frr/{FrontEnd(i)}/bgpd.log"))
+                if (File.Exists(path)) text.Append($"--- fe{i} {System.IO.Path.GetFileName(path)}\n").Append(string.Join('\n', File.ReadLines(path).TakeLast(40))).Append('\n');
             text.Append($"--- fe{i} clusterd\n").Append(Daemon(i).Log);
         }
         return text.ToString();
