@@ -44,10 +44,12 @@ static int Serve(DaemonOptions options)
         addresses.Start();
         stateFile.Save(service.Config);
 
-        // Listen for ends before counting what exists, so no connection ends unseen in between.
+        // The loop subscribes to conntrack's events as it is made, so what changes during the count
+        // waits in its socket; it starts reading only once the count is in, so no event is applied
+        // before the count that would replace it (a connection closing meanwhile would stay counted).
         using var ends = new ConnectionEndLoop(service, conntrack);
-        ends.Start();
         ends.Resynchronise();
+        ends.Start();
         var queueStatistics = new KernelQueueStatistics(options.Queue, options.Queues);
         using var metrics = options.Metrics is { } endpoint ? new MetricsExporter(endpoint, service, queueStatistics, () => ends.Overruns) : null;
         metrics?.Start();

@@ -30,7 +30,13 @@ public sealed class ConnectionEndLoop(ClusterService service, IConntrack conntra
     /// <summary>How often the kernel dropped events (socket overrun) since clusterd started; each was followed by a recount.</summary>
     public long Overruns => Interlocked.Read(ref _overruns);
 
-    /// <summary>Rebuilds the connection view from conntrack: at start (connections made before a restart still count).</summary>
+    /// <summary>
+    /// Rebuilds the connection view from conntrack: at start (connections made before a restart
+    /// still count), and after lost events. Call it on the loop's own thread or before
+    /// <see cref="WorkerLoop.Start"/>, never beside a running loop: the events already subscribed to
+    /// must be applied after the count, which replaces everything (an end applied before it, of a
+    /// connection the dump still saw, would be undone for good).
+    /// </summary>
     public void Resynchronise()
     {
         // A connection still opening counts once its handshake's event comes: it may be a spoofed SYN's.

@@ -37,6 +37,31 @@ public sealed class ClusterLab : IDisposable
         Ipfwadm("-I", "-b", "-a", "cluster", "-S", "0/0", "-D", Lab.SharedAddress + "/32", "-W", "pool0");
     }
 
+    /// <summary>
+    /// The seed's set-up (every node up, cost 10), then pool0 given each of <paramref name="settings"/>:
+    /// a clconfig option and its values after the pool's name, as <c>["-sticky", "60"]</c>.
+    /// </summary>
+    public void SeedSetUpWith(params string[][] settings)
+    {
+        SeedSetUp();
+        foreach (var setting in settings) Clconfig([setting[0], "pool0", .. setting[1..]]);
+    }
+
+    /// <summary>The state word of the node at <paramref name="address"/> (up, down, drain, failed…), from <c>clconfig -list</c>.</summary>
+    public string NodeState(string address)
+    {
+        var listing = CommandRunner.Run(Binaries.Clconfig, ["-list"], Daemon.ClientEnvironment).Stdout;
+        return listing.Split('\n').Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Single(w => w.Length > 2 && w[1] == address)[2];
+    }
+
+    /// <summary>Waits (up to 10 s) for the node at <paramref name="address"/> to be in <paramref name="state"/>; fails the test if it never is.</summary>
+    public void AwaitNodeState(string address, string state)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (NodeState(address) != state && DateTime.UtcNow < deadline) Thread.Sleep(20);
+        Xunit.Assert.Equal(state, NodeState(address));
+    }
+
     /// <summary>Active connections per node address, from <c>clconfig -list</c>.</summary>
     public Dictionary<string, int> Connections()
     {

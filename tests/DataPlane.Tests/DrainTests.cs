@@ -21,12 +21,6 @@ public sealed class DrainTests(ITestOutputHelper output) : IDisposable
 
     private Lab Lab => _cluster.Lab;
 
-    private string StateOf(string address)
-    {
-        var listing = CommandRunner.Run(Binaries.Clconfig, ["-list"], _cluster.Daemon.ClientEnvironment).Stdout;
-        return listing.Split('\n').Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Single(w => w.Length > 2 && w[1] == address)[2];
-    }
-
     [Fact]
     public void ADrainedNodeKeepsItsConnectionsUntilTheTimeoutThenTheyEnd()
     {
@@ -37,7 +31,7 @@ public sealed class DrainTests(ITestOutputHelper output) : IDisposable
             Assert.Equal(3, held.Count(c => c.Node == "node2"));
             var drained = Stopwatch.StartNew();
             _cluster.Clconfig("-set", "pool0", "10.0.0.2", "drain", "timeout", "3");
-            Assert.Equal("drain", StateOf("10.0.0.2"));
+            Assert.Equal("drain", _cluster.NodeState("10.0.0.2"));
             Assert.Equal(3, _cluster.Connections()["10.0.0.2"]); // the listing shows what remains
 
             var fresh = _cluster.Client.Open(6);
@@ -51,7 +45,7 @@ public sealed class DrainTests(ITestOutputHelper output) : IDisposable
             Assert.InRange(drained.Elapsed, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(6));
             Assert.All(held.Where(c => c.Node == "node2"), c => Assert.ThrowsAny<IOException>(() => c.Exchange("ended")));
             Assert.All(held.Where(c => c.Node != "node2"), c => c.Exchange("untouched"));
-            Assert.Equal("drain", StateOf("10.0.0.2")); // still takes nothing new
+            Assert.Equal("drain", _cluster.NodeState("10.0.0.2")); // still takes nothing new
         }
         finally
         {
@@ -79,9 +73,7 @@ public sealed class DrainTests(ITestOutputHelper output) : IDisposable
             else
             {
                 Lab.Exec($"{Lab.Prefix}-sw", "ip", "link", "set", "n2", "down");
-                var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-                while (StateOf("10.0.0.2") != "failed" && DateTime.UtcNow < deadline) Thread.Sleep(20);
-                Assert.Equal("failed", StateOf("10.0.0.2"));
+                _cluster.AwaitNodeState("10.0.0.2", "failed");
                 output.WriteLine($"link down: failed after {gone.ElapsedMilliseconds} ms");
                 gone.Restart();
             }

@@ -126,27 +126,40 @@ public sealed partial class HealthCheckTests(ITestOutputHelper output) : IDispos
         Assert.All(after, a => Assert.Equal(System.Net.Sockets.SocketError.Success, a.Error));
     }
 
-    /// <remarks>
-    /// Stress only while an open defect stands: once in three clean CI runs the node was failed only
-    /// after 4.8 s, when the attempts timed out, not by their unanswered SYNs after 1 s.
-    /// </remarks>
+    /// <summary>
+    /// A node whose link is down leaves the SYNs of new connections unanswered: they fail it, long
+    /// before the next probe (20 s away). The timing is asserted by the stress variant.
+    /// </summary>
+    [Fact]
+    public async Task UnderTrafficConnectionsLeftUnansweredFailANodeBeforeTheNextProbe() => await FailByUnansweredSyns();
+
     [Fact]
     [Trait("Category", "Stress")]
-    public async Task UnderTrafficConnectionsLeftUnansweredFailANodeBeforeTheNextProbe()
+    public async Task UnderTrafficConnectionsLeftUnansweredFailANodeWithinTwoSeconds()
+    {
+        var detected = await FailByUnansweredSyns();
+        Assert.True(detected <= Detection, $"detected after {detected}");
+    }
+
+    /// <summary>Takes node 2's link down while six connections are attempted at once; returns how long until clusterd failed it.</summary>
+    private async Task<TimeSpan> FailByUnansweredSyns()
     {
         _cluster.SeedSetUp();
         _cluster.Clconfig("-check", "pool0", "tcp", "80", "interval", "20000");
         Thread.Sleep(300);
         var failedAt = DateTime.UtcNow;
         Lab.Exec($"{Lab.Prefix}-sw", "ip", "link", "set", "n2", "down");
+        // A thread of its own for each attempt, not the thread pool's: an attempt blocks its thread
+        // for up to 4 s, and on a cold pool the later ones would wait for the pool to grow (half a
+        // second a thread, more on a loaded machine), so node 2 got its second SYN seconds late.
         var attempts = Enumerable.Range(0, 6)
-            .Select(_ => Task.Run(() => _cluster.Client.TryConnect(LabClient.Service, TimeSpan.FromSeconds(4))))
+            .Select(_ => Task.Factory.StartNew(() => _cluster.Client.TryConnect(LabClient.Service, TimeSpan.FromSeconds(4)), TaskCreationOptions.LongRunning))
             .ToArray();
         var detected = AwaitState("10.0.0.2", "failed") - failedAt;
         foreach (var (connection, _) in await Task.WhenAll(attempts)) connection?.Dispose();
         Record("link down, under traffic, passive", detected);
-        Assert.True(detected <= Detection, $"detected after {detected}");
         Assert.Contains("no answer to the SYN", NodeStatus("10.0.0.2").Health!.Value.GetProperty("result").GetString());
+        return detected;
     }
 
     [Fact]

@@ -11,8 +11,7 @@ public sealed class SlowStartTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void ANodeSetUpAgainTakesASmallShareOfTheNextConnections()
     {
-        _cluster.SeedSetUp();
-        _cluster.Clconfig("-slowstart", "pool0", "30");
+        _cluster.SeedSetUpWith(["-slowstart", "30"]);
         _cluster.Clconfig("-set", "pool0", "10.0.0.3", "down");
         var held = _cluster.Client.Open(30); // 15 each on node1 and node2
         try

@@ -19,6 +19,29 @@ public sealed class ArgvFuzzer(int seed, IReadOnlyList<string> grammar, IReadOnl
 
     private readonly Random _random = new(seed);
 
+    /// <summary>
+    /// The fuzz loop: <paramref name="vectors"/> vectors through <paramref name="outcome"/>, which
+    /// names how each ended (a request, an exit status…) or throws when it ended wrongly; returns how
+    /// many ended each way. Anything thrown is rethrown with the vector that caused it.
+    /// </summary>
+    public FuzzTally Run(int vectors, Func<string[], string> outcome)
+    {
+        var tally = new FuzzTally(vectors);
+        for (int i = 0; i < vectors; i++)
+        {
+            var args = Next();
+            try
+            {
+                tally.Add(outcome(args));
+            }
+            catch (Exception e)
+            {
+                throw new FuzzFailure(args, e);
+            }
+        }
+        return tally;
+    }
+
     public string[] Next()
     {
         var start = starts is { Count: > 0 } && _random.Next(2) == 0 ? starts[_random.Next(starts.Count)] : [];
@@ -56,3 +79,21 @@ public sealed class ArgvFuzzer(int seed, IReadOnlyList<string> grammar, IReadOnl
         return new string([.. chars]);
     }
 }
+
+/// <summary>How many of <see cref="Vectors"/> fuzzed command lines ended each way.</summary>
+public sealed class FuzzTally(int vectors)
+{
+    private readonly SortedDictionary<string, int> _outcomes = new(StringComparer.Ordinal);
+
+    public int Vectors => vectors;
+
+    public int this[string outcome] => _outcomes.GetValueOrDefault(outcome);
+
+    internal void Add(string outcome) => _outcomes[outcome] = this[outcome] + 1;
+
+    public override string ToString() => $"{vectors} command lines: {string.Join(", ", _outcomes.Select(o => $"{o.Key} {o.Value}"))}";
+}
+
+/// <summary>A fuzzed command line ended wrongly: the vector, quoted word by word, and what went wrong.</summary>
+public sealed class FuzzFailure(string[] args, Exception inner)
+    : Exception($"[{string.Join(" ", args.Select(a => $"'{a}'"))}]: {inner.Message}", inner);
