@@ -22,7 +22,7 @@ public sealed class LiveConnections(ClusterService service)
 
     private IEnumerable<ConnectionRow> Rows(long last)
     {
-        var page = new List<HeldConnection>(PageSize);
+        var page = new List<HeldConnection>((int)Math.Min(PageSize, last)); // a small table asks for no more
         for (long after = 0; after < last;)
         {
             page.Clear();
