@@ -112,6 +112,19 @@ public sealed class ControlClient : IDisposable
         }
     }
 
+    /// <summary>Reads the next part of the body as it arrives, into <paramref name="buffer"/>: how many bytes, 0 at its end.</summary>
+    public int ReadBody(Span<byte> buffer)
+    {
+        try
+        {
+            return _stream.Read(buffer);
+        }
+        catch (Exception e) when (e is IOException or SocketException)
+        {
+            throw Lost(e);
+        }
+    }
+
     private ControlUnreachableException Lost(Exception e) =>
         (e as SocketException ?? e.InnerException as SocketException)?.SocketErrorCode == SocketError.TimedOut
             ? new ControlUnreachableException(TimedOut(SocketPath, _timeout))

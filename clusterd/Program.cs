@@ -50,6 +50,8 @@ static int Serve(DaemonOptions options)
         using var ends = new ConnectionEndLoop(service, conntrack);
         ends.Resynchronise();
         ends.Start();
+        using var expiry = new ExpiryRefreshLoop(service, conntrack);
+        expiry.Start();
         var queueStatistics = new KernelQueueStatistics(options.Queue, options.Queues);
         using var metrics = options.Metrics is { } endpoint ? new MetricsExporter(endpoint, service, queueStatistics, () => ends.Overruns) : null;
         metrics?.Start();

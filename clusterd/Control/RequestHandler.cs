@@ -17,7 +17,7 @@ namespace Clusterd.Control;
 public sealed class RequestHandler(ClusterService service, IConntrack conntrack, INetworkInterfaces interfaces,
     IQueueStatistics? queues = null, IWorkerHealth? workers = null)
 {
-    private readonly LiveConnections _connections = new(service, conntrack);
+    private readonly LiveConnections _connections = new(service);
     private readonly FirewallRequests _firewall = new(service, conntrack, interfaces);
 
     /// <summary>Handles one request line as it came off the socket (without its newline).</summary>

@@ -13,6 +13,8 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
 {
     private readonly Lock _gate = new();
     private readonly ConnectionTable _connections = new();
+    /// <summary>Reused by <see cref="ConnectionsPage"/>, under the lock.</summary>
+    private readonly List<(Flow Flow, int NodeId, long ExpiresAt)> _pageScratch = [];
     private readonly LeastLoadPolicy _leastLoad = new();
     private readonly HealthBook _health = new();
     private readonly UnansweredHandshakes _unanswered = new();
@@ -244,8 +246,8 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
                     if (change.AwaitsReply) _unanswered.Watch(change.Flow, change.NodeId, now);
                     else _unanswered.Forget(change.Flow);
                 }
-                if (change.Opening) _connections.Opening(change.Flow, change.NodeId, now);
-                else if (!change.Ended) _connections.Confirm(change.Flow, change.NodeId);
+                if (change.Opening) _connections.Opening(change.Flow, change.NodeId, now, ExpiresAt(now, change.TimeoutSeconds));
+                else if (!change.Ended) _connections.Confirm(change.Flow, change.NodeId, ExpiresAt(now, change.TimeoutSeconds));
                 else if (_connections.End(change.Flow) is { } id)
                 {
                     if (change.HandshakeFailed) RecordCheck(id, passed: false, $"connection from {change.Flow.Source}:{change.Flow.SourcePort} failed at the handshake");
@@ -299,25 +301,50 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
     }
 
     /// <summary>Replaces all connections with those conntrack holds (at start, or after lost events).</summary>
-    public void ResetConnections(IReadOnlyCollection<(Flow Flow, int NodeId)> live)
+    public void ResetConnections(IReadOnlyCollection<TrackedConnection> live)
     {
         lock (_gate)
         {
-            _connections.Reset(live);
+            long now = Environment.TickCount64;
+            _connections.Reset([.. live.Select(c => (c.Flow, c.NodeId, ExpiresAt(now, c.TimeoutSeconds)))]);
             Program(_config);
         }
     }
 
-    /// <summary>The held connections, oldest first, each with its node and pool.</summary>
-    public List<(Flow Flow, NodePlacement Node)> Connections()
+    /// <summary>A part of a conntrack dump: when the held connections in it expire now (traffic moves that on without an event).</summary>
+    public void RefreshExpiry(IReadOnlyList<TrackedConnection> dumped)
     {
         lock (_gate)
         {
-            var held = _connections.OldestFirst();
-            var placed = new List<(Flow, NodePlacement)>(held.Count);
-            foreach (var (flow, id) in held)
-                if (_known.TryGetValue(id, out var node)) placed.Add((flow, node));
-            return placed;
+            long now = Environment.TickCount64;
+            foreach (var connection in dumped) _connections.Refresh(connection.Flow, ExpiresAt(now, connection.TimeoutSeconds));
+        }
+    }
+
+    /// <summary>Conntrack's timeouts are whole seconds left, counted from <paramref name="now"/> (<see cref="Environment.TickCount64"/>).</summary>
+    private static long ExpiresAt(long now, uint timeoutSeconds) => now + timeoutSeconds * 1000L;
+
+    /// <summary>The sequence number of the newest held connection: where a reading of them all ends (<see cref="ConnectionsPage"/>).</summary>
+    public long LastConnection
+    {
+        get { lock (_gate) return _connections.LastSequence; }
+    }
+
+    /// <summary>
+    /// One page of the held connections, oldest first, each with its node and pool and when conntrack
+    /// expires it (<see cref="Environment.TickCount64"/>; <see cref="ConnectionTable.Unknown"/>): see
+    /// <see cref="ConnectionTable.Page"/>. One short hold of the lock per page, so a reader of a
+    /// million connections never holds up the verdicts for long.
+    /// </summary>
+    public long ConnectionsPage(long after, long last, List<HeldConnection> page, int room)
+    {
+        lock (_gate)
+        {
+            _pageScratch.Clear();
+            long next = _connections.Page(after, last, _pageScratch, room);
+            foreach (var (flow, id, expiresAt) in _pageScratch)
+                if (_known.TryGetValue(id, out var node)) page.Add(new HeldConnection(flow, node, expiresAt));
+            return next;
         }
     }
 

@@ -12,4 +12,7 @@ public readonly record struct ConnectionChange(Flow Flow, int NodeId, bool Ended
 
     /// <summary>It is a TCP connection whose SYN the node has not answered yet.</summary>
     public bool AwaitsReply { get; init; }
+
+    /// <summary>The seconds conntrack gives the entry from now (an event of a held connection carries them).</summary>
+    public uint TimeoutSeconds { get; init; }
 }

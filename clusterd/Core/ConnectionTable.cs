@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Clusterd.Scheduling;
 
 namespace Clusterd.Core;
@@ -19,6 +21,8 @@ namespace Clusterd.Core;
 /// longer matches the table's); the log is compacted when stale slots outnumber live ones. Pending
 /// connections are queued by the time they were scheduled or last seen opening (a re-queued one
 /// leaves a stale slot behind), so expiring them looks only at the oldest.
+/// Each connection also keeps when conntrack will expire it, as conntrack last told: in its events, or in a dump (<see cref="Refresh"/>). The status file is
+/// written from it, a page at a time (<see cref="Page"/>), without asking the kernel.
 /// After a flood the collections are trimmed: a dictionary or list never gives memory back by itself.
 /// </remarks>
 public sealed class ConnectionTable
@@ -63,34 +67,37 @@ public sealed class ConnectionTable
     /// </summary>
     public bool Add(Flow flow, int nodeId, long now)
     {
-        if (!Hold(flow, nodeId, pending: true, now)) return false;
+        if (!Hold(flow, nodeId, pending: true, now, Unknown)) return false;
         CountPending(flow, now);
         return true;
     }
 
+    /// <summary>The sequence number of the newest connection: a reader pages up to it (<see cref="Page"/>).</summary>
+    public long LastSequence => _sequence;
+
     /// <summary>
-    /// Conntrack holds the connection, on node <paramref name="nodeId"/>, but it is a TCP connection
-    /// whose handshake has not completed (SYN_SENT, SYN_RECV): it stays pending, and the event of its
+    /// Conntrack holds the connection, on node <paramref name="nodeId"/>, expiring it at
+    /// <paramref name="expiresAt"/>, but it is a TCP connection whose handshake has not completed (SYN_SENT, SYN_RECV): it stays pending, and the event of its
     /// ESTABLISHED state confirms it. Its grace starts again from <paramref name="now"/> only when
     /// more than half of it has passed: the event of a connection clusterd scheduled comes
     /// microseconds after the verdict, and a flood should not queue every connection twice. A spoofed SYN's never comes, so a flood of them stops counting within the
     /// grace rather than after conntrack's SYN timeouts (one to two minutes), and no event is added.
     /// </summary>
-    public void Opening(Flow flow, int nodeId, long now)
+    public void Opening(Flow flow, int nodeId, long now, long expiresAt)
     {
         if (!_flows.TryGetValue(flow, out var tracked))
         {
-            if (Hold(flow, nodeId, pending: true, now)) CountPending(flow, now);
+            if (Hold(flow, nodeId, pending: true, now, expiresAt)) CountPending(flow, now);
             return;
         }
         MoveToNode(tracked, nodeId);
         // A confirmed connection stays confirmed: this is a late, reordered event.
         if (!tracked.Pending || now - tracked.Since <= ConfirmationGrace / 2)
         {
-            _flows[flow] = tracked with { NodeId = nodeId };
+            _flows[flow] = tracked with { NodeId = nodeId, ExpiresAt = expiresAt };
             return;
         }
-        _flows[flow] = tracked with { NodeId = nodeId, Since = now };
+        _flows[flow] = tracked with { NodeId = nodeId, Since = now, ExpiresAt = expiresAt };
         _pending.Enqueue((flow, tracked.Sequence, now)); // the earlier slot no longer matches and is skipped
     }
 
@@ -111,22 +118,33 @@ public sealed class ConnectionTable
     }
 
     /// <summary>
-    /// Conntrack holds the connection with node id <paramref name="nodeId"/>: a pending one is
+    /// Conntrack holds the connection with node id <paramref name="nodeId"/>, expiring it at
+    /// <paramref name="expiresAt"/>: a pending one is
     /// confirmed (on the node conntrack says, should a retransmission have been sent elsewhere), one
     /// not held is added as confirmed — its event came after the pending entry expired, or the
     /// connection was never seen scheduled.
     /// </summary>
-    public void Confirm(Flow flow, int nodeId)
+    public void Confirm(Flow flow, int nodeId, long expiresAt)
     {
         if (_flows.TryGetValue(flow, out var tracked))
         {
-            if (!tracked.Pending && tracked.NodeId == nodeId) return;
             if (tracked.Pending) _pendingCount--;
             MoveToNode(tracked, nodeId);
-            _flows[flow] = tracked with { NodeId = nodeId, Pending = false };
+            _flows[flow] = tracked with { NodeId = nodeId, Pending = false, ExpiresAt = expiresAt };
             return;
         }
-        Hold(flow, nodeId, pending: false, since: 0);
+        Hold(flow, nodeId, pending: false, since: 0, expiresAt);
+    }
+
+    /// <summary>
+    /// A conntrack dump says the connection expires at <paramref name="expiresAt"/>: traffic pushes
+    /// an entry's timeout on without an event, so only a dump shows it. A flow not held is passed
+    /// over: the dump cannot tell whether it ended since.
+    /// </summary>
+    public void Refresh(Flow flow, long expiresAt)
+    {
+        ref var tracked = ref CollectionsMarshal.GetValueRefOrNullRef(_flows, flow);
+        if (!Unsafe.IsNullRef(ref tracked)) tracked = tracked with { ExpiresAt = expiresAt };
     }
 
     /// <summary>The connection ended (or started closing); returns its node id, or null when it was not held.</summary>
@@ -153,8 +171,8 @@ public sealed class ConnectionTable
         return new Expiry(expired, floodEnded);
     }
 
-    /// <summary>Replaces everything with the connections a conntrack dump found (all confirmed).</summary>
-    public void Reset(IReadOnlyCollection<(Flow Flow, int NodeId)> live)
+    /// <summary>Replaces everything with the connections a conntrack dump found (all confirmed), expiring as it said.</summary>
+    public void Reset(IReadOnlyCollection<(Flow Flow, int NodeId, long ExpiresAt)> live)
     {
         _flows.Clear();
         _arrivals.Clear();
@@ -165,22 +183,50 @@ public sealed class ConnectionTable
         _arrivals.Capacity = live.Count;
         _pending.TrimExcess();
         _peak = 0;
-        foreach (var (flow, id) in live) Hold(flow, id, pending: false, since: 0);
+        foreach (var (flow, id, expiresAt) in live) Hold(flow, id, pending: false, since: 0, expiresAt);
     }
 
-    /// <summary>A copy of the held connections and their node ids, oldest first, for the status file.</summary>
-    public List<(Flow Flow, int NodeId)> OldestFirst()
+    /// <summary>
+    /// One page of the held connections, oldest first: up to <paramref name="room"/> of those after
+    /// sequence number <paramref name="after"/> and up to <paramref name="last"/>, added to
+    /// <paramref name="page"/>. Returns the sequence number to ask after next; at
+    /// <paramref name="last"/> or beyond, the reader is done. Paging by sequence number rather than
+    /// by position keeps a reader's place across the log's compaction between pages, and leaves out
+    /// the connections that arrived after the reader began.
+    /// </summary>
+    public long Page(long after, long last, List<(Flow Flow, int NodeId, long ExpiresAt)> page, int room)
     {
-        var held = new List<(Flow, int)>(_flows.Count);
-        foreach (var (flow, sequence) in _arrivals)
-            if (_flows.TryGetValue(flow, out var tracked) && tracked.Sequence == sequence) held.Add((flow, tracked.NodeId));
-        return held;
+        int index = FirstArrivalAfter(after);
+        long reached = after;
+        for (; index < _arrivals.Count && room > 0; index++)
+        {
+            var (flow, sequence) = _arrivals[index];
+            if (sequence > last) return last;
+            reached = sequence;
+            if (!_flows.TryGetValue(flow, out var tracked) || tracked.Sequence != sequence) continue; // ended
+            page.Add((flow, tracked.NodeId, tracked.ExpiresAt));
+            room--;
+        }
+        return index == _arrivals.Count ? last : reached;
     }
 
-    private bool Hold(Flow flow, int nodeId, bool pending, long since)
+    /// <summary>The position of the first arrival with a sequence number above <paramref name="sequence"/>: the log is in ascending order.</summary>
+    private int FirstArrivalAfter(long sequence)
+    {
+        int low = 0, high = _arrivals.Count;
+        while (low < high)
+        {
+            int middle = low + (high - low) / 2;
+            if (_arrivals[middle].Sequence <= sequence) low = middle + 1;
+            else high = middle;
+        }
+        return low;
+    }
+
+    private bool Hold(Flow flow, int nodeId, bool pending, long since, long expiresAt)
     {
         long sequence = _sequence + 1;
-        if (!_flows.TryAdd(flow, new Tracked(sequence, since, nodeId, pending))) return false;
+        if (!_flows.TryAdd(flow, new Tracked(sequence, since, expiresAt, nodeId, pending))) return false;
         _sequence = sequence;
         _arrivals.Add((flow, sequence));
         Loads.Increment(nodeId);
@@ -222,9 +268,13 @@ public sealed class ConnectionTable
     private void Compact() =>
         _arrivals.RemoveAll(arrival => !_flows.TryGetValue(arrival.Flow, out var tracked) || tracked.Sequence != arrival.Sequence);
 
+    /// <summary>The expiry of a connection conntrack has not reported yet (one a verdict just placed).</summary>
+    public const long Unknown = long.MinValue;
+
     /// <param name="Since">For a pending connection, when it was scheduled or last seen opening: its slot in the pending queue.</param>
-    /// <remarks>The longs first: 24 bytes, where the declaration order of the meaning would pad to 32.</remarks>
-    private readonly record struct Tracked(long Sequence, long Since, int NodeId, bool Pending);
+    /// <param name="ExpiresAt">When conntrack will expire the entry, as it last said (<see cref="Unknown"/>: not yet).</param>
+    /// <remarks>The longs first: 32 bytes, where the declaration order of the meaning would pad to 40.</remarks>
+    private readonly record struct Tracked(long Sequence, long Since, long ExpiresAt, int NodeId, bool Pending);
 
     /// <summary>What <see cref="ExpireUnconfirmed"/> did.</summary>
     public readonly record struct Expiry(int Expired, bool FloodEnded);

@@ -6,8 +6,16 @@ namespace Clusterd.Core;
 /// <remarks>Each call is one dump of the table; <see cref="KernelRefusedException"/> when the kernel cannot be read.</remarks>
 public interface IConntrack
 {
-    /// <summary>The connections conntrack holds on a node (their conntrack mark names one), closing or not.</summary>
-    IReadOnlyList<TrackedConnection> Clustered();
+    /// <summary>Hands each connection conntrack holds on a node (its conntrack mark names one), closing or not, to <paramref name="visit"/> as the dump reads it: a large table is never held whole.</summary>
+    void VisitClustered(Action<TrackedConnection> visit);
+
+    /// <summary>The connections conntrack holds on a node, closing or not, in one list.</summary>
+    IReadOnlyList<TrackedConnection> Clustered()
+    {
+        var clustered = new List<TrackedConnection>();
+        VisitClustered(clustered.Add);
+        return clustered;
+    }
 
     /// <summary>The TCP and UDP connections the kernel masquerades now (ipfwadm -M -l).</summary>
     IReadOnlyList<MasqueradeEntry> Masqueraded();

@@ -8,16 +8,12 @@ namespace Clusterd.Kernel;
 /// <summary>The core's view of conntrack, read by ctnetlink dumps.</summary>
 public sealed class KernelConntrack : IConntrack
 {
-    public IReadOnlyList<TrackedConnection> Clustered()
-    {
-        var clustered = new List<TrackedConnection>();
+    public void VisitClustered(Action<TrackedConnection> visit) =>
         Dump(Marks.NodeTag, entry =>
         {
             if (Marks.IsNode(entry.Mark))
-                clustered.Add(new TrackedConnection(entry.Flow, Marks.NodeOf(entry.Mark), entry.IsClosing, entry.TimeoutSeconds) { IsOpening = entry.IsOpening });
+                visit(new TrackedConnection(entry.Flow, Marks.NodeOf(entry.Mark), entry.IsClosing, entry.TimeoutSeconds) { IsOpening = entry.IsOpening });
         });
-        return clustered;
-    }
 
     public IReadOnlyList<MasqueradeEntry> Masqueraded()
     {

@@ -3,30 +3,37 @@ using Clusterd.Core;
 namespace Clusterd.Status;
 
 /// <summary>
-/// The status file's connection table: the connections clusterd counts, oldest first, with the
-/// time conntrack still gives each (read from one conntrack dump of the clustered connections).
+/// The status file's connection table: the connections clusterd counts, oldest first, each with
+/// the time conntrack still gives it, from the expiry clusterd keeps (conntrack's events, and
+/// <c>Workers/ExpiryRefreshLoop</c>'s dumps): a read never waits on the kernel.
 /// </summary>
-public sealed class LiveConnections(ClusterService service, IConntrack conntrack)
+public sealed class LiveConnections(ClusterService service)
 {
-    /// <summary>
-    /// Reads both tables now, so that a conntrack failure (<see cref="KernelRefusedException"/>) refuses
-    /// the request before its answer is sent; the rows are made as the body is written.
-    /// </summary>
-    public IEnumerable<ConnectionRow> Snapshot()
-    {
-        var held = service.Connections();
-        var timeouts = new Dictionary<Flow, uint>(held.Count);
-        foreach (var tracked in conntrack.Clustered()) timeouts[tracked.Flow] = tracked.TimeoutSeconds;
-        return Rows(held, timeouts);
-    }
+    /// <summary>Connections read under one hold of the core's lock.</summary>
+    private const int PageSize = 2048;
 
-    private static IEnumerable<ConnectionRow> Rows(List<(Flow Flow, NodePlacement Node)> held, Dictionary<Flow, uint> timeouts)
+    /// <summary>
+    /// The rows, made a page at a time as the body is written: the connections held when this is
+    /// called that are still held when their page is read. One conntrack has not reported yet (a
+    /// verdict placed it a moment ago) is left out; one whose expiry has passed (its entry is about
+    /// to go) shows 0.
+    /// </summary>
+    public IEnumerable<ConnectionRow> Snapshot() => Rows(service.LastConnection);
+
+    private IEnumerable<ConnectionRow> Rows(long last)
     {
-        foreach (var (flow, placement) in held)
+        var page = new List<HeldConnection>((int)Math.Min(PageSize, last)); // a small table asks for no more
+        for (long after = 0; after < last;)
         {
-            if (!timeouts.TryGetValue(flow, out uint seconds)) continue; // ended since the copy was taken
-            yield return new ConnectionRow(flow.Protocol, placement.Pool, flow.Source, flow.SourcePort,
-                flow.Destination, flow.DestinationPort, placement.Node.Address, seconds);
+            page.Clear();
+            after = service.ConnectionsPage(after, last, page, PageSize);
+            long now = Environment.TickCount64;
+            foreach (var (flow, placement, expiresAt) in page)
+            {
+                if (expiresAt == ConnectionTable.Unknown) continue;
+                yield return new ConnectionRow(flow.Protocol, placement.Pool, flow.Source, flow.SourcePort,
+                    flow.Destination, flow.DestinationPort, placement.Node.Address, Math.Max(0, expiresAt - now) / 1000.0);
+            }
         }
     }
 }

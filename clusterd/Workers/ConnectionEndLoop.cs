@@ -12,7 +12,8 @@ namespace Clusterd.Workers;
 /// this costs no extra event); a TCP connection starting to close, or any connection
 /// being destroyed, no longer counts. Between batches (at least every 250 ms) scheduled connections
 /// conntrack never confirmed are expired. If the kernel dropped events (socket overrun), the whole
-/// view is rebuilt from a conntrack dump, so counts never drift. A connection that ends before its
+/// view is rebuilt from a conntrack dump, so counts never drift. Each event of a held connection
+/// carries the seconds conntrack gives it, which the status file shows. A connection that ends before its
 /// handshake completed is reported as such: passive health checking.
 /// </summary>
 public sealed class ConnectionEndLoop(ClusterService service, IConntrack conntrack) : WorkerLoop("conntrack-events")
@@ -40,7 +41,7 @@ public sealed class ConnectionEndLoop(ClusterService service, IConntrack conntra
     public void Resynchronise()
     {
         // A connection still opening counts once its handshake's event comes: it may be a spoofed SYN's.
-        var live = conntrack.Clustered().Where(c => !c.IsClosing && !c.IsOpening).Select(c => (c.Flow, c.NodeId)).ToList();
+        var live = conntrack.Clustered().Where(c => !c.IsClosing && !c.IsOpening).ToList();
         service.ResetConnections(live);
         Log.Debug(1, $"conntrack holds {live.Count} clustered connections");
         // A dump of a large table leaves tens of megabytes of garbage.
@@ -91,6 +92,7 @@ public sealed class ConnectionEndLoop(ClusterService service, IConntrack conntra
         {
             HandshakeFailed = ended && entry.HandshakeFailed,
             AwaitsReply = !ended && entry.AwaitsReply,
+            TimeoutSeconds = entry.TimeoutSeconds,
         });
     }
 

@@ -25,7 +25,7 @@ public class ConnectionTableTests
     {
         var table = new ConnectionTable();
         for (ushort port = 2000; port > 1990; port--) table.Add(Flow(port), port % 3 + 1, 0);
-        Assert.Equal(Enumerable.Range(1991, 10).Reverse().Select(p => (ushort)p), table.OldestFirst().Select(p => p.Flow.SourcePort));
+        Assert.Equal(Enumerable.Range(1991, 10).Reverse().Select(p => (ushort)p), OldestFirst(table).Select(p => p.Flow.SourcePort));
     }
 
     [Fact]
@@ -33,7 +33,7 @@ public class ConnectionTableTests
     {
         var table = new ConnectionTable();
         table.Add(Flow(1), 1, 0);
-        table.Reset([(Flow(2), 2), (Flow(3), 2)]);
+        table.Reset([(Flow(2), 2, 0), (Flow(3), 2, 0)]);
         Assert.Equal((0, 2, 2), (table.Loads[1], table.Loads[2], table.Count));
     }
 
@@ -45,7 +45,7 @@ public class ConnectionTableTests
         for (ushort port = 1; port <= 5000; port++)
             if (port % 5 != 0) table.End(Flow(port));
         table.Add(Flow(1), 2, 0); // a port reused after its first connection ended is the newest
-        var order = table.OldestFirst().Select(p => p.Flow.SourcePort).ToList();
+        var order = OldestFirst(table).Select(p => p.Flow.SourcePort).ToList();
         Assert.Equal(Enumerable.Range(1, 1000).Select(i => (ushort)(i * 5)).Append((ushort)1), order);
         Assert.Equal(1001, table.Count);
     }
@@ -59,12 +59,12 @@ public class ConnectionTableTests
         table.Add(UdpFlow(1), 1, now: 0);
         table.Add(UdpFlow(2), 1, now: 10);
         Assert.Equal((2, 2), (table.Loads[1], table.PendingCount)); // a burst spreads before any confirmation
-        table.Confirm(UdpFlow(2), 1);
+        table.Confirm(UdpFlow(2), 1, Expiry);
         Assert.Equal(0, table.ExpireUnconfirmed(now: Grace).Expired);       // not older than the grace yet
         Assert.Equal(1, table.ExpireUnconfirmed(now: Grace + 1).Expired);
         Assert.Equal((1, 0, 1), (table.Loads[1], table.PendingCount, table.Count));
         Assert.Equal(0, table.ExpireUnconfirmed(now: 10 * Grace).Expired);  // confirmed ones never expire
-        Assert.Equal(UdpFlow(2), Assert.Single(table.OldestFirst()).Flow);
+        Assert.Equal(UdpFlow(2), Assert.Single(OldestFirst(table)).Flow);
     }
 
     [Fact]
@@ -72,9 +72,9 @@ public class ConnectionTableTests
     {
         var table = new ConnectionTable();
         table.Add(UdpFlow(1), 1, now: 0);
-        table.Confirm(UdpFlow(1), 2); // a retransmitted SYN was sent elsewhere and that one got through
+        table.Confirm(UdpFlow(1), 2, Expiry); // a retransmitted SYN was sent elsewhere and that one got through
         Assert.Equal((0, 1), (table.Loads[1], table.Loads[2]));
-        table.Confirm(UdpFlow(1), 2); // an update event: nothing changes
+        table.Confirm(UdpFlow(1), 2, Expiry); // an update event: nothing changes
         Assert.Equal((1, 0), (table.Count, table.PendingCount));
     }
 
@@ -85,8 +85,8 @@ public class ConnectionTableTests
         table.Add(UdpFlow(1), 1, now: 0);
         table.ExpireUnconfirmed(now: Grace + 1);
         Assert.Equal(0, table.Loads[1]);
-        table.Confirm(UdpFlow(1), 1);  // its new event queued behind a flood
-        table.Confirm(UdpFlow(9), 3);  // never seen scheduled (e.g. before a restart)
+        table.Confirm(UdpFlow(1), 1, Expiry);  // its new event queued behind a flood
+        table.Confirm(UdpFlow(9), 3, Expiry);  // never seen scheduled (e.g. before a restart)
         Assert.Equal((1, 1, 0), (table.Loads[1], table.Loads[3], table.PendingCount));
         Assert.Equal(0, table.ExpireUnconfirmed(now: 100 * Grace).Expired);
         Assert.Equal(1, table.End(UdpFlow(1)));
@@ -100,7 +100,7 @@ public class ConnectionTableTests
         int flood = ConnectionTable.MaxPending + 100;
         for (int i = 0; i < flood; i++) table.Add(UdpFlow(i), 1, now: i / 1000);
         Assert.Equal((ConnectionTable.MaxPending, ConnectionTable.MaxPending), (table.PendingCount, table.Loads[1]));
-        var oldest = table.OldestFirst()[0].Flow;
+        var oldest = OldestFirst(table)[0].Flow;
         Assert.Equal(UdpFlow(100), oldest);
     }
 
@@ -109,18 +109,18 @@ public class ConnectionTableTests
     {
         var table = new ConnectionTable();
         table.Add(UdpFlow(1), 1, now: 0);           // scheduled
-        table.Opening(UdpFlow(1), 2, now: 1500);   // conntrack holds its SYN, on the node it says
+        table.Opening(UdpFlow(1), 2, now: 1500, Expiry);   // conntrack holds its SYN, on the node it says
         Assert.Equal((0, 1, 1), (table.Loads[1], table.Loads[2], table.PendingCount));
         Assert.Equal(0, table.ExpireUnconfirmed(now: Grace + 1).Expired); // the grace runs from the SYN's event
         Assert.Equal(1, table.ExpireUnconfirmed(now: 1500 + Grace + 1).Expired); // never answered: a spoofed SYN's
         Assert.Equal((0, 0, 0), (table.Loads[2], table.PendingCount, table.Count));
 
         table.Add(UdpFlow(2), 1, now: 5000);
-        table.Opening(UdpFlow(2), 1, now: 5001);
-        table.Confirm(UdpFlow(2), 1);               // its handshake completed
+        table.Opening(UdpFlow(2), 1, now: 5001, Expiry);
+        table.Confirm(UdpFlow(2), 1, Expiry);               // its handshake completed
         Assert.Equal(0, table.ExpireUnconfirmed(now: 100 * Grace).Expired);
         Assert.Equal((1, 0), (table.Loads[1], table.PendingCount));
-        table.Opening(UdpFlow(2), 1, now: 100 * Grace); // a late, reordered event does not make it pending again
+        table.Opening(UdpFlow(2), 1, now: 100 * Grace, Expiry); // a late, reordered event does not make it pending again
         Assert.Equal(0, table.ExpireUnconfirmed(now: 200 * Grace).Expired);
     }
 
@@ -129,7 +129,7 @@ public class ConnectionTableTests
     {
         var table = new ConnectionTable();
         int flood = ConnectionTable.MaxPending + 100; // SYNs the kernel's fallback placed while the queue was full
-        for (int i = 0; i < flood; i++) table.Opening(UdpFlow(i), 1, now: i / 1000);
+        for (int i = 0; i < flood; i++) table.Opening(UdpFlow(i), 1, now: i / 1000, Expiry);
         Assert.Equal((ConnectionTable.MaxPending, ConnectionTable.MaxPending), (table.PendingCount, table.Loads[1]));
         Assert.True(table.ExpireUnconfirmed(now: flood / 1000 + Grace + 1).FloodEnded);
         Assert.Equal((0, 0), (table.Loads[1], table.Count));
@@ -140,11 +140,55 @@ public class ConnectionTableTests
     {
         var table = new ConnectionTable();
         table.Add(UdpFlow(1), 2, now: 0);
-        table.Confirm(UdpFlow(1), 2);
+        table.Confirm(UdpFlow(1), 2, Expiry);
         for (int i = 0; i < 200_000; i++) table.Add(UdpFlow(i + 2), 1, now: i / 100);
         Assert.True(table.ExpireUnconfirmed(now: 200_000 / 100 + Grace + 1).FloodEnded);
         Assert.Equal((0, 1, 1, 0), (table.Loads[1], table.Loads[2], table.Count, table.PendingCount));
-        Assert.Equal(UdpFlow(1), Assert.Single(table.OldestFirst()).Flow);
+        Assert.Equal(UdpFlow(1), Assert.Single(OldestFirst(table)).Flow);
+    }
+
+    /// <summary>An expiry for the tests that are not about it.</summary>
+    private const long Expiry = 1_000_000;
+
+    /// <summary>Every held connection, oldest first, read a page at a time as the status file reads them.</summary>
+    private static List<(Flow Flow, int NodeId, long ExpiresAt)> OldestFirst(ConnectionTable table, int room = 7)
+    {
+        var held = new List<(Flow, int, long)>();
+        long last = table.LastSequence;
+        for (long after = 0; after < last;) after = table.Page(after, last, held, room);
+        return held;
+    }
+
+    [Fact]
+    public void EachConnectionExpiresAsConntrackLastSaid()
+    {
+        var table = new ConnectionTable();
+        table.Add(UdpFlow(1), 1, now: 0);
+        Assert.Equal(ConnectionTable.Unknown, OldestFirst(table)[0].ExpiresAt); // placed by a verdict: conntrack has not said yet
+        table.Opening(UdpFlow(1), 1, now: 10, expiresAt: 120_010);           // its new event
+        Assert.Equal(120_010, OldestFirst(table)[0].ExpiresAt);
+        table.Confirm(UdpFlow(1), 1, expiresAt: 432_000_050);                 // its update event, established
+        table.Refresh(UdpFlow(1), expiresAt: 432_009_000);                    // traffic moved it on, a dump shows
+        table.Refresh(UdpFlow(2), expiresAt: 5);                              // a flow not held stays so
+        Assert.Equal((UdpFlow(1), 1, 432_009_000L), Assert.Single(OldestFirst(table)));
+        table.Reset([(UdpFlow(3), 2, 77)]);
+        Assert.Equal((UdpFlow(3), 2, 77L), Assert.Single(OldestFirst(table)));
+    }
+
+    [Fact]
+    public void PagesKeepTheirPlaceAcrossCompactionAndStopAtTheReadersStart()
+    {
+        var table = new ConnectionTable();
+        for (int i = 0; i < 5000; i++) table.Confirm(UdpFlow(i), 1, Expiry);
+        long last = table.LastSequence;
+        var page = new List<(Flow Flow, int NodeId, long ExpiresAt)>();
+        long after = table.Page(0, last, page, room: 1000);
+        Assert.Equal(Enumerable.Range(0, 1000).Select(UdpFlow), page.Select(p => p.Flow));
+        for (int i = 0; i < 4000; i++) table.End(UdpFlow(i)); // the log compacts: positions move, sequence numbers do not
+        table.Confirm(UdpFlow(9999), 1, Expiry);            // arrived after the reader began
+        page.Clear();
+        while (after < last) after = table.Page(after, last, page, room: 300);
+        Assert.Equal(Enumerable.Range(4000, 1000).Select(UdpFlow), page.Select(p => p.Flow));
     }
 
     private static Flow UdpFlow(int i) =>

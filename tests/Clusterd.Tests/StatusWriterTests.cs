@@ -31,6 +31,19 @@ public class StatusWriterTests
             text.ToString());
     }
 
+    [Theory]
+    [InlineData(0.0, "   0.00")]
+    [InlineData(0.004, "   0.00")]
+    [InlineData(0.005, "   0.01")]
+    [InlineData(59.999, "  60.00")]
+    [InlineData(431999.5, "431999.50")] // five days: wider than the column, so it pushes right
+    public void ExpiresHasTwoDecimalsRightAligned(double seconds, string expires)
+    {
+        var text = new StringWriter();
+        StatusWriter.WriteStatus(text, [], [new ConnectionRow(6, "pool0", Ipv4Address.Parse("192.0.2.7"), 1, Ipv4Address.Parse("1.2.3.4"), 80, Ipv4Address.Parse("10.0.0.1"), seconds)]);
+        Assert.EndsWith(" 10.0.0.1        " + expires + "\n", text.ToString());
+    }
+
     [Fact]
     public void EmptyClusterStillHasBothHeaders()
     {

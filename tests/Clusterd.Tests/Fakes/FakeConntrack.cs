@@ -13,7 +13,11 @@ public sealed class FakeConntrack : IConntrack
     /// <summary>When set, every dump fails as a netlink error makes the real one fail.</summary>
     public bool Unreadable { get; set; }
 
-    public IReadOnlyList<TrackedConnection> Clustered() => Unreadable ? throw Failure() : [.. Connections];
+    public void VisitClustered(Action<TrackedConnection> visit)
+    {
+        if (Unreadable) throw Failure();
+        Connections.ToList().ForEach(visit);
+    }
 
     public IReadOnlyList<MasqueradeEntry> Masqueraded() => Unreadable ? throw Failure() : [.. MasqueradedEntries];
 

@@ -18,6 +18,14 @@ public sealed class ClusterServiceTests : IDisposable
 
     private static Flow Connection(ushort port) => new(Flow.Tcp, Ipv4Address.Parse("192.0.2.9"), port, Ipv4Address.Parse("1.2.3.4"), 80);
 
+    private List<HeldConnection> HeldConnections()
+    {
+        var held = new List<HeldConnection>();
+        long last = Service.LastConnection;
+        for (long after = 0; after < last;) after = Service.ConnectionsPage(after, last, held, room: 100);
+        return held;
+    }
+
     private static ClusterConfig WithDebug(ClusterConfig config) => config with { DebugLevel = 3 };
 
     private static ClusterConfig WithoutNode(ClusterConfig config, NodeConfig node)
@@ -130,7 +138,7 @@ public sealed class ClusterServiceTests : IDisposable
         Service.ConnectionsChanged([new ConnectionChange(Connection(1000), 0, Ended: true)]);
 
         Assert.Equal(0, Service.Read((_, loads) => loads[node.Id]));
-        Assert.Empty(Service.Connections());
+        Assert.Empty(HeldConnections());
     }
 
     [Fact]
@@ -152,7 +160,7 @@ public sealed class ClusterServiceTests : IDisposable
         Service.Change(config => WithoutNode(config, node));
 
         Assert.Equal([node], _cluster.Kernel.Current.Retired.Select(p => p.Node));
-        Assert.Equal(node, Assert.Single(Service.Connections()).Node.Node);
+        Assert.Equal(node, Assert.Single(HeldConnections()).Node.Node);
 
         Service.ConnectionsChanged([new ConnectionChange(Connection(1000), 0, Ended: true)]);
 
@@ -160,9 +168,21 @@ public sealed class ClusterServiceTests : IDisposable
     }
 
     [Fact]
+    public void EachHeldConnectionExpiresWhenConntrackLastSaid()
+    {
+        long before = Environment.TickCount64;
+        Service.ConnectionsChanged([new ConnectionChange(Connection(1000), 1, Ended: false) { TimeoutSeconds = 300 }]);
+        long after = Environment.TickCount64;
+        Assert.InRange(Assert.Single(HeldConnections()).ExpiresAt, before + 300_000, after + 300_000);
+
+        Service.RefreshExpiry([new TrackedConnection(Connection(1000), 1, IsClosing: false, TimeoutSeconds: 432_000)]);
+        Assert.InRange(Assert.Single(HeldConnections()).ExpiresAt, after + 432_000_000, Environment.TickCount64 + 432_000_000);
+    }
+
+    [Fact]
     public void ConnectionsConntrackHoldsAfterARestartCount()
     {
-        Service.ResetConnections([(Connection(1000), 1), (Connection(1001), 1)]);
+        Service.ResetConnections([new TrackedConnection(Connection(1000), 1, IsClosing: false, 60), new TrackedConnection(Connection(1001), 1, IsClosing: false, 60)]);
 
         Assert.Equal(2, Service.Read((_, loads) => loads[1]));
         Assert.Equal(Second, Service.Schedule(1, Connection(1002))!.Address);

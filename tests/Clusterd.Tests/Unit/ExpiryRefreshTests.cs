@@ -1,0 +1,45 @@
+using ClusterControl;
+using Clusterd.Core;
+using Clusterd.Tests.Fakes;
+using Clusterd.Workers;
+
+namespace Clusterd.Tests.Unit;
+
+/// <summary>The expiry conntrack's events leave behind (traffic moves a timeout on silently) is brought up to date by dumps, spaced by what they cost.</summary>
+public sealed class ExpiryRefreshTests : IDisposable
+{
+    private readonly TestCluster _cluster = new(TestCluster.WithNodes("10.0.0.1"));
+
+    [Fact]
+    public void DumpsAreSpacedByAtLeastASecondAndNineteenTimesTheirOwnLength()
+    {
+        Assert.Equal(1_000 + ExpiryRefreshLoop.MinimumPeriodMs, ExpiryRefreshLoop.NextDumpAt(started: 990, finished: 1_000));
+        Assert.Equal(3_000 + 19 * 2_000, ExpiryRefreshLoop.NextDumpAt(started: 1_000, finished: 3_000)); // a million entries: a twentieth of a core
+    }
+
+    [Fact]
+    public void ADumpBringsInTheTimeoutTrafficMovedOnWithoutAnEvent()
+    {
+        var flow = new Flow(Flow.Tcp, Ipv4Address.Parse("192.0.2.9"), 1000, Ipv4Address.Parse("1.2.3.4"), 80);
+        int node = _cluster.Service.Config.AllNodes.Single().Id;
+        _cluster.Service.ConnectionsChanged([new ConnectionChange(flow, node, Ended: false) { TimeoutSeconds = 10 }]);
+        _cluster.Conntrack.Connections.Add(new TrackedConnection(flow, node, IsClosing: false, TimeoutSeconds: 432_000));
+
+        using var refresh = new ExpiryRefreshLoop(_cluster.Service, _cluster.Conntrack);
+        refresh.Start();
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (ExpiresIn() < 400_000 && DateTime.UtcNow < deadline) Thread.Sleep(50);
+        Assert.InRange(ExpiresIn(), 400_000, 432_000);
+    }
+
+    /// <summary>The seconds the one held connection has left, as clusterd holds them.</summary>
+    private double ExpiresIn()
+    {
+        var page = new List<HeldConnection>();
+        _cluster.Service.ConnectionsPage(0, _cluster.Service.LastConnection, page, room: 10);
+        return (Assert.Single(page).ExpiresAt - Environment.TickCount64) / 1000.0;
+    }
+
+    public void Dispose() => _cluster.Dispose();
+}
