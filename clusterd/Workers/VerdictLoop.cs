@@ -55,7 +55,7 @@ public sealed class VerdictLoop(NfQueue queue, ClusterService service, IVerdictO
         if (_verdicts > 0 && Log.DebugLevel >= 1)
         {
             string latency = _latency.Count > 0
-                ? $", arrival to verdict p50 {_latency.Percentile(0.5):F0} us p99 {_latency.Percentile(0.99):F0} us"
+                ? $", arrival to verdict p50 {_latency.Percentile(0.5):F0} us p99 {_latency.Percentile(0.99):F0} us p99.9 {_latency.Percentile(0.999):F0} us"
                 : "";
             Log.Debug(1, $"queue {queue.Number}: {_verdicts} verdicts in {_sinceReport.Elapsed.TotalSeconds:F1} s ({_verdicts / _sinceReport.Elapsed.TotalSeconds:F0}/s){latency}");
         }
