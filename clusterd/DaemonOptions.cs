@@ -10,6 +10,9 @@ public sealed record DaemonOptions(string SocketPath, string StateDirectory, int
     /// <summary>Where to serve Prometheus metrics (<c>--metrics ADDRESS:PORT</c>); null: not at all.</summary>
     public IPEndPoint? Metrics { get; init; }
 
+    /// <summary>The queue threads' SCHED_FIFO priority (<c>--queue-priority</c>); null: scheduled as any thread.</summary>
+    public int? QueuePriority { get; init; }
+
     /// <summary>An <c>ADDRESS:PORT</c> with a port (1..65535); IPv6 addresses in brackets.</summary>
     public static bool TryParseEndpoint(string text, out IPEndPoint? endpoint) =>
         IPEndPoint.TryParse(text, out endpoint) && endpoint.Port > 0 && text.EndsWith(":" + endpoint.Port, StringComparison.Ordinal);
@@ -65,12 +68,21 @@ public sealed record DaemonOptions(string SocketPath, string StateDirectory, int
         {
             Description = "while clusterd is down or its queue is full, drop new connections instead of placing them by the kernel's flow hash",
         };
-        var command = new RootCommand("clusterd - the ip_cluster front-end daemon") { socket, stateDir, queue, queues, debug, cleanup, metrics, failClosed };
+        var queuePriority = new Option<int?>("--queue-priority")
+        {
+            Description = "run the queue threads under SCHED_FIFO at this priority, so verdicts do not wait for other threads' time slices (off unless given)",
+        };
+        queuePriority.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is < 1 or > 99) r.AddError("--queue-priority must be 1..99"); // SCHED_FIFO's range
+        });
+        var command = new RootCommand("clusterd - the ip_cluster front-end daemon") { socket, stateDir, queue, queues, debug, cleanup, metrics, failClosed, queuePriority };
         command.SetAction(result => run(new DaemonOptions(
             result.GetValue(socket)!, result.GetValue(stateDir)!, result.GetValue(queue), result.GetValue(queues), result.GetValue(debug),
             result.GetValue(cleanup), result.GetValue(failClosed))
         {
             Metrics = result.GetValue(metrics) is { } text && TryParseEndpoint(text, out var endpoint) ? endpoint : null,
+            QueuePriority = result.GetValue(queuePriority),
         }));
         return command;
     }

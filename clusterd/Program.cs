@@ -57,7 +57,7 @@ static int Serve(DaemonOptions options)
         metrics?.Start();
         using var timestamps = metrics is null ? null : new ArrivalTimestamps(); // the latency histogram needs arrival times
         var verdictLoops = Enumerable.Range(options.Queue, options.Queues)
-            .Select(q => new VerdictLoop(new NfQueue((ushort)q, failOpen: !options.FailClosed), service, metrics?.VerdictsOf(q)))
+            .Select(q => new VerdictLoop(new NfQueue((ushort)q, failOpen: !options.FailClosed), service, metrics?.VerdictsOf(q), options.QueuePriority))
             .ToList();
         using var stopVerdicts = new DisposeAll(verdictLoops);
         verdictLoops.ForEach(loop => loop.Start());

@@ -16,7 +16,7 @@ public static class MaglevCost
 
     public static void Run()
     {
-        foreach (int nodes in new[] { 3, 10, 100 })
+        foreach (int nodes in new[] { 3, 10, 100, 1000 })
         {
             var pool = new PoolConfig("pool1", ForwardMethod.Route,
                 [.. Enumerable.Range(1, nodes).Select(i => new NodeConfig(new Ipv4Address(0x0a000000u + (uint)i), NodeState.Up, 10, i))]);

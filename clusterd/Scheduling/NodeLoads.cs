@@ -6,8 +6,16 @@ namespace Clusterd.Scheduling;
 /// What the schedulers know of the nodes at run time: active connections per node, by node id, and
 /// which nodes failed their health checks. Not thread-safe: the owner serialises access.
 /// </summary>
+/// <remarks>
+/// <see cref="Changed"/> names every node whose <see cref="Load"/> or <see cref="TakesNew"/> may
+/// have changed, so what a scheduler keeps from them (<see cref="LeastLoadPolicy"/>'s index) stays
+/// true without reading every node per connection.
+/// </remarks>
 public sealed class NodeLoads
 {
+    /// <summary>Raised with the node's id after its connections, health or slow start changed.</summary>
+    public event Action<int>? Changed;
+
     private readonly Dictionary<int, int> _connections = [];
     private readonly HashSet<int> _failed = [];
     /// <summary>Nodes in slow start: when they came back and over how many milliseconds they ramp up.</summary>
@@ -38,13 +46,25 @@ public sealed class NodeLoads
     /// <summary>Marks node <paramref name="id"/> failed by its health checks, or healthy again.</summary>
     public void SetFailed(int id, bool failed)
     {
-        if (failed ? _failed.Add(id) : _failed.Remove(id)) HealthVersion++;
+        if (!(failed ? _failed.Add(id) : _failed.Remove(id))) return;
+        HealthVersion++;
+        Changed?.Invoke(id);
     }
 
     /// <summary>Node <paramref name="id"/> came back at <paramref name="sinceMs"/>: its weight grows from 1/20 to whole over <paramref name="overMs"/>.</summary>
-    public void StartRamp(int id, long sinceMs, long overMs) => _ramps[id] = (sinceMs, overMs);
+    public void StartRamp(int id, long sinceMs, long overMs)
+    {
+        _ramps[id] = (sinceMs, overMs);
+        Changed?.Invoke(id);
+    }
 
-    public void EndRamp(int id) => _ramps.Remove(id);
+    public void EndRamp(int id)
+    {
+        if (_ramps.Remove(id)) Changed?.Invoke(id);
+    }
+
+    /// <summary>Whether node <paramref name="id"/> is in slow start, so its <see cref="Load"/> changes with <see cref="NowMs"/> alone.</summary>
+    public bool IsRamping(int id) => _ramps.ContainsKey(id);
 
     /// <summary>
     /// The node's load as least load compares it, in thousandths: connections × cost; for a node in
@@ -58,7 +78,7 @@ public sealed class NodeLoads
         long elapsed = NowMs - ramp.SinceMs;
         if (elapsed >= ramp.OverMs)
         {
-            _ramps.Remove(node.Id);
+            EndRamp(node.Id);
             return connections * node.Cost * 1000;
         }
         long weight = Math.Max(LeastWeightPerMille, Math.Max(0, elapsed) * 1000 / ramp.OverMs);
@@ -67,7 +87,11 @@ public sealed class NodeLoads
 
     public int this[int id] => _connections.GetValueOrDefault(id);
 
-    public void Increment(int id) => _connections[id] = this[id] + 1;
+    public void Increment(int id)
+    {
+        _connections[id] = this[id] + 1;
+        Changed?.Invoke(id);
+    }
 
     /// <summary>Counts one connection gone; never below zero, as an end may be heard twice (dump, then event).</summary>
     public void Decrement(int id)
@@ -75,9 +99,15 @@ public sealed class NodeLoads
         int count = this[id];
         if (count <= 1) _connections.Remove(id);
         else _connections[id] = count - 1;
+        if (count > 0) Changed?.Invoke(id);
     }
 
-    public void Clear() => _connections.Clear();
+    public void Clear()
+    {
+        int[] busy = [.. _connections.Keys];
+        _connections.Clear();
+        foreach (int id in busy) Changed?.Invoke(id);
+    }
 
     /// <summary>The ids of the nodes that still carry connections.</summary>
     public IEnumerable<int> BusyNodes => _connections.Keys;

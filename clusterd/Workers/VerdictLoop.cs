@@ -17,15 +17,24 @@ namespace Clusterd.Workers;
 /// one that is not an IPv4 packet whose flow can be read is dropped, never scheduled.
 /// At debug level 1 and above, every <see cref="ReportEvery"/> the loop logs its verdict rate and
 /// the time from the kernel receiving a packet to its verdict (when the kernel timestamps packets).
-/// An <paramref name="observer"/> (the metrics) is told of every verdict.
+/// An <paramref name="observer"/> (the metrics) is told of every verdict. With a
+/// <paramref name="realTimePriority"/> the thread runs under SCHED_FIFO (<see cref="RealTimePriority"/>);
+/// if the kernel refuses, it says so once and runs as any other thread.
 /// </remarks>
-public sealed class VerdictLoop(NfQueue queue, ClusterService service, IVerdictObserver? observer = null) : WorkerLoop($"nfqueue-{queue.Number}")
+public sealed class VerdictLoop(NfQueue queue, ClusterService service, IVerdictObserver? observer = null, int? realTimePriority = null)
+    : WorkerLoop($"nfqueue-{queue.Number}")
 {
     private static readonly TimeSpan ReportEvery = TimeSpan.FromSeconds(10);
 
     private readonly LatencyHistogram _latency = new();
     private readonly Stopwatch _sinceReport = Stopwatch.StartNew();
     private long _verdicts;
+
+    protected override void OnThreadStart()
+    {
+        if (realTimePriority is { } priority && RealTimePriority.TryApplyToCurrentThread(priority) is { } refusal)
+            Log.Error($"{Name}: cannot run at real-time priority {priority} ({refusal}); running at normal priority");
+    }
 
     protected override void RunOnce()
     {
@@ -55,7 +64,7 @@ public sealed class VerdictLoop(NfQueue queue, ClusterService service, IVerdictO
         if (_verdicts > 0 && Log.DebugLevel >= 1)
         {
             string latency = _latency.Count > 0
-                ? $", arrival to verdict p50 {_latency.Percentile(0.5):F0} us p99 {_latency.Percentile(0.99):F0} us"
+                ? $", arrival to verdict p50 {_latency.Percentile(0.5):F0} us p99 {_latency.Percentile(0.99):F0} us p99.9 {_latency.Percentile(0.999):F0} us"
                 : "";
             Log.Debug(1, $"queue {queue.Number}: {_verdicts} verdicts in {_sinceReport.Elapsed.TotalSeconds:F1} s ({_verdicts / _sinceReport.Elapsed.TotalSeconds:F0}/s){latency}");
         }

@@ -40,6 +40,9 @@ public abstract class WorkerLoop(string name) : IDisposable
         _thread.Start();
     }
 
+    /// <summary>Once, on the loop's own thread, before its first round: for what applies to a thread (its scheduling).</summary>
+    protected virtual void OnThreadStart() { }
+
     /// <summary>One round: waits at most <see cref="StepTimeoutMs"/> for work and does it.</summary>
     protected abstract void RunOnce();
 
@@ -48,6 +51,7 @@ public abstract class WorkerLoop(string name) : IDisposable
 
     private void Run()
     {
+        OnThreadStart();
         while (!_stopping)
         {
             try
