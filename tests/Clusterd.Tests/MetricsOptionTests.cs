@@ -14,8 +14,7 @@ public sealed class MetricsOptionTests : IDisposable
     [InlineData("127.0.0.1:70000")]
     public void AMalformedAddressIsAUsageError(string address)
     {
-        var result = CommandRunner.Run("unshare", ["--net", "--", Binaries.Clusterd, "--socket", Path.Combine(_directory, "s"),
-            "--state-dir", Path.Combine(_directory, "state"), "--metrics", address], timeout: TimeSpan.FromSeconds(30));
+        var result = ClusterdProcess.RunUntilExit(_directory, "--metrics", address);
         Assert.Equal(1, result.ExitCode);
         Assert.Equal($"--metrics: bad address '{address}' (expected ADDRESS:PORT, as 127.0.0.1:9469)", result.Stderr.Trim());
     }

@@ -12,8 +12,7 @@ public sealed class QueuePriorityOptionTests : IDisposable
     [InlineData("100")]
     public void APriorityOutOfRangeIsAUsageError(string priority)
     {
-        var result = CommandRunner.Run("unshare", ["--net", "--", Binaries.Clusterd, "--socket", Path.Combine(_directory, "s"),
-            "--state-dir", Path.Combine(_directory, "state"), "--queue-priority", priority], timeout: TimeSpan.FromSeconds(30));
+        var result = ClusterdProcess.RunUntilExit(_directory, "--queue-priority", priority);
         Assert.Equal(1, result.ExitCode);
         Assert.Equal("--queue-priority must be 1..99", result.Stderr.Trim());
     }

@@ -117,6 +117,14 @@ public sealed class ClusterdProcess : IDisposable
         CommandRunner.Run("ip", ["netns", "exec", _netns ?? throw new InvalidOperationException("cleanup needs a named namespace"),
             Binaries.Clusterd, "--socket", SocketPath, "--state-dir", StateDirectory, "--cleanup"]);
 
+    /// <summary>
+    /// Runs clusterd with <paramref name="options"/> in a throwaway network namespace, its socket and
+    /// state under <paramref name="directory"/>, until it exits: for options refused before it serves.
+    /// </summary>
+    public static CommandResult RunUntilExit(string directory, params string[] options) =>
+        CommandRunner.Run("unshare", ["--net", "--", Binaries.Clusterd, "--socket", Path.Combine(directory, "s"),
+            "--state-dir", Path.Combine(directory, "state"), .. options], timeout: TimeSpan.FromSeconds(30));
+
     /// <summary>clusterd's resident memory now, in KiB (VmRSS of /proc/PID/status).</summary>
     public long ResidentKilobytes()
     {
