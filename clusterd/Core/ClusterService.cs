@@ -233,7 +233,7 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
     /// with checks only, so the verdicts of unchecked pools pay nothing). One lock for the whole batch, as
     /// every scheduled connection brings an event and the verdicts wait on the same lock.
     /// </summary>
-    public void ConnectionsChanged(IReadOnlyList<ConnectionChange> changes)
+    public void ConnectionsChanged(ReadOnlySpan<ConnectionChange> changes)
     {
         lock (_gate)
         {
@@ -268,7 +268,8 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
         lock (_gate)
         {
             long now = Environment.TickCount64;
-            _unanswered.Expire(now, (id, flow) => RecordCheck(id, passed: false, $"no answer to the SYN from {flow.Source}:{flow.SourcePort} within {UnansweredHandshakes.Patience} ms"));
+            while (_unanswered.TryTakeOverdue(now, out int id, out var flow))
+                RecordCheck(id, passed: false, $"no answer to the SYN from {flow.Source}:{flow.SourcePort} within {UnansweredHandshakes.Patience} ms");
             var expiry = _connections.ExpireUnconfirmed(now);
             _rates.Sample(now); // called every quarter second at least: the rates' clock
             if (expiry.Expired > 0) ForgetIdleRetiredNodes([.. _known.Keys]);

@@ -8,8 +8,11 @@ namespace Clusterd.Core;
 public readonly record struct ClusterTarget(string Pool, Ipv4Address? StaticNode)
 {
     /// <summary>The pool and static node of cluster rule <paramref name="ruleId"/>, or null when <paramref name="config"/> has no such rule.</summary>
-    public static ClusterTarget? OfRule(ClusterConfig config, int ruleId) =>
-        config.FirewallRules.Find(r => r.Id == ruleId && r.Policy == RulePolicy.Cluster) is { } rule
-            ? new ClusterTarget(rule.Pool!, rule.StaticNode)
-            : null;
+    /// <remarks>A loop, not a predicate: every verdict asks, and a capturing lambda would allocate per packet.</remarks>
+    public static ClusterTarget? OfRule(ClusterConfig config, int ruleId)
+    {
+        foreach (var rule in config.FirewallRules)
+            if (rule.Id == ruleId && rule.Policy == RulePolicy.Cluster) return new ClusterTarget(rule.Pool!, rule.StaticNode);
+        return null;
+    }
 }

@@ -1,9 +1,16 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using ClusterControl;
 
 namespace Clusterd.Core;
 
 /// <summary>The 5-tuple of a connection in its original direction.</summary>
+/// <remarks>
+/// Laid out by the runtime (16 bytes) rather than in the declaration's order (20, with padding
+/// after the protocol and each port): the connection table keeps a flow three times per connection,
+/// and never hands one to native code.
+/// </remarks>
+[StructLayout(LayoutKind.Auto)]
 public readonly record struct Flow(byte Protocol, Ipv4Address Source, ushort SourcePort, Ipv4Address Destination, ushort DestinationPort)
 {
     public const byte Tcp = 6, Udp = 17;

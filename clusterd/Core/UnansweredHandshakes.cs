@@ -29,13 +29,23 @@ public sealed class UnansweredHandshakes
     /// <summary>The node answered (or the connection ended, which passive checking judges by itself).</summary>
     public void Forget(Flow flow) => _watched.Remove(flow);
 
-    /// <summary>Hands every connection unanswered for <see cref="Patience"/> to <paramref name="unanswered"/> (its node id and flow), and stops watching it.</summary>
-    public void Expire(long now, Action<int, Flow> unanswered)
+    /// <summary>
+    /// Takes the oldest connection unanswered for <see cref="Patience"/> by <paramref name="now"/>
+    /// (its node id and flow), and stops watching it; false when none is. Called until false, by a
+    /// loop that allocates nothing, as it runs after every batch of conntrack events.
+    /// </summary>
+    public bool TryTakeOverdue(long now, out int nodeId, out Flow flow)
     {
         while (_order.TryPeek(out var oldest) && now - oldest.Since >= Patience)
         {
             _order.Dequeue();
-            if (_watched.Remove(oldest.Flow, out int nodeId)) unanswered(nodeId, oldest.Flow);
+            if (_watched.Remove(oldest.Flow, out nodeId))
+            {
+                flow = oldest.Flow;
+                return true;
+            }
         }
+        (nodeId, flow) = (0, default);
+        return false;
     }
 }

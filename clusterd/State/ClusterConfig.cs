@@ -31,7 +31,13 @@ public sealed record ClusterConfig
     /// <summary>The state of a freshly loaded <c>pool</c> module: pool0, empty, routing.</summary>
     public static ClusterConfig Initial { get; } = new() { Pools = [new PoolConfig(PoolName.First, ForwardMethod.Route, [])] };
 
-    public PoolConfig? FindPool(string name) => Pools.Find(p => p.Name == name);
+    /// <remarks>A loop, not a predicate: each verdict looks its pool up, and a capturing lambda would allocate per packet.</remarks>
+    public PoolConfig? FindPool(string name)
+    {
+        foreach (var pool in Pools)
+            if (pool.Name == name) return pool;
+        return null;
+    }
 
     public ClusterConfig WithPool(PoolConfig pool)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Clusterd.Core;
 using Clusterd.Kernel;
 using Clusterd.Kernel.Conntrack;
@@ -21,6 +22,8 @@ public sealed class ConnectionEndLoop(ClusterService service, IConntrack conntra
     private readonly ConntrackEvents _events = new();
     /// <summary>The changes of one batch of events, handed to the core together.</summary>
     private readonly List<ConnectionChange> _batch = [];
+    /// <summary><see cref="Collect"/> as a delegate made once, not per batch: under a flood a batch comes every few events.</summary>
+    private Action<ConntrackChange, ConntrackEntry>? _collect;
     private long _overruns;
     /// <summary>Flows ended by the last orders, whose reverse tuples are deleted once more at <see cref="_sweepAgainAt"/>.</summary>
     private List<Flow> _sweepAgain = [];
@@ -57,8 +60,8 @@ public sealed class ConnectionEndLoop(ClusterService service, IConntrack conntra
         try
         {
             _batch.Clear();
-            _events.ProcessBatch(Marks.IsNode, Collect, StepTimeoutMs);
-            if (_batch.Count > 0) service.ConnectionsChanged(_batch);
+            _events.ProcessBatch(Marks.IsNode, _collect ??= Collect, StepTimeoutMs);
+            if (_batch.Count > 0) service.ConnectionsChanged(CollectionsMarshal.AsSpan(_batch));
             if (service.ExpireUnconfirmed()) GiveMemoryBack(); // a flood of unconfirmed connections is over
             EndConnections(Environment.TickCount64);
         }

@@ -29,6 +29,8 @@ public sealed class VerdictLoop(NfQueue queue, ClusterService service, IVerdictO
     private readonly LatencyHistogram _latency = new();
     private readonly Stopwatch _sinceReport = Stopwatch.StartNew();
     private long _verdicts;
+    /// <summary><see cref="Decide"/> as a delegate made once, not per batch of packets.</summary>
+    private Func<QueuedPacket, (uint Verdict, uint Mark)>? _decide;
 
     protected override void OnThreadStart()
     {
@@ -38,7 +40,7 @@ public sealed class VerdictLoop(NfQueue queue, ClusterService service, IVerdictO
 
     protected override void RunOnce()
     {
-        queue.ProcessBatch(Decide, StepTimeoutMs);
+        queue.ProcessBatch(_decide ??= Decide, StepTimeoutMs);
         if (_sinceReport.Elapsed >= ReportEvery) Report();
     }
 

@@ -16,10 +16,7 @@ public sealed class ConntrackEvents : IDisposable
 {
     private readonly NetlinkSocket _socket = new([NFNLGRP_CONNTRACK_NEW, NFNLGRP_CONNTRACK_UPDATE, NFNLGRP_CONNTRACK_DESTROY], 32 << 20);
     /// <summary>Events read in one call: each comes as a datagram of its own, and a flood of new connections brings one per connection.</summary>
-    private const int DatagramsPerCall = 64, DatagramSize = 8192;
-
-    private readonly byte[][] _datagrams = Enumerable.Range(0, DatagramsPerCall).Select(_ => new byte[DatagramSize]).ToArray();
-    private readonly int[] _lengths = new int[DatagramsPerCall];
+    private readonly DatagramBatch _received = new(slots: 64, slotSize: 8192);
 
     /// <summary>
     /// Waits for a burst of events (up to <see cref="DatagramsPerCall"/>, in one system call) and
@@ -29,9 +26,8 @@ public sealed class ConntrackEvents : IDisposable
     /// </summary>
     public bool ProcessBatch(Func<uint, bool> isOurs, Action<ConntrackChange, ConntrackEntry> handle, int timeoutMs)
     {
-        int received = _socket.ReceiveMany(_datagrams, _lengths, timeoutMs);
-        if (received == 0) return false;
-        for (int i = 0; i < received; i++) Handle(_datagrams[i].AsSpan(0, _lengths[i]), isOurs, handle);
+        if (_socket.ReceiveMany(_received, timeoutMs) == 0) return false;
+        for (int i = 0; i < _received.Count; i++) Handle(_received[i], isOurs, handle);
         return true;
     }
 

@@ -78,24 +78,23 @@ public sealed unsafe class NetlinkSocket : IDisposable
     }
 
     /// <summary>
-    /// Receives up to <paramref name="datagrams"/>.Count datagrams in one system call (recvmmsg),
-    /// waiting at most <paramref name="timeoutMs"/> for the first; their lengths go to
-    /// <paramref name="lengths"/>. Returns how many arrived (0 on timeout). The queue delivers
-    /// each packet as its own datagram, so this is what lets one call carry a burst.
+    /// Receives up to <see cref="DatagramBatch.Slots"/> datagrams in one system call (recvmmsg) into
+    /// <paramref name="batch"/>, waiting at most <paramref name="timeoutMs"/> for the first. Returns
+    /// how many arrived (0 on timeout). The queue delivers each packet as its own datagram, so this
+    /// is what lets one call carry a burst.
     /// </summary>
-    public int ReceiveMany(byte[][] datagrams, int[] lengths, int timeoutMs)
+    public int ReceiveMany(DatagramBatch batch, int timeoutMs)
     {
+        batch.Received(0, []);
         if (Receive([], timeoutMs, peekOnly: true) == 0) return 0;
-        int count = datagrams.Length;
-        var handles = new System.Buffers.MemoryHandle[count];
+        int count = batch.Slots;
         var vectors = stackalloc iovec[count];
         var headers = stackalloc mmsghdr[count];
-        try
+        fixed (byte* block = batch.Block)
         {
             for (int i = 0; i < count; i++)
             {
-                handles[i] = datagrams[i].AsMemory().Pin();
-                vectors[i] = new iovec { iov_base = handles[i].Pointer, iov_len = datagrams[i].Length };
+                vectors[i] = new iovec { iov_base = block + i * batch.SlotSize, iov_len = batch.SlotSize };
                 headers[i] = new mmsghdr { msg_hdr = new msghdr { msg_iov = &vectors[i], msg_iovlen = 1 } };
             }
             while (true)
@@ -103,7 +102,9 @@ public sealed unsafe class NetlinkSocket : IDisposable
                 int received = LibcGaps.recvmmsg(_fd, headers, (uint)count, LibC.MSG_DONTWAIT, null);
                 if (received >= 0)
                 {
-                    for (int i = 0; i < received; i++) lengths[i] = (int)headers[i].msg_len;
+                    Span<uint> lengths = stackalloc uint[received];
+                    for (int i = 0; i < received; i++) lengths[i] = headers[i].msg_len;
+                    batch.Received(received, lengths);
                     return received;
                 }
                 int errno = LibC.errno;
@@ -111,10 +112,6 @@ public sealed unsafe class NetlinkSocket : IDisposable
                 if (errno == LibC.EAGAIN) return 0;
                 throw new NetlinkException("recvmmsg", errno);
             }
-        }
-        finally
-        {
-            foreach (var handle in handles) handle.Dispose();
         }
     }
 

@@ -30,10 +30,7 @@ public sealed class NfQueue : IDisposable
     private readonly NetlinkSocket _socket = new(receiveBuffer: 32 << 20);
     private readonly NetlinkWriter _verdicts = new(64 * 1024);
     /// <summary>Room for a burst: each queued packet arrives as its own small datagram.</summary>
-    private const int DatagramsPerCall = 64, DatagramSize = 1024;
-
-    private readonly byte[][] _datagrams = Enumerable.Range(0, DatagramsPerCall).Select(_ => new byte[DatagramSize]).ToArray();
-    private readonly int[] _lengths = new int[DatagramsPerCall];
+    private readonly DatagramBatch _received = new(slots: 64, slotSize: 1024);
 
     public ushort Number { get; }
 
@@ -71,10 +68,9 @@ public sealed class NfQueue : IDisposable
     /// </summary>
     public bool ProcessBatch(Func<QueuedPacket, (uint Verdict, uint Mark)> decide, int timeoutMs)
     {
-        int received = _socket.ReceiveMany(_datagrams, _lengths, timeoutMs);
-        if (received == 0) return false;
+        if (_socket.ReceiveMany(_received, timeoutMs) == 0) return false;
         _verdicts.Clear();
-        for (int i = 0; i < received; i++) Decide(_datagrams[i].AsSpan(0, _lengths[i]), decide);
+        for (int i = 0; i < _received.Count; i++) Decide(_received[i], decide);
         if (_verdicts.Length > 0) _socket.Send(_verdicts.Written);
         return true;
     }

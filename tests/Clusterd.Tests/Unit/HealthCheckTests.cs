@@ -138,10 +138,15 @@ public sealed class HealthCheckTests : IDisposable
         watched.Watch(Connection(1002), 1, now: 200);
         watched.Forget(Connection(1001)); // node 2 answered
 
-        watched.Expire(999, (node, flow) => reported.Add((node, flow)));
+        void TakeOverdue(long now)
+        {
+            while (watched.TryTakeOverdue(now, out int node, out var flow)) reported.Add((node, flow));
+        }
+
+        TakeOverdue(999);
         Assert.Empty(reported);
-        watched.Expire(1200, (node, flow) => reported.Add((node, flow)));
-        watched.Expire(5000, (node, flow) => reported.Add((node, flow)));
+        TakeOverdue(1200);
+        TakeOverdue(5000);
 
         Assert.Equal([(1, Connection(1000)), (1, Connection(1002))], reported);
         Assert.Equal(0, watched.Count);
