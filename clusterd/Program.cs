@@ -48,9 +48,10 @@ static int Serve(DaemonOptions options)
         // waits in its socket; it starts reading only once the count is in, so no event is applied
         // before the count that would replace it (a connection closing meanwhile would stay counted).
         using var ends = new ConnectionEndLoop(service, conntrack);
+        long countStarted = Environment.TickCount64;
         ends.Resynchronise();
         ends.Start();
-        using var expiry = new ExpiryRefreshLoop(service, conntrack);
+        using var expiry = new ExpiryRefreshLoop(service, conntrack, countStarted, countFinished: Environment.TickCount64);
         expiry.Start();
         var queueStatistics = new KernelQueueStatistics(options.Queue, options.Queues);
         using var metrics = options.Metrics is { } endpoint ? new MetricsExporter(endpoint, service, queueStatistics, () => ends.Overruns) : null;

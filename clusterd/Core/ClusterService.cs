@@ -307,7 +307,7 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
         lock (_gate)
         {
             long now = Environment.TickCount64;
-            _connections.Reset([.. live.Select(c => (c.Flow, c.NodeId, ExpiresAt(now, c.TimeoutSeconds)))]);
+            _connections.Reset(live.Count, live.Select(c => (c.Flow, c.NodeId, ExpiresAt(now, c.TimeoutSeconds))));
             Program(_config);
         }
     }

@@ -171,16 +171,20 @@ public sealed class ConnectionTable
         return new Expiry(expired, floodEnded);
     }
 
-    /// <summary>Replaces everything with the connections a conntrack dump found (all confirmed), expiring as it said.</summary>
-    public void Reset(IReadOnlyCollection<(Flow Flow, int NodeId, long ExpiresAt)> live)
+    /// <summary>
+    /// Replaces everything with the <paramref name="count"/> connections a conntrack dump found (all
+    /// confirmed), expiring as it said; read as they come, so a dump of a million need not be copied
+    /// once more to be counted.
+    /// </summary>
+    public void Reset(int count, IEnumerable<(Flow Flow, int NodeId, long ExpiresAt)> live)
     {
         _flows.Clear();
         _arrivals.Clear();
         _pending.Clear();
         _pendingCount = 0;
         Loads.Clear();
-        _flows.TrimExcess(live.Count);
-        _arrivals.Capacity = live.Count;
+        _flows.TrimExcess(count);
+        _arrivals.Capacity = count;
         _pending.TrimExcess();
         _peak = 0;
         foreach (var (flow, id, expiresAt) in live) Hold(flow, id, pending: false, since: 0, expiresAt);

@@ -14,6 +14,8 @@ internal sealed class LeastLoadIndex
     private readonly MinTree _steady;
     private readonly Dictionary<int, int> _positions = [];
     private readonly HashSet<int> _ramping = [];
+    /// <summary>The ramping positions as a choice reads them: a ramp that ends while read (in Load) leaves the set.</summary>
+    private readonly List<int> _rampingRead = [];
 
     public PoolConfig Pool { get; }
 
@@ -55,7 +57,9 @@ internal sealed class LeastLoadIndex
         if (_ramping.Count == 0) return best;
         int count = Pool.Nodes.Count;
         int After(int position) => (position - start + count) % count; // how far round from start
-        foreach (int position in _ramping.ToArray()) // a ramp that ends while read (in Load) leaves the set
+        _rampingRead.Clear();
+        _rampingRead.AddRange(_ramping); // copied into a list kept for it: a choice allocates nothing
+        foreach (int position in _rampingRead)
         {
             var node = Pool.Nodes[position];
             if (!loads.TakesNew(node)) continue;

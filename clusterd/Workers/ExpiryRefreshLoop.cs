@@ -12,7 +12,9 @@ namespace Clusterd.Workers;
 /// <c>clconfig -ping</c> reports: a dump of a million entries takes longer than a stall, and a late
 /// refresh only leaves the Expires column behind.
 /// </summary>
-public sealed class ExpiryRefreshLoop(ClusterService service, IConntrack conntrack) : WorkerLoop("conntrack-expiry")
+/// <param name="countStarted">When clusterd's start-up count of what conntrack holds began (<see cref="Environment.TickCount64"/>).</param>
+/// <param name="countFinished">When it ended: that count was a dump, so the first refresh is spaced after it as after any other.</param>
+public sealed class ExpiryRefreshLoop(ClusterService service, IConntrack conntrack, long countStarted, long countFinished) : WorkerLoop("conntrack-expiry")
 {
     public const long MinimumPeriodMs = 1000;
     public const int IdleFactor = 19;
@@ -21,8 +23,7 @@ public sealed class ExpiryRefreshLoop(ClusterService service, IConntrack conntra
     private const int BatchSize = 2048;
 
     private readonly List<TrackedConnection> _batch = new(BatchSize);
-    /// <summary>The first dump is a period after start: clusterd has just counted what conntrack holds.</summary>
-    private long _nextAt = Environment.TickCount64 + MinimumPeriodMs;
+    private long _nextAt = NextDumpAt(countStarted, countFinished);
 
     /// <summary>When the next dump starts, after one that ran from <paramref name="started"/> to <paramref name="finished"/>.</summary>
     public static long NextDumpAt(long started, long finished) => finished + Math.Max(MinimumPeriodMs, (finished - started) * IdleFactor);

@@ -33,7 +33,7 @@ public class ConnectionTableTests
     {
         var table = new ConnectionTable();
         table.Add(Flow(1), 1, 0);
-        table.Reset([(Flow(2), 2, 0), (Flow(3), 2, 0)]);
+        table.Reset(2, [(Flow(2), 2, 0), (Flow(3), 2, 0)]);
         Assert.Equal((0, 2, 2), (table.Loads[1], table.Loads[2], table.Count));
     }
 
@@ -171,7 +171,7 @@ public class ConnectionTableTests
         table.Refresh(UdpFlow(1), expiresAt: 432_009_000);                    // traffic moved it on, a dump shows
         table.Refresh(UdpFlow(2), expiresAt: 5);                              // a flow not held stays so
         Assert.Equal((UdpFlow(1), 1, 432_009_000L), Assert.Single(OldestFirst(table)));
-        table.Reset([(UdpFlow(3), 2, 77)]);
+        table.Reset(1, [(UdpFlow(3), 2, 77)]);
         Assert.Equal((UdpFlow(3), 2, 77L), Assert.Single(OldestFirst(table)));
     }
 

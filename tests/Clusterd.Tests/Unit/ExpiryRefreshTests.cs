@@ -25,7 +25,8 @@ public sealed class ExpiryRefreshTests : IDisposable
         _cluster.Service.ConnectionsChanged([new ConnectionChange(flow, node, Ended: false) { TimeoutSeconds = 10 }]);
         _cluster.Conntrack.Connections.Add(new TrackedConnection(flow, node, IsClosing: false, TimeoutSeconds: 432_000));
 
-        using var refresh = new ExpiryRefreshLoop(_cluster.Service, _cluster.Conntrack);
+        long now = Environment.TickCount64;
+        using var refresh = new ExpiryRefreshLoop(_cluster.Service, _cluster.Conntrack, countStarted: now, countFinished: now);
         refresh.Start();
 
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
