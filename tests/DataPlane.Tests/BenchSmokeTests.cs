@@ -17,7 +17,7 @@ public sealed class BenchSmokeTests
             Assert.True(run.ExitCode == 0, run.ToString());
             string text = File.ReadAllText(report);
             foreach (string section in new[] { "## Goals", "## CPU per connection", "## Connect latency", "## Verdict latency",
-                         "## Scaling of the verdict", "## New connections per second", "## Queue verdict rate",
+                         "## Scaling of the verdict", "## Rule changes", "## New connections per second", "## Queue verdict rate",
                          "## Established flow", "## Status file", "## Command line", "## Health checks" })
                 Assert.Contains(section, text);
             Assert.Contains("Packets of the stream that reached clusterd's queue: 1 ", text);
