@@ -9,9 +9,21 @@ namespace Clusterd.Core;
 /// Every change goes through <see cref="Change"/>, which builds the new configuration on the side,
 /// has the kernel take it, saves it, and only then makes it current.
 /// </summary>
+/// <remarks>
+/// Two locks. The state lock (<c>_gate</c>) guards the state and is what every verdict takes, so it
+/// is held for microseconds. The kernel lock (<c>_kernel</c>) puts the kernel's writers in a row: a
+/// change, a health transition's fallback rules, a retired node's path going, interfaces changing.
+/// It is always taken first, never while the state lock is held, and a kernel write — tens to
+/// hundreds of milliseconds with thousands of rules — runs without the state lock wherever the
+/// verdicts cannot tell the old kernel state from the new: a change that leaves every pool as it was
+/// (firewall rules, policies, timeouts), or a write of the configuration in force. Only a change to
+/// the pools holds the state lock while the kernel takes it, so that no verdict chooses a node whose
+/// path is being changed.
+/// </remarks>
 public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, ClusterConfig initial)
 {
     private readonly Lock _gate = new();
+    private readonly Lock _kernel = new();
     private readonly ConnectionTable _connections = new();
     /// <summary>Reused by <see cref="ConnectionsPage"/>, under the lock.</summary>
     private readonly List<(Flow Flow, int NodeId, long ExpiresAt)> _pageScratch = [];
@@ -27,6 +39,10 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
     /// <summary>Connections to end, taken by the conntrack worker (<see cref="TakeEndings"/>), which deletes them outside the lock.</summary>
     private readonly List<NodeEnding> _endings = [];
     private ClusterConfig _config = initial;
+    /// <summary>A change the kernel is taking while the verdicts go on: its cluster rules may already tag packets.</summary>
+    private ClusterConfig? _incoming;
+    /// <summary>The kernel is behind the state (a node failed or recovered, a retired node's path may go): written once the state lock is let go.</summary>
+    private bool _kernelStale;
     private long _configurationChanges;
 
     /// <summary>The user on whose behalf this thread's changes are made, named in the log lines of the changes.</summary>
@@ -49,11 +65,13 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
     /// <summary>Programs the kernel for the loaded configuration; called once at start.</summary>
     public void Start()
     {
+        lock (_kernel)
         lock (_gate)
         {
             Log.DebugLevel = _config.DebugLevel;
             Remember(_config);
-            Program(_config);
+            var view = ViewOf(_config);
+            dataPlane.Apply(_config, view.Retired, view.Failed);
             _maglev.Rebuild(_config, _connections.Loads);
             _drains.Follow(ClusterConfig.Initial, _config, Environment.TickCount64, _endings); // a drain's timeout counts from the start
         }
@@ -64,40 +82,89 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
     /// or it could not be saved; nothing changed.</exception>
     public void Change(Func<ClusterConfig, ClusterConfig> change)
     {
+        lock (_kernel)
+        {
+            ClusterConfig next;
+            bool poolsChange;
+            KernelView view;
+            lock (_gate)
+            {
+                next = change(_config);
+                if (ReferenceEquals(next, _config)) return;
+                Remember(next);
+                view = ViewOf(next);
+                poolsChange = !ReferenceEquals(next.Pools, _config.Pools);
+                if (poolsChange)
+                {
+                    TakeAndSave(next, view); // the verdicts wait: they choose by the pools
+                    Commit(next);
+                }
+                else _incoming = next;
+            }
+            if (!poolsChange) TakeAndSaveBesideTheVerdicts(next, view);
+        }
+        ProgramIfStale();
+    }
+
+    /// <summary>
+    /// <see cref="TakeAndSave"/> without the state lock, for a change whose pools are those in force:
+    /// the verdicts choose as before, and find the change's cluster rules in <see cref="_incoming"/>
+    /// from the moment the kernel may tag packets with them.
+    /// </summary>
+    private void TakeAndSaveBesideTheVerdicts(ClusterConfig next, KernelView view)
+    {
+        try
+        {
+            TakeAndSave(next, view);
+        }
+        catch
+        {
+            lock (_gate) _incoming = null;
+            throw;
+        }
         lock (_gate)
         {
-            var next = change(_config);
-            if (ReferenceEquals(next, _config)) return;
-            Remember(next);
-            try
-            {
-                Program(next);
-                stateFile.Save(next);
-            }
-            catch (KernelRefusedException e)
-            {
-                Log.Warn($"{Caller()}the kernel refused a change: {e.Message}");
-                PutKernelBack(); // a refusal part-way (nft took the rules, a route failed) leaves nothing behind
-                throw;
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                PutKernelBack();
-                throw new RefusedException(ControlError.Internal, $"cannot save {stateFile.Path}: {e.Message}");
-            }
-            foreach (string line in ConfigurationDiff.Describe(_config, next)) Log.Notice(Caller() + line);
-            _drains.Follow(_config, next, Environment.TickCount64, _endings);
-            SlowStartComebacks(_config, next, Environment.TickCount64);
-            _config = next;
-            _sticky.KeepOnly(next.Pools.Where(p => p.Sticky is not null).Select(p => p.Name).ToHashSet());
-            _anyChecks = AnyChecks(next);
-            Log.DebugLevel = next.DebugLevel;
-            var released = _health.ForgetUnchecked(next);
-            foreach (int id in released) _connections.Loads.SetFailed(id, false);
-            if (released.Count > 0) ProgramFallback();
-            _maglev.Rebuild(next, _connections.Loads);
-            Interlocked.Increment(ref _configurationChanges);
+            Commit(next);
+            _incoming = null; // in the same hold: a packet its rules tagged always finds them
         }
+    }
+
+    /// <summary>Has the kernel take <paramref name="next"/> and saves it; on a refusal or a failed save, puts the kernel back to the configuration in force.</summary>
+    private void TakeAndSave(ClusterConfig next, KernelView view)
+    {
+        try
+        {
+            dataPlane.Apply(next, view.Retired, view.Failed);
+            stateFile.Save(next);
+        }
+        catch (KernelRefusedException e)
+        {
+            Log.Warn($"{Caller()}the kernel refused a change: {e.Message}");
+            PutKernelBack(); // a refusal part-way (nft took the rules, a route failed) leaves nothing behind
+            throw;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            PutKernelBack();
+            throw new RefusedException(ControlError.Internal, $"cannot save {stateFile.Path}: {e.Message}");
+        }
+    }
+
+    /// <summary>Makes <paramref name="next"/>, which the kernel holds and the disk keeps, the configuration in force. Under the state lock.</summary>
+    private void Commit(ClusterConfig next)
+    {
+        foreach (string line in ConfigurationDiff.Describe(_config, next)) Log.Notice(Caller() + line);
+        _drains.Follow(_config, next, Environment.TickCount64, _endings);
+        SlowStartComebacks(_config, next, Environment.TickCount64);
+        _config = next;
+        _sticky.KeepOnly(next.Pools.Where(p => p.Sticky is not null).Select(p => p.Name).ToHashSet());
+        _anyChecks = AnyChecks(next);
+        Log.DebugLevel = next.DebugLevel;
+        var released = _health.ForgetUnchecked(next);
+        foreach (int id in released) _connections.Loads.SetFailed(id, false);
+        if (released.Count > 0) _kernelStale = true; // the fallback takes the released nodes back
+        _maglev.Rebuild(next, _connections.Loads);
+        Interlocked.Increment(ref _configurationChanges);
     }
 
     /// <summary>
@@ -160,9 +227,14 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
     public void CheckResult(int nodeId, bool passed, string detail, TimeSpan? took = null)
     {
         lock (_gate) RecordCheck(nodeId, passed, detail, took);
+        ProgramIfStale();
     }
 
-    /// <summary><see cref="CheckResult"/> under the lock; also what a connection failing at the handshake counts as (passive checking).</summary>
+    /// <summary>
+    /// <see cref="CheckResult"/> under the lock; also what a connection failing at the handshake counts
+    /// as (passive checking). A transition leaves the kernel's fallback stale: the caller programs it
+    /// once it has let the lock go (<see cref="ProgramIfStale"/>).
+    /// </summary>
     private void RecordCheck(int nodeId, bool passed, string detail, TimeSpan? took = null)
     {
         foreach (var pool in _config.Pools)
@@ -177,7 +249,7 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
             Log.Info(failed
                 ? $"node {node.Address} of {pool.Name} failed its {check.Kind.Word()} check: {detail}"
                 : $"node {node.Address} of {pool.Name} passed its {check.Kind.Word()} check again: {detail}");
-            ProgramFallback();
+            _kernelStale = true;
             return;
         }
     }
@@ -190,13 +262,16 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
 
     /// <summary>
     /// Chooses the node for a new connection that cluster rule <paramref name="ruleId"/> matched,
-    /// and counts it; null when the rule is gone or no node can take it.
+    /// and counts it; null when the rule is gone or no node can take it. A rule of a change the
+    /// kernel is taking may already tag packets: it is found in that change, whose pools are the
+    /// ones in force.
     /// </summary>
     public NodeConfig? Schedule(int ruleId, Flow flow)
     {
         lock (_gate)
         {
-            if (ClusterTarget.OfRule(_config, ruleId) is not { } target || _config.FindPool(target.Pool) is not { } pool)
+            var found = ClusterTarget.OfRule(_config, ruleId) ?? (_incoming is { } incoming ? ClusterTarget.OfRule(incoming, ruleId) : null);
+            if (found is not { } target || _config.FindPool(target.Pool) is not { } pool)
                 return null;
             ISchedulingPolicy poolPolicy = pool.Scheduler == PoolScheduler.Maglev ? _maglev : _leastLoad;
             ISchedulingPolicy policy = target.StaticNode is { } node ? new StaticNodePolicy(node, poolPolicy) : poolPolicy;
@@ -256,6 +331,7 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
             }
             if (emptied is not null) ForgetIdleRetiredNodes(emptied);
         }
+        ProgramIfStale();
     }
 
     /// <summary>
@@ -265,16 +341,18 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
     /// </summary>
     public bool ExpireUnconfirmed()
     {
+        ConnectionTable.Expiry expiry;
         lock (_gate)
         {
             long now = Environment.TickCount64;
             while (_unanswered.TryTakeOverdue(now, out int id, out var flow))
                 RecordCheck(id, passed: false, $"no answer to the SYN from {flow.Source}:{flow.SourcePort} within {UnansweredHandshakes.Patience} ms");
-            var expiry = _connections.ExpireUnconfirmed(now);
+            expiry = _connections.ExpireUnconfirmed(now);
             _rates.Sample(now); // called every quarter second at least: the rates' clock
             if (expiry.Expired > 0) ForgetIdleRetiredNodes([.. _known.Keys]);
-            return expiry.FloodEnded;
         }
+        ProgramIfStale();
+        return expiry.FloodEnded;
     }
 
     /// <summary>
@@ -298,7 +376,11 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
     /// <exception cref="KernelRefusedException">The kernel refused the new rules; the old ones stay (the worker logs it).</exception>
     public void InterfacesChanged()
     {
-        lock (_gate) dataPlane.InterfacesChanged(_config, Retired(_config), _connections.Loads.Failed);
+        lock (_kernel)
+        {
+            var (config, view) = InForce();
+            dataPlane.InterfacesChanged(config, view.Retired, view.Failed);
+        }
     }
 
     /// <summary>Replaces all connections with those conntrack holds (at start, or after lost events).</summary>
@@ -308,8 +390,9 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
         {
             long now = Environment.TickCount64;
             _connections.Reset(live.Count, live.Select(c => (c.Flow, c.NodeId, ExpiresAt(now, c.TimeoutSeconds))));
-            Program(_config);
+            _kernelStale = true; // the retired nodes' paths follow the connections counted
         }
+        ProgramIfStale();
     }
 
     /// <summary>A part of a conntrack dump: when the held connections in it expire now (traffic moves that on without an event).</summary>
@@ -357,7 +440,8 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
     {
         try
         {
-            Program(_config);
+            var (config, view) = InForce();
+            dataPlane.Apply(config, view.Retired, view.Failed);
         }
         catch (KernelRefusedException e)
         {
@@ -365,13 +449,11 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
         }
     }
 
-    /// <summary>Deleted nodes among <paramref name="ids"/> whose last connection is gone: drop their paths.</summary>
+    /// <summary>Deleted nodes among <paramref name="ids"/> whose last connection is gone: their paths go (<see cref="ProgramIfStale"/>).</summary>
     private void ForgetIdleRetiredNodes(IReadOnlyCollection<int> ids)
     {
-        bool forgot = false;
         foreach (int id in ids)
-            if (_connections.Loads[id] == 0 && !_config.AllNodes.Any(n => n.Id == id)) forgot |= _known.Remove(id);
-        if (forgot) Program(_config);
+            if (_connections.Loads[id] == 0 && !_config.AllNodes.Any(n => n.Id == id)) _kernelStale |= _known.Remove(id);
     }
 
     /// <summary>
@@ -401,24 +483,46 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
                 _known[node.Id] = new NodePlacement(node, pool.Name, pool.Forward);
     }
 
-    /// <summary>Has the kernel take <paramref name="config"/>, with the retired nodes' paths and without the failed nodes in its fallback.</summary>
-    private void Program(ClusterConfig config) => dataPlane.Apply(config, Retired(config), _connections.Loads.Failed);
-
     /// <summary>
-    /// A node failed or recovered: the kernel's fallback hash follows (the rest of the kernel state is
-    /// as it was). A refusal is logged, not thrown: the health result stands, and the fallback only
-    /// serves while clusterd is away; the next change programs it again.
+    /// Writes the configuration in force to the kernel again when the state left it behind (a node
+    /// failed or recovered: the fallback hash; a retired node's last connection went: its path).
+    /// Called with neither lock held; the kernel write runs without the state lock, as the verdicts
+    /// choose exactly as before it. A refusal is logged, not thrown: the state stands, and the next
+    /// change programs it again.
     /// </summary>
-    private void ProgramFallback()
+    private void ProgramIfStale()
     {
-        try
+        if (!Volatile.Read(ref _kernelStale)) return;
+        lock (_kernel)
         {
-            Program(_config);
+            ClusterConfig config;
+            KernelView view;
+            lock (_gate)
+            {
+                if (!_kernelStale) return;
+                _kernelStale = false;
+                (config, view) = InForce();
+            }
+            try
+            {
+                dataPlane.Apply(config, view.Retired, view.Failed);
+            }
+            catch (KernelRefusedException e)
+            {
+                Log.Warn($"the kernel refused the rules of the configuration in force: {e.Message}");
+            }
         }
-        catch (KernelRefusedException e)
-        {
-            Log.Warn($"the kernel refused the fallback rules after a health change: {e.Message}");
-        }
+    }
+
+    /// <summary>What the kernel needs beside a configuration, taken under the state lock so it can be written without it.</summary>
+    private readonly record struct KernelView(IReadOnlyCollection<NodePlacement> Retired, IReadOnlySet<int> Failed);
+
+    private KernelView ViewOf(ClusterConfig config) => new(Retired(config), _connections.Loads.Failed.ToHashSet());
+
+    /// <summary>The configuration in force and its kernel view, read under the state lock.</summary>
+    private (ClusterConfig Config, KernelView View) InForce()
+    {
+        lock (_gate) return (_config, ViewOf(_config));
     }
 
     /// <summary>Nodes no longer in <paramref name="config"/> whose connections still flow.</summary>

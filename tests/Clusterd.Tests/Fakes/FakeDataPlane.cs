@@ -28,8 +28,19 @@ public sealed class FakeDataPlane : IDataPlane
     /// <summary>The failed nodes the last configuration applied left out of the kernel's fallback.</summary>
     public IReadOnlySet<int> Failed { get; private set; } = new HashSet<int>();
 
+    /// <summary>When set, <see cref="Apply"/> waits for it (a slow nft transaction), having set <see cref="Applying"/> first.</summary>
+    public ManualResetEventSlim? Slow { get; set; }
+
+    /// <summary>Set once a slowed <see cref="Apply"/> has begun.</summary>
+    public ManualResetEventSlim Applying { get; } = new();
+
     public void Apply(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired, IReadOnlySet<int> failed)
     {
+        if (Slow is { } slow)
+        {
+            Applying.Set();
+            slow.Wait();
+        }
         bool refused = Refuse?.Invoke(config) == true;
         if (refused && !RefusePartWay) throw new KernelRefusedException("nftables refused the rules: test");
         Applied.Add((config, [.. retired]));
