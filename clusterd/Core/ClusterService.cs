@@ -70,8 +70,7 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
         {
             Log.DebugLevel = _config.DebugLevel;
             Remember(_config);
-            var view = ViewOf(_config);
-            dataPlane.Apply(_config, view.Retired, view.Failed);
+            Write(KernelStateOf(_config));
             _maglev.Rebuild(_config, _connections.Loads);
             _drains.Follow(ClusterConfig.Initial, _config, Environment.TickCount64, _endings); // a drain's timeout counts from the start
         }
@@ -84,24 +83,23 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
     {
         lock (_kernel)
         {
-            ClusterConfig next;
+            KernelState next;
             bool poolsChange;
-            KernelView view;
             lock (_gate)
             {
-                next = change(_config);
-                if (ReferenceEquals(next, _config)) return;
-                Remember(next);
-                view = ViewOf(next);
-                poolsChange = !ReferenceEquals(next.Pools, _config.Pools);
+                var config = change(_config);
+                if (ReferenceEquals(config, _config)) return;
+                Remember(config);
+                next = KernelStateOf(config);
+                poolsChange = !ReferenceEquals(config.Pools, _config.Pools);
                 if (poolsChange)
                 {
-                    TakeAndSave(next, view); // the verdicts wait: they choose by the pools
-                    Commit(next);
+                    TakeAndSave(next); // the verdicts wait: they choose by the pools
+                    Commit(config);
                 }
-                else _incoming = next;
+                else _incoming = config;
             }
-            if (!poolsChange) TakeAndSaveBesideTheVerdicts(next, view);
+            if (!poolsChange) TakeAndSaveBesideTheVerdicts(next);
         }
         ProgramIfStale();
     }
@@ -111,11 +109,11 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
     /// the verdicts choose as before, and find the change's cluster rules in <see cref="_incoming"/>
     /// from the moment the kernel may tag packets with them.
     /// </summary>
-    private void TakeAndSaveBesideTheVerdicts(ClusterConfig next, KernelView view)
+    private void TakeAndSaveBesideTheVerdicts(KernelState next)
     {
         try
         {
-            TakeAndSave(next, view);
+            TakeAndSave(next);
         }
         catch
         {
@@ -124,18 +122,18 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
         }
         lock (_gate)
         {
-            Commit(next);
+            Commit(next.Config);
             _incoming = null; // in the same hold: a packet its rules tagged always finds them
         }
     }
 
-    /// <summary>Has the kernel take <paramref name="next"/> and saves it; on a refusal or a failed save, puts the kernel back to the configuration in force.</summary>
-    private void TakeAndSave(ClusterConfig next, KernelView view)
+    /// <summary>Has the kernel take <paramref name="next"/> and saves its configuration; on a refusal or a failed save, puts the kernel back to the configuration in force.</summary>
+    private void TakeAndSave(KernelState next)
     {
         try
         {
-            dataPlane.Apply(next, view.Retired, view.Failed);
-            stateFile.Save(next);
+            Write(next);
+            stateFile.Save(next.Config);
         }
         catch (KernelRefusedException e)
         {
@@ -378,8 +376,8 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
     {
         lock (_kernel)
         {
-            var (config, view) = InForce();
-            dataPlane.InterfacesChanged(config, view.Retired, view.Failed);
+            var inForce = InForce();
+            dataPlane.InterfacesChanged(inForce.Config, inForce.Retired, inForce.Failed);
         }
     }
 
@@ -440,8 +438,7 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
     {
         try
         {
-            var (config, view) = InForce();
-            dataPlane.Apply(config, view.Retired, view.Failed);
+            Write(InForce());
         }
         catch (KernelRefusedException e)
         {
@@ -495,17 +492,16 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
         if (!Volatile.Read(ref _kernelStale)) return;
         lock (_kernel)
         {
-            ClusterConfig config;
-            KernelView view;
+            KernelState inForce;
             lock (_gate)
             {
                 if (!_kernelStale) return;
                 _kernelStale = false;
-                (config, view) = InForce();
+                inForce = InForce();
             }
             try
             {
-                dataPlane.Apply(config, view.Retired, view.Failed);
+                Write(inForce);
             }
             catch (KernelRefusedException e)
             {
@@ -514,16 +510,22 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
         }
     }
 
-    /// <summary>What the kernel needs beside a configuration, taken under the state lock so it can be written without it.</summary>
-    private readonly record struct KernelView(IReadOnlyCollection<NodePlacement> Retired, IReadOnlySet<int> Failed);
+    /// <summary>
+    /// What the kernel is given: a configuration, the retired nodes whose paths stay, and the failed
+    /// nodes its fallback leaves out; taken under the state lock, so it can be written without it.
+    /// </summary>
+    private readonly record struct KernelState(ClusterConfig Config, IReadOnlyCollection<NodePlacement> Retired, IReadOnlySet<int> Failed);
 
-    private KernelView ViewOf(ClusterConfig config) => new(Retired(config), _connections.Loads.Failed.ToHashSet());
+    private KernelState KernelStateOf(ClusterConfig config) => new(config, Retired(config), _connections.Loads.Failed.ToHashSet());
 
-    /// <summary>The configuration in force and its kernel view, read under the state lock.</summary>
-    private (ClusterConfig Config, KernelView View) InForce()
+    /// <summary>The configuration in force as the kernel is to hold it, read under the state lock.</summary>
+    private KernelState InForce()
     {
-        lock (_gate) return (_config, ViewOf(_config));
+        lock (_gate) return KernelStateOf(_config);
     }
+
+    /// <summary>Has the kernel take <paramref name="state"/> (all or nothing, <see cref="IDataPlane.Apply"/>). Under the kernel lock.</summary>
+    private void Write(KernelState state) => dataPlane.Apply(state.Config, state.Retired, state.Failed);
 
     /// <summary>Nodes no longer in <paramref name="config"/> whose connections still flow.</summary>
     private List<NodePlacement> Retired(ClusterConfig config)
