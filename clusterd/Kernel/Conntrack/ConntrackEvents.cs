@@ -19,7 +19,7 @@ public sealed class ConntrackEvents : IDisposable
     private readonly DatagramBatch _received = new(slots: 64, slotSize: 8192);
 
     /// <summary>
-    /// Waits for a burst of events (up to <see cref="DatagramsPerCall"/>, in one system call) and
+    /// Waits for a burst of events (up to the batch's <see cref="DatagramBatch.Slots"/>, in one system call) and
     /// hands each to <paramref name="handle"/>. Returns false on timeout. Throws
     /// <see cref="NetlinkException"/> with ENOBUFS when events were lost — the caller then rebuilds
     /// its view from a dump.

@@ -16,7 +16,7 @@ public sealed class DatagramBatch(int slots, int slotSize)
     public int SlotSize => slotSize;
 
     /// <summary>How many datagrams the last receive took.</summary>
-    public int Count { get; private set; }
+    public int Count { get; internal set; }
 
     /// <summary>The <paramref name="index"/>th datagram of the last receive.</summary>
     public ReadOnlySpan<byte> this[int index] => _block.AsSpan(index * slotSize, _lengths[index]);
@@ -24,10 +24,6 @@ public sealed class DatagramBatch(int slots, int slotSize)
     /// <summary>The whole block, for the receive to point the kernel into.</summary>
     internal byte[] Block => _block;
 
-    /// <summary>The receive took <paramref name="count"/> datagrams, their lengths as the kernel gave them.</summary>
-    internal void Received(int count, ReadOnlySpan<uint> lengths)
-    {
-        for (int i = 0; i < count; i++) _lengths[i] = (int)lengths[i];
-        Count = count;
-    }
+    /// <summary>The receive put a datagram of <paramref name="length"/> bytes into slot <paramref name="index"/>.</summary>
+    internal void SetLength(int index, int length) => _lengths[index] = length;
 }

@@ -85,7 +85,7 @@ public sealed unsafe class NetlinkSocket : IDisposable
     /// </summary>
     public int ReceiveMany(DatagramBatch batch, int timeoutMs)
     {
-        batch.Received(0, []);
+        batch.Count = 0;
         if (Receive([], timeoutMs, peekOnly: true) == 0) return 0;
         int count = batch.Slots;
         var vectors = stackalloc iovec[count];
@@ -102,9 +102,8 @@ public sealed unsafe class NetlinkSocket : IDisposable
                 int received = LibcGaps.recvmmsg(_fd, headers, (uint)count, LibC.MSG_DONTWAIT, null);
                 if (received >= 0)
                 {
-                    Span<uint> lengths = stackalloc uint[received];
-                    for (int i = 0; i < received; i++) lengths[i] = headers[i].msg_len;
-                    batch.Received(received, lengths);
+                    for (int i = 0; i < received; i++) batch.SetLength(i, (int)headers[i].msg_len);
+                    batch.Count = received;
                     return received;
                 }
                 int errno = LibC.errno;
