@@ -403,6 +403,38 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
         }
     }
 
+    /// <summary>A dump of every live clustered entry begins; the connections it refreshes answer its roll call (<see cref="ConnectionTable.StartRollCall"/>).</summary>
+    public void StartRollCall()
+    {
+        lock (_gate) _connections.StartRollCall();
+    }
+
+    /// <summary>
+    /// After a whole dump: the connections neither it nor the one before found live stop counting
+    /// (<see cref="ConnectionTable.EndAbsent"/>) — their end was missed. One short hold of the lock
+    /// per page, as for a reader. Returns how many ended.
+    /// </summary>
+    public int EndAbsent()
+    {
+        const int Room = 4096;
+        var ended = new List<int>();
+        long after = 0, last;
+        lock (_gate) last = _connections.LastSequence;
+        int count = 0;
+        while (after < last)
+        {
+            lock (_gate)
+            {
+                ended.Clear();
+                after = _connections.EndAbsent(after, last, Room, ended);
+                count += ended.Count;
+                if (ended.Count > 0) ForgetIdleRetiredNodes(ended);
+            }
+        }
+        ProgramIfStale();
+        return count;
+    }
+
     /// <summary>Conntrack's timeouts are whole seconds left, counted from <paramref name="now"/> (<see cref="Environment.TickCount64"/>).</summary>
     private static long ExpiresAt(long now, uint timeoutSeconds) => now + timeoutSeconds * 1000L;
 

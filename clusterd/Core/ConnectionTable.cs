@@ -24,6 +24,10 @@ namespace Clusterd.Core;
 /// Each connection also keeps when conntrack will expire it, as conntrack last told: in its events, or in a dump (<see cref="Refresh"/>). The status file is
 /// written from it, a page at a time (<see cref="Page"/>), without asking the kernel.
 /// After a flood the collections are trimmed: a dictionary or list never gives memory back by itself.
+/// Events can still be missed (an overrun's recount races the ones queued, two CPUs deliver a
+/// connection's events out of order), so the dumps also take a roll call (<see cref="StartRollCall"/>):
+/// a confirmed connection that two dumps in a row did not find live is ended (<see cref="EndAbsent"/>),
+/// and the counts cannot drift for longer than that.
 /// </remarks>
 public sealed class ConnectionTable
 {
@@ -53,6 +57,8 @@ public sealed class ConnectionTable
     private int _pendingCount;
     private int _peak;
     private long _sequence;
+    /// <summary>The number of the roll call under way, modulo 256: each connection keeps the last one it answered.</summary>
+    private byte _rollCall;
 
     public NodeLoads Loads { get; } = new();
 
@@ -94,10 +100,10 @@ public sealed class ConnectionTable
         // A confirmed connection stays confirmed: this is a late, reordered event.
         if (!tracked.Pending || now - tracked.Since <= ConfirmationGrace / 2)
         {
-            _flows[flow] = tracked with { NodeId = nodeId, ExpiresAt = expiresAt };
+            _flows[flow] = tracked with { NodeId = nodeId, ExpiresAt = expiresAt, Answered = _rollCall };
             return;
         }
-        _flows[flow] = tracked with { NodeId = nodeId, Since = now, ExpiresAt = expiresAt };
+        _flows[flow] = tracked with { NodeId = nodeId, Since = now, ExpiresAt = expiresAt, Answered = _rollCall };
         _pending.Enqueue((flow, tracked.Sequence, now)); // the earlier slot no longer matches and is skipped
     }
 
@@ -130,7 +136,7 @@ public sealed class ConnectionTable
         {
             if (tracked.Pending) _pendingCount--;
             MoveToNode(tracked, nodeId);
-            _flows[flow] = tracked with { NodeId = nodeId, Pending = false, ExpiresAt = expiresAt };
+            _flows[flow] = tracked with { NodeId = nodeId, Pending = false, ExpiresAt = expiresAt, Answered = _rollCall };
             return;
         }
         Hold(flow, nodeId, pending: false, since: 0, expiresAt);
@@ -139,12 +145,37 @@ public sealed class ConnectionTable
     /// <summary>
     /// A conntrack dump says the connection expires at <paramref name="expiresAt"/>: traffic pushes
     /// an entry's timeout on without an event, so only a dump shows it. A flow not held is passed
-    /// over: the dump cannot tell whether it ended since.
+    /// over: the dump cannot tell whether it ended since. A held one answers the roll call.
     /// </summary>
     public void Refresh(Flow flow, long expiresAt)
     {
         ref var tracked = ref CollectionsMarshal.GetValueRefOrNullRef(_flows, flow);
-        if (!Unsafe.IsNullRef(ref tracked)) tracked = tracked with { ExpiresAt = expiresAt };
+        if (!Unsafe.IsNullRef(ref tracked)) tracked = tracked with { ExpiresAt = expiresAt, Answered = _rollCall };
+    }
+
+    /// <summary>A dump of every live entry begins: the connections it finds (<see cref="Refresh"/>) answer this roll call.</summary>
+    public void StartRollCall() => _rollCall++;
+
+    /// <summary>
+    /// After a whole dump: ends the confirmed connections that answered neither its roll call nor
+    /// the one before — no dump found them live, no event spoke of them since the one before began,
+    /// so their end was missed. Two calls, not one, so an entry a dump skipped once (its bucket
+    /// changed under it) still counts. Pending connections are left to their grace. A page at a
+    /// time, like <see cref="Page"/>: up to <paramref name="room"/> connections looked at, after
+    /// <paramref name="after"/> and up to <paramref name="last"/>, the node ids of those ended added
+    /// to <paramref name="ended"/>; returns where to go on after.
+    /// </summary>
+    public long EndAbsent(long after, long last, int room, List<int> ended)
+    {
+        var walk = new ArrivalWalk(this, after, last);
+        for (; room > 0 && walk.Next(out var flow, out var tracked); room--)
+        {
+            if (tracked.Pending || (byte)(_rollCall - tracked.Answered) < 2) continue;
+            Release(flow, out _);
+            ended.Add(tracked.NodeId);
+        }
+        if (ended.Count > 0) TidyAfterRemovals();
+        return walk.Reached;
     }
 
     /// <summary>The connection ended (or started closing); returns its node id, or null when it was not held.</summary>
@@ -200,18 +231,42 @@ public sealed class ConnectionTable
     /// </summary>
     public long Page(long after, long last, List<(Flow Flow, int NodeId, long ExpiresAt)> page, int room)
     {
-        int index = FirstArrivalAfter(after);
-        long reached = after;
-        for (; index < _arrivals.Count && room > 0; index++)
+        var walk = new ArrivalWalk(this, after, last);
+        for (; room > 0 && walk.Next(out var flow, out var tracked); room--) page.Add((flow, tracked.NodeId, tracked.ExpiresAt));
+        return walk.Reached;
+    }
+
+    /// <summary>
+    /// The held connections in arrival order, after sequence number <c>after</c> and up to
+    /// <c>last</c>, passing over the stale slots of those ended. A connection may be released as it
+    /// is visited: the log itself is left alone.
+    /// </summary>
+    private ref struct ArrivalWalk(ConnectionTable table, long after, long last)
+    {
+        private int _index = table.FirstArrivalAfter(after);
+        private long _reached = after;
+
+        /// <summary>Where a walk picking up from here begins: the last slot visited, or <c>last</c> once nothing is left.</summary>
+        public readonly long Reached => _index == table._arrivals.Count ? last : _reached;
+
+        public bool Next(out Flow flow, out Tracked tracked)
         {
-            var (flow, sequence) = _arrivals[index];
-            if (sequence > last) return last;
-            reached = sequence;
-            if (!_flows.TryGetValue(flow, out var tracked) || tracked.Sequence != sequence) continue; // ended
-            page.Add((flow, tracked.NodeId, tracked.ExpiresAt));
-            room--;
+            while (_index < table._arrivals.Count)
+            {
+                (flow, long sequence) = table._arrivals[_index];
+                if (sequence > last)
+                {
+                    _reached = last;
+                    break;
+                }
+                _index++;
+                _reached = sequence;
+                if (table._flows.TryGetValue(flow, out tracked) && tracked.Sequence == sequence) return true;
+            }
+            flow = default;
+            tracked = default;
+            return false;
         }
-        return index == _arrivals.Count ? last : reached;
     }
 
     /// <summary>The position of the first arrival with a sequence number above <paramref name="sequence"/>: the log is in ascending order.</summary>
@@ -230,7 +285,7 @@ public sealed class ConnectionTable
     private bool Hold(Flow flow, int nodeId, bool pending, long since, long expiresAt)
     {
         long sequence = _sequence + 1;
-        if (!_flows.TryAdd(flow, new Tracked(sequence, since, expiresAt, nodeId, pending))) return false;
+        if (!_flows.TryAdd(flow, new Tracked(sequence, since, expiresAt, nodeId, pending, _rollCall))) return false;
         _sequence = sequence;
         _arrivals.Add((flow, sequence));
         Loads.Increment(nodeId);
@@ -277,8 +332,9 @@ public sealed class ConnectionTable
 
     /// <param name="Since">For a pending connection, when it was scheduled or last seen opening: its slot in the pending queue.</param>
     /// <param name="ExpiresAt">When conntrack will expire the entry, as it last said (<see cref="Unknown"/>: not yet).</param>
-    /// <remarks>The longs first: 32 bytes, where the declaration order of the meaning would pad to 40.</remarks>
-    private readonly record struct Tracked(long Sequence, long Since, long ExpiresAt, int NodeId, bool Pending);
+    /// <param name="Answered">The last roll call a dump or an event found the connection live in (<see cref="StartRollCall"/>); a new one answers the current call.</param>
+    /// <remarks>The longs first: 32 bytes, where the declaration order of the meaning would pad to 40; the last byte fits in the padding.</remarks>
+    private readonly record struct Tracked(long Sequence, long Since, long ExpiresAt, int NodeId, bool Pending, byte Answered);
 
     /// <summary>What <see cref="ExpireUnconfirmed"/> did.</summary>
     public readonly record struct Expiry(int Expired, bool FloodEnded);

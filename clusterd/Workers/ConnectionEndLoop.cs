@@ -69,6 +69,7 @@ public sealed class ConnectionEndLoop(ClusterService service, IConntrack conntra
         {
             Interlocked.Increment(ref _overruns);
             Log.Warn("conntrack events were lost; recounting from conntrack");
+            _events.DiscardWaiting();
             Resynchronise();
         }
     }

@@ -10,7 +10,8 @@ namespace Clusterd.Workers;
 /// <see cref="MinimumPeriodMs"/>, and <see cref="IdleFactor"/> times what the last dump took, so it
 /// costs at most a twentieth of a core however large the table. Not a worker whose health
 /// <c>clconfig -ping</c> reports: a dump of a million entries takes longer than a stall, and a late
-/// refresh only leaves the Expires column behind.
+/// refresh only leaves the Expires column behind. Each whole dump also ends what conntrack's events
+/// missed: a connection no dump found live twice in a row stops counting (<see cref="ClusterService.EndAbsent"/>).
 /// </summary>
 /// <param name="countStarted">When clusterd's start-up count of what conntrack holds began (<see cref="Environment.TickCount64"/>).</param>
 /// <param name="countFinished">When it ended: that count was a dump, so the first refresh is spaced after it as after any other.</param>
@@ -24,6 +25,8 @@ public sealed class ExpiryRefreshLoop(ClusterService service, IConntrack conntra
 
     private readonly List<TrackedConnection> _batch = new(BatchSize);
     private long _nextAt = NextDumpAt(countStarted, countFinished);
+    /// <summary>A dump failed part-way: the next one answers the same roll call, so a miss counts only for a whole dump.</summary>
+    private bool _rollCallOpen;
 
     /// <summary>When the next dump starts, after one that ran from <paramref name="started"/> to <paramref name="finished"/>.</summary>
     public static long NextDumpAt(long started, long finished) => finished + Math.Max(MinimumPeriodMs, (finished - started) * IdleFactor);
@@ -39,8 +42,13 @@ public sealed class ExpiryRefreshLoop(ClusterService service, IConntrack conntra
         long started = Environment.TickCount64;
         try
         {
+            if (!_rollCallOpen) service.StartRollCall();
+            _rollCallOpen = true;
             conntrack.VisitClustered(Collect);
             Flush();
+            _rollCallOpen = false;
+            int absent = service.EndAbsent();
+            if (absent > 0) Log.Warn($"{absent} connections conntrack no longer holds stopped counting: their end was missed");
         }
         finally
         {

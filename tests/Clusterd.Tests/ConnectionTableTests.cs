@@ -191,6 +191,48 @@ public class ConnectionTableTests
         Assert.Equal(Enumerable.Range(4000, 1000).Select(UdpFlow), page.Select(p => p.Flow));
     }
 
+    [Fact]
+    public void AConnectionNoDumpFindsLiveTwiceInARowStopsCounting()
+    {
+        var table = new ConnectionTable();
+        table.Confirm(Flow(1), 1, Expiry); // live throughout
+        table.Confirm(Flow(2), 1, Expiry); // its end is missed
+        table.Add(Flow(3), 2, now: 0);     // pending: left to its grace
+        table.Confirm(Flow(4), 2, Expiry); // one dump skips it, an event speaks for it, then it is gone
+
+        Assert.Empty(RollCall(table, Flow(1)));      // the dump found neither 2 nor 4: a single miss is forgiven
+        table.Confirm(Flow(4), 2, Expiry);           // an event after it
+        Assert.Equal([1], RollCall(table, Flow(1))); // 2, missed twice in a row; 4 is live since the first dump
+        Assert.Equal([2], RollCall(table, Flow(1))); // 4, missed by the two dumps after its event
+        Assert.Equal((1, 1), (table.Loads[1], table.Loads[2]));
+        Assert.Equal([Flow(1), Flow(3)], OldestFirst(table).Select(c => c.Flow));
+    }
+
+    [Fact]
+    public void TheRollCallGoesByPagesAndSparesConnectionsArrivedDuringTheDump()
+    {
+        var table = new ConnectionTable();
+        for (int i = 0; i < 3000; i++) table.Confirm(UdpFlow(i), 1, Expiry);
+        table.StartRollCall();
+        table.StartRollCall();                // two dumps found none of them
+        table.Confirm(UdpFlow(5000), 1, Expiry); // arrived during the second
+        var ended = new List<int>();
+        long after = 0, last = table.LastSequence, pages = 0;
+        for (; after < last; pages++) after = table.EndAbsent(after, last, room: 1000, ended);
+        Assert.Equal((3000, 4L), (ended.Count, pages));
+        Assert.Equal(UdpFlow(5000), Assert.Single(OldestFirst(table)).Flow);
+    }
+
+    /// <summary>A dump that finds the <paramref name="live"/> connections, and the roll call after it: the node ids of those it ended.</summary>
+    private static List<int> RollCall(ConnectionTable table, params Flow[] live)
+    {
+        table.StartRollCall();
+        foreach (var flow in live) table.Refresh(flow, Expiry);
+        var ended = new List<int>();
+        table.EndAbsent(0, table.LastSequence, room: 100, ended);
+        return ended;
+    }
+
     private static Flow UdpFlow(int i) =>
         new(Core.Flow.Udp, Ipv4Address.Parse($"192.0.{2 + i / 60000 % 250}.2"), (ushort)(1024 + i % 60000), Ipv4Address.Parse("1.2.3.4"), 53);
 }

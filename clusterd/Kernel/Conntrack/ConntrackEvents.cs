@@ -31,6 +31,30 @@ public sealed class ConntrackEvents : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Throws away the events waiting in the socket. After an overrun they are older than the ones
+    /// lost, so applied after the recount that stands in for those, they would undo it: a connection
+    /// the recount found closed would count again, its end being among the lost. Bounded, so a flood
+    /// of new events cannot hold the caller here.
+    /// </summary>
+    public void DiscardWaiting()
+    {
+        for (int batch = 0; batch < MaxDiscardedBatches; batch++)
+        {
+            try
+            {
+                if (_socket.ReceiveMany(_received, timeoutMs: 0) == 0) return;
+            }
+            catch (NetlinkException e) when (e.Errno == NetlinkException.ENOBUFS)
+            {
+                // overrun again while draining: what is left is still older than the recount to come
+            }
+        }
+    }
+
+    /// <summary>More than the socket's buffer holds of the smallest events: what is read beyond it arrived after the overrun.</summary>
+    private const int MaxDiscardedBatches = 1024;
+
     private static void Handle(ReadOnlySpan<byte> datagram, Func<uint, bool> isOurs, Action<ConntrackChange, ConntrackEntry> handle)
     {
         foreach (var message in new NetlinkMessages(datagram))

@@ -34,6 +34,27 @@ public sealed class ExpiryRefreshTests : IDisposable
         Assert.InRange(ExpiresIn(), 400_000, 432_000);
     }
 
+    [Fact]
+    public void AConnectionWhoseEndWasMissedStopsCountingAfterTwoDumps()
+    {
+        var live = new Flow(Flow.Tcp, Ipv4Address.Parse("192.0.2.9"), 1000, Ipv4Address.Parse("1.2.3.4"), 80);
+        var missed = live with { SourcePort = 1001 };
+        int node = _cluster.Service.Config.AllNodes.Single().Id;
+        _cluster.Service.ConnectionsChanged([new ConnectionChange(live, node, Ended: false), new ConnectionChange(missed, node, Ended: false)]);
+        _cluster.Conntrack.Connections.Add(new TrackedConnection(live, node, IsClosing: false, TimeoutSeconds: 300));
+
+        long now = Environment.TickCount64;
+        using var refresh = new ExpiryRefreshLoop(_cluster.Service, _cluster.Conntrack, countStarted: now, countFinished: now);
+        refresh.Start();
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (Load() > 1 && DateTime.UtcNow < deadline) Thread.Sleep(50);
+        Assert.InRange(Environment.TickCount64 - now, 2 * ExpiryRefreshLoop.MinimumPeriodMs, 60_000);
+        Assert.Equal(1, Load());
+
+        int Load() => _cluster.Service.Read((_, loads) => loads[node]);
+    }
+
     /// <summary>The seconds the one held connection has left, as clusterd holds them.</summary>
     private double ExpiresIn()
     {
