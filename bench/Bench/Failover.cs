@@ -13,7 +13,7 @@ namespace Bench;
 /// </summary>
 /// <remarks>
 /// Output lines: <c>ready NODE COUNT ...</c> once the held connections are open;
-/// <c>opened NODE COUNT ...</c> after <c>open N</c>; <c>result broken B longest_gap_ms G outage_ms O probes P broken_on NODE COUNT ...</c>
+/// <c>opened NODE COUNT ...</c> after <c>open N</c>; <c>result broken B longest_gap_ms G outage_ms O probes P broken_on NODE COUNT ... broken_ports PORT,...</c>
 /// after <c>stop</c> (a connection counts as broken when it failed or its echo was still missing <see cref="GiveUp"/> after it was due).
 /// Commands: <c>probe</c> starts the new-connection probe, <c>report</c> prints
 /// <c>report broken B longest_gap_ms G outage_ms O</c> for the time since the last report and starts
@@ -73,9 +73,14 @@ public static class Failover
         int broken = gaps.Count(g => g is null);
         double longest = gaps.Where(g => g is not null).Select(g => g!.Value.TotalMilliseconds).DefaultIfEmpty(0).Max();
         var brokenOn = new SortedDictionary<string, int>();
+        var brokenPorts = new List<int>();
         for (int i = 0; i < gaps.Count; i++)
-            if (gaps[i] is null) brokenOn[nodeOf[i]] = brokenOn.GetValueOrDefault(nodeOf[i]) + 1;
-        Console.WriteLine($"result broken {broken} longest_gap_ms {longest:F0} outage_ms {probe?.LongestOutage.TotalMilliseconds ?? 0:F0} probes {probe?.Successes ?? 0} broken_on {Totals(brokenOn)}");
+        {
+            if (gaps[i] is not null) continue;
+            brokenOn[nodeOf[i]] = brokenOn.GetValueOrDefault(nodeOf[i]) + 1;
+            brokenPorts.Add(((IPEndPoint)sockets[i].LocalEndPoint!).Port);
+        }
+        Console.WriteLine($"result broken {broken} longest_gap_ms {longest:F0} outage_ms {probe?.LongestOutage.TotalMilliseconds ?? 0:F0} probes {probe?.Successes ?? 0} broken_on {Totals(brokenOn)} broken_ports {string.Join(",", brokenPorts)}");
         foreach (var socket in sockets.Concat(extra)) socket.Dispose();
         return 0;
     }

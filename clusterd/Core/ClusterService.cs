@@ -264,7 +264,15 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
     /// kernel is taking may already tag packets: it is found in that change, whose pools are the
     /// ones in force.
     /// </summary>
-    public NodeConfig? Schedule(int ruleId, Flow flow)
+    /// <param name="midStream">
+    /// The packet is TCP without SYN (<see cref="PacketKind.MidStream"/>): the connection began
+    /// through another front-end, whose conntrackd has not committed it here yet. Only a choice
+    /// every front-end makes alike finds its node (<see cref="ISchedulingPolicy.ChoosesByFlowAlone"/>;
+    /// a sticky pool's memory is this front-end's); otherwise none is made, the packet is dropped,
+    /// and its retransmission finds the committed entry — where a guess would send it to a node
+    /// that answers with a reset.
+    /// </param>
+    public NodeConfig? Schedule(int ruleId, Flow flow, bool midStream = false)
     {
         lock (_gate)
         {
@@ -273,10 +281,12 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
                 return null;
             ISchedulingPolicy poolPolicy = pool.Scheduler == PoolScheduler.Maglev ? _maglev : _leastLoad;
             ISchedulingPolicy policy = target.StaticNode is { } node ? new StaticNodePolicy(node, poolPolicy) : poolPolicy;
+            var sticky = target.StaticNode is null ? pool.Sticky : null;
+            if (midStream && (sticky is not null || !policy.ChoosesByFlowAlone(pool, _connections.Loads))) return null;
             long now = Environment.TickCount64;
             _connections.Loads.NowMs = now;
             ulong flowHash = flow.StableHash();
-            var chosen = target.StaticNode is null && pool.Sticky is { } sticky
+            var chosen = sticky is not null
                 ? StickyChoice(pool, sticky, flow.Source, policy, flowHash, now)
                 : policy.Choose(pool, _connections.Loads, flowHash);
             if (chosen is not null && _connections.Add(flow, chosen.Id, now))

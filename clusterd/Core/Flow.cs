@@ -15,6 +15,9 @@ public readonly record struct Flow(byte Protocol, Ipv4Address Source, ushort Sou
 {
     public const byte Tcp = 6, Udp = 17;
 
+    /// <summary>The offset of the flags in a TCP header, and the flag of a connection's first packet.</summary>
+    private const int TcpFlags = 13, TcpSyn = 0x02;
+
     /// <summary>The flow's stable hash (<see cref="Scheduling.FlowHash"/>), the same in every clusterd.</summary>
     public ulong StableHash() => Scheduling.FlowHash.Of(Protocol, Source, SourcePort, Destination, DestinationPort);
 
@@ -41,6 +44,8 @@ public readonly record struct Flow(byte Protocol, Ipv4Address Source, ushort Sou
         flow = new Flow(protocol, Ipv4Address.ReadNetworkOrder(ip[12..]), sourcePort, Ipv4Address.ReadNetworkOrder(ip[16..]), destinationPort);
         if (!HeaderChecksumHolds(ip[..headerLength])) return PacketKind.BadChecksum;
         if (!ported) return PacketKind.OtherProtocol;
+        // Beyond the bytes copied (a header with 40 bytes of options) the flags are unknown: taken for an opening.
+        if (protocol == Tcp && ip.Length > headerLength + TcpFlags && (ip[headerLength + TcpFlags] & TcpSyn) == 0) return PacketKind.MidStream;
         return headerLength > 20 ? PacketKind.IpOptions : PacketKind.Ordinary;
     }
 

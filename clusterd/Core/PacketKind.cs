@@ -25,6 +25,12 @@ public enum PacketKind
     BadChecksum,
     /// <summary>Neither TCP nor UDP (ICMP, GRE…): scheduled by its addresses, ports 0.</summary>
     OtherProtocol,
+    /// <summary>
+    /// TCP without SYN: conntrack picked the connection up in mid-stream — it began through another
+    /// front-end whose conntrackd has not committed it here yet, or before conntrack's table was
+    /// flushed. Scheduled only where every front-end chooses alike (<see cref="ClusterService.Schedule"/>), else dropped.
+    /// </summary>
+    MidStream,
     /// <summary>TCP or UDP with IP options: scheduled (the kernel then applies or refuses the options).</summary>
     IpOptions,
     /// <summary>TCP or UDP, a plain header: scheduled.</summary>

@@ -7,4 +7,11 @@ namespace Clusterd.Scheduling;
 public interface ISchedulingPolicy
 {
     NodeConfig? Choose(PoolConfig pool, NodeLoads loads, ulong flowHash);
+
+    /// <summary>
+    /// Whether the choice for a flow depends on nothing one front-end counted or remembered: every
+    /// front-end with the same configuration and node health makes it alike, so it finds the node
+    /// of a connection begun through another.
+    /// </summary>
+    bool ChoosesByFlowAlone(PoolConfig pool, NodeLoads loads);
 }

@@ -33,6 +33,9 @@ public sealed class LeastLoadPolicy : ISchedulingPolicy
         return nodes[best];
     }
 
+    /// <summary>Never: the choice follows this front-end's counts.</summary>
+    public bool ChoosesByFlowAlone(PoolConfig pool, NodeLoads loads) => false;
+
     private LeastLoadIndex IndexOf(PoolConfig pool, NodeLoads loads)
     {
         if (!ReferenceEquals(loads, _followed))

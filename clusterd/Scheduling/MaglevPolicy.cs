@@ -16,6 +16,8 @@ public sealed class MaglevPolicy : ISchedulingPolicy
 
     public NodeConfig? Choose(PoolConfig pool, NodeLoads loads, ulong flowHash) => TableOf(pool, loads).Lookup(flowHash);
 
+    public bool ChoosesByFlowAlone(PoolConfig pool, NodeLoads loads) => true;
+
     /// <summary>Builds the tables of the maglev pools of <paramref name="config"/> that changed, and forgets the others.</summary>
     public void Rebuild(ClusterConfig config, NodeLoads loads)
     {

@@ -11,5 +11,10 @@ namespace Clusterd.Scheduling;
 public sealed class StaticNodePolicy(Ipv4Address node, ISchedulingPolicy fallback) : ISchedulingPolicy
 {
     public NodeConfig? Choose(PoolConfig pool, NodeLoads loads, ulong flowHash) =>
-        pool.FindNode(node) is { } chosen && loads.TakesNew(chosen) ? chosen : fallback.Choose(pool, loads, flowHash);
+        Takes(pool, loads) is { } chosen ? chosen : fallback.Choose(pool, loads, flowHash);
+
+    public bool ChoosesByFlowAlone(PoolConfig pool, NodeLoads loads) => Takes(pool, loads) is not null || fallback.ChoosesByFlowAlone(pool, loads);
+
+    /// <summary>The rule's node, when it takes new connections.</summary>
+    private NodeConfig? Takes(PoolConfig pool, NodeLoads loads) => pool.FindNode(node) is { } chosen && loads.TakesNew(chosen) ? chosen : null;
 }

@@ -50,8 +50,9 @@ public sealed class VerdictLoop(NfQueue queue, ClusterService service, IVerdictO
         service.Packets.Count(kind);
         if (kind == PacketKind.Untagged) return (NF_ACCEPT, packet.Mark); // not tagged by a cluster rule: not ours to decide
         if (!kind.IsSchedulable()) return (NF_DROP, 0u);
-        var node = service.Schedule(Marks.RuleOf(packet.Mark), packet.Flow);
-        if (node is null) service.Packets.DroppedNoNode();
+        bool midStream = kind == PacketKind.MidStream;
+        var node = service.Schedule(Marks.RuleOf(packet.Mark), packet.Flow, midStream);
+        if (node is null && !midStream) service.Packets.DroppedNoNode(); // a connection begun elsewhere is counted by its kind
         _verdicts++;
         long? latency = packet.ArrivalMicroseconds is { } arrival ? (DateTime.UtcNow - DateTime.UnixEpoch).Ticks / 10 - arrival : null;
         if (latency is { } microseconds) _latency.Record(microseconds);

@@ -18,7 +18,7 @@ public sealed class QueuedPacketFuzzTests(ITestOutputHelper output)
     private static readonly Ipv4Address Client = Ipv4Address.Parse("192.0.2.7"), Shared = Ipv4Address.Parse("1.2.3.4");
 
     /// <summary>An IPv4 packet of <paramref name="protocol"/> with <paramref name="optionWords"/> words of options, its header checksum right.</summary>
-    private static byte[] Packet(byte protocol, int optionWords = 0, ushort fragment = 0x4000, int transport = 20)
+    private static byte[] Packet(byte protocol, int optionWords = 0, ushort fragment = 0x4000, int transport = 20, byte tcpFlags = 0x02)
     {
         int header = 20 + 4 * optionWords;
         var ip = new byte[header + transport];
@@ -35,6 +35,7 @@ public sealed class QueuedPacketFuzzTests(ITestOutputHelper output)
             BinaryPrimitives.WriteUInt16BigEndian(ip.AsSpan(header), 40312);
             BinaryPrimitives.WriteUInt16BigEndian(ip.AsSpan(header + 2), 80);
         }
+        if (protocol == Flow.Tcp && transport > 13) ip[header + 13] = tcpFlags; // SYN unless told
         SetChecksum(ip);
         return ip;
     }
@@ -60,6 +61,8 @@ public sealed class QueuedPacketFuzzTests(ITestOutputHelper output)
         return new()
         {
             { "TCP SYN", Packet(Flow.Tcp), PacketKind.Ordinary },
+            { "TCP in mid-stream (ACK)", Packet(Flow.Tcp, tcpFlags: 0x10), PacketKind.MidStream },
+            { "TCP flags not copied", Packet(Flow.Tcp, optionWords: 10, transport: 4, tcpFlags: 0x10), PacketKind.IpOptions },
             { "UDP", Packet(Flow.Udp, transport: 8), PacketKind.Ordinary },
             { "IP options", Packet(Flow.Tcp, optionWords: 3), PacketKind.IpOptions },
             { "ICMP", Packet(1, transport: 8), PacketKind.OtherProtocol },

@@ -78,7 +78,7 @@ public sealed class ActiveBackupTests(ITestOutputHelper output) : IDisposable
     private void AssertUnbroken(string stage, FailoverClient.Result result)
     {
         output.WriteLine($"{stage}: {result.Line}");
-        Assert.True(result.Broken == 0, $"{stage}: {result.Broken} connections broke\n{result.Line}\n" + Kernels() + _lab.Logs());
+        Assert.True(result.Broken == 0, $"{stage}: {result.Broken} connections broke\n{result.Line}\n" + BrokenEntries(result.Line) + Kernels() + _lab.Logs());
         Assert.True(result.LongestGapMs <= 1000, $"{stage}: a stream waited {result.LongestGapMs} ms\n{result.Line}");
         Assert.True(result.OutageMs <= 1000, $"{stage}: no new connection got through for {result.OutageMs} ms\n{result.Line}");
     }
@@ -110,9 +110,18 @@ public sealed class ActiveBackupTests(ITestOutputHelper output) : IDisposable
         }
     }
 
+    /// <summary>Both front-ends' conntrack entries of the broken connections (the client's ports, from the result line): for a failure's message.</summary>
+    private string BrokenEntries(string resultLine)
+    {
+        var ports = resultLine.Split("broken_ports", 2).ElementAtOrDefault(1)?.Trim().Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        return string.Concat(ports.Take(5).SelectMany(port => Enumerable.Range(1, 2).Select(fe =>
+            $"--- fe{fe}, the broken connection from port {port}\n" + _lab.Exec(_lab.FrontEnd(fe), "conntrack", "-L", "-p", "tcp", "--sport", port).Stdout)));
+    }
+
     /// <summary>Both front-ends' conntrack entries of the shared address and statistics: for a failure's message.</summary>
     private string Kernels() => string.Concat(Enumerable.Range(1, 2).Select(fe =>
         $"--- fe{fe} conntrack\n" + string.Join('\n', _lab.Exec(_lab.FrontEnd(fe), "conntrack", "-L", "-d", HaLab.SharedAddress).Stdout.Split('\n').Take(12))
+        + $"\n--- fe{fe} entries begun by a node's packet\n" + _lab.Exec(_lab.FrontEnd(fe), "conntrack", "-L", "-s", HaLab.SharedAddress).Stdout
         + "\n" + _lab.Exec(_lab.FrontEnd(fe), "conntrack", "-S").Stdout + _lab.Exec(_lab.FrontEnd(fe), "ip", "neigh").Stdout
         + _lab.Exec(_lab.FrontEnd(fe), "ip", "-br", "link").Stdout))
         + string.Concat(Enumerable.Range(1, _lab.Nodes).Select(n => $"--- node{n} neighbours\n" + _lab.Exec($"{_lab.Prefix}-n{n}", "ip", "neigh").Stdout));

@@ -55,6 +55,13 @@ public static class ClusterTable
         string node = Marks.Hex(Marks.NodeTag), tags = Marks.Hex(Marks.TagMask);
         // Only the original direction: replies carry no mark, so they are routed normally back to the client.
         script.Append($"add rule {Qualified} restore ct direction original ct mark & {tags} == {node} meta mark set ct mark & {Marks.Hex(~Marks.MasqueradeBit)}\n");
+        // A forwarded TCP packet conntrack takes for a new connection without its SYN, that no cluster
+        // rule tagged, is dropped: mostly a node's reply on a connection this front-end has not been
+        // given yet (a failback, before conntrackd's commit). Let through, it would begin an entry the
+        // wrong way round, which the commit cannot replace and whose client packets, then replies,
+        // never get their node mark. Its retransmission finds the committed entry. What is addressed
+        // to the front-end itself is left alone: a session open before conntrack was loaded goes on.
+        script.Append($"add rule {Qualified} save ct state new tcp flags & syn == 0 meta mark & {tags} == 0 fib daddr type != local drop\n");
         script.Append($"add rule {Qualified} save meta mark & {tags} == {node} ct mark 0 ct mark set meta mark\n");
         script.Append($"add rule {Qualified} node_nat meta mark & {tags} == {node} dnat to meta mark map @masq_nodes\n");
         var elements = masqNodes.Select(n => $"{Marks.Hex(n.Mark)} : {n.Address}").ToList();

@@ -119,6 +119,27 @@ public sealed class ClusterServiceTests : IDisposable
     }
 
     [Fact]
+    public void AConnectionPickedUpInMidStreamIsPlacedOnlyByAChoiceEveryFrontEndMakesAlike()
+    {
+        Assert.Null(Service.Schedule(1, Connection(1000), midStream: true)); // least load: this front-end's counts
+        Assert.Equal(0, Service.Read((config, loads) => config.AllNodes.Sum(n => loads[n.Id])));
+
+        Service.Change(config => config.WithPool(config.FindPool(PoolName.First)! with { Scheduler = PoolScheduler.Maglev }));
+        var table = Scheduling.MaglevTable.Build(Service.Config.AllNodes);
+        Assert.Equal(table.Lookup(Connection(1000).StableHash())!.Address, Service.Schedule(1, Connection(1000), midStream: true)!.Address);
+
+        Service.Change(config => config.WithPool(config.FindPool(PoolName.First)! with { Sticky = new Persistence(60, Ipv4Address.Parse("255.255.255.0")) }));
+        Assert.Null(Service.Schedule(1, Connection(1001), midStream: true)); // a sticky pool remembers what this front-end chose
+
+        Service.Change(config => config with
+        {
+            Pools = [config.FindPool(PoolName.First)! with { Scheduler = PoolScheduler.LeastLoad, Sticky = null }],
+            FirewallRules = [ClusterRule with { InterfaceAddress = Second }], // -W pool0 -V 10.0.0.2
+        });
+        Assert.Equal(Second, Service.Schedule(1, Connection(1002), midStream: true)!.Address); // a rule's node
+    }
+
+    [Fact]
     public void AConnectionAnotherFrontEndScheduledCountsOnceConntrackHoldsIt()
     {
         // conntrackd committing a failed peer's connections: events for flows this clusterd never scheduled, with the peer's node mark.
