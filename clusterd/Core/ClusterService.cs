@@ -38,6 +38,7 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
     private readonly StickyClients _sticky = new();
     /// <summary>Connections to end, taken by the conntrack worker (<see cref="TakeEndings"/>), which deletes them outside the lock.</summary>
     private readonly List<NodeEnding> _endings = [];
+    private readonly EndedHere _endedHere = new();
     private ClusterConfig _config = initial;
     /// <summary>A change the kernel is taking while the verdicts go on: its cluster rules may already tag packets.</summary>
     private ClusterConfig? _incoming;
@@ -270,7 +271,8 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
     /// every front-end makes alike finds its node (<see cref="ISchedulingPolicy.ChoosesByFlowAlone"/>;
     /// a sticky pool's memory is this front-end's); otherwise none is made, the packet is dropped,
     /// and its retransmission finds the committed entry — where a guess would send it to a node
-    /// that answers with a reset.
+    /// that answers with a reset. That reset is wanted for a connection clusterd ended itself
+    /// (<see cref="EndedHere"/>): its packet is scheduled.
     /// </param>
     public NodeConfig? Schedule(int ruleId, Flow flow, bool midStream = false)
     {
@@ -282,7 +284,7 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
             ISchedulingPolicy poolPolicy = pool.Scheduler == PoolScheduler.Maglev ? _maglev : _leastLoad;
             ISchedulingPolicy policy = target.StaticNode is { } node ? new StaticNodePolicy(node, poolPolicy) : poolPolicy;
             var sticky = target.StaticNode is null ? pool.Sticky : null;
-            if (midStream && (sticky is not null || !policy.ChoosesByFlowAlone(pool, _connections.Loads))) return null;
+            if (midStream && !_endedHere.Take(flow) && (sticky is not null || !policy.ChoosesByFlowAlone(pool, _connections.Loads))) return null;
             long now = Environment.TickCount64;
             _connections.Loads.NowMs = now;
             ulong flowHash = flow.StableHash();
@@ -361,6 +363,12 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
         }
         ProgramIfStale();
         return expiry.FloodEnded;
+    }
+
+    /// <summary>The conntrack worker deleted the entries of <paramref name="flows"/> as ordered (<see cref="TakeEndings"/>).</summary>
+    public void Ended(IReadOnlyCollection<Flow> flows)
+    {
+        lock (_gate) _endedHere.Add(flows);
     }
 
     /// <summary>

@@ -85,6 +85,7 @@ public sealed class ConnectionEndLoop(ClusterService service, IConntrack conntra
         }
         var ended = NodeEnding.Apply(conntrack, service.TakeEndings(nowMs));
         if (ended.Count == 0) return;
+        service.Ended(ended);
         _sweepAgain = [.. _sweepAgain, .. ended];
         _sweepAgainAt = nowMs + SweepAgainAfterMs;
     }

@@ -23,12 +23,12 @@ public sealed class ActiveBackupTests(ITestOutputHelper output) : IDisposable
     public enum Failure { KeepalivedKilled, ClusterdKilled, LinksDown }
 
     /// <summary>
-    /// Not in make test yet: each case takes 20–45 s, and they do not pass reliably. On this machine
-    /// (2 cores, load average 25–45) every failover kept all 100 connections, with the longest stream
-    /// gap 0.1–0.45 s and the survivor's counts right; new connections got through within 0.8 s but
-    /// twice (1.1 s with clusterd killed: the track script runs once a second; 4.6 s once with
-    /// keepalived killed). Failback kept every connection in about half the runs; in the others
-    /// 1 to 56 held connections stalled until the end of the test.
+    /// Not in make test: each case takes 15–45 s. On this machine (2 cores) every failover kept all
+    /// 100 connections, with the longest stream gap 0.1–0.45 s and the survivor's counts right. Failback
+    /// used to break 1 to 56 held connections in about half the runs: a node's reply reaching fe1
+    /// before conntrackd's commit began an entry the wrong way round (now dropped, see
+    /// <c>ClusterTable.Update</c>). Since, on the idle machine, 41 of 45 cases kept every connection
+    /// (the last 27 in a row); the 4 others broke one each, with no such entry (cause not found).
     /// </summary>
     [Theory]
     [Trait("Category", "Stress")]

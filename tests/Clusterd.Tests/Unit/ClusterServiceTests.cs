@@ -140,6 +140,15 @@ public sealed class ClusterServiceTests : IDisposable
     }
 
     [Fact]
+    public void AConnectionClusterdEndedItselfIsScheduledAtItsNextPacketForANodeToResetIt()
+    {
+        Service.Ended([Connection(1000)]);
+
+        Assert.NotNull(Service.Schedule(1, Connection(1000), midStream: true));
+        Assert.Null(Service.Schedule(1, Connection(1000), midStream: true)); // once: its retransmission after the reset is no business of ours
+    }
+
+    [Fact]
     public void AConnectionAnotherFrontEndScheduledCountsOnceConntrackHoldsIt()
     {
         // conntrackd committing a failed peer's connections: events for flows this clusterd never scheduled, with the peer's node mark.
