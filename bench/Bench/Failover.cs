@@ -13,7 +13,7 @@ namespace Bench;
 /// </summary>
 /// <remarks>
 /// Output lines: <c>ready NODE COUNT ...</c> once the held connections are open;
-/// <c>opened NODE COUNT ...</c> after <c>open N</c>; <c>result broken B longest_gap_ms G outage_ms O probes P broken_on NODE COUNT ... broken_ports PORT,...</c>
+/// <c>opened NODE COUNT ...</c> after <c>open N</c>; <c>result broken B longest_gap_ms G outage_ms O probes P broken_on NODE COUNT ...</c>, and <c>broken_ports PORT,...</c> (the client's) when any broke,
 /// after <c>stop</c> (a connection counts as broken when it failed or its echo was still missing <see cref="GiveUp"/> after it was due).
 /// Commands: <c>probe</c> starts the new-connection probe, <c>report</c> prints
 /// <c>report broken B longest_gap_ms G outage_ms O</c> for the time since the last report and starts
@@ -80,7 +80,8 @@ public static class Failover
             brokenOn[nodeOf[i]] = brokenOn.GetValueOrDefault(nodeOf[i]) + 1;
             brokenPorts.Add(((IPEndPoint)sockets[i].LocalEndPoint!).Port);
         }
-        Console.WriteLine($"result broken {broken} longest_gap_ms {longest:F0} outage_ms {probe?.LongestOutage.TotalMilliseconds ?? 0:F0} probes {probe?.Successes ?? 0} broken_on {Totals(brokenOn)} broken_ports {string.Join(",", brokenPorts)}");
+        Console.WriteLine($"result broken {broken} longest_gap_ms {longest:F0} outage_ms {probe?.LongestOutage.TotalMilliseconds ?? 0:F0} probes {probe?.Successes ?? 0} broken_on {Totals(brokenOn)}"
+                          + (brokenPorts.Count > 0 ? $" broken_ports {string.Join(",", brokenPorts)}" : ""));
         foreach (var socket in sockets.Concat(extra)) socket.Dispose();
         return 0;
     }
