@@ -29,4 +29,18 @@ public sealed class EndedHereTests
         Assert.False(ended.Take(Tcp(9)));
         Assert.True(ended.Take(Tcp(10)));
     }
+
+    [Fact]
+    public void EndingsTakenStillMakeRoomSoMemoryStaysBounded()
+    {
+        var ended = new EndedHere();
+        ended.Add([Tcp(0)]); // never taken
+        for (int i = 1; i <= EndedHere.Capacity; i++)
+        {
+            ended.Add([Tcp(i)]);
+            Assert.True(ended.Take(Tcp(i)));
+        }
+
+        Assert.False(ended.Take(Tcp(0))); // the oldest of the last Capacity endings went, taken or not
+    }
 }
