@@ -388,14 +388,14 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
         }
     }
 
-    /// <summary>Interfaces gained or lost addresses: -V rules follow the interfaces now holding theirs.</summary>
+    /// <summary>Interfaces gained or lost addresses: -V rules follow the interfaces now holding theirs (the rules are applied again, and the data plane writes what that changes).</summary>
     /// <exception cref="KernelRefusedException">The kernel refused the new rules; the old ones stay (the worker logs it).</exception>
     public void InterfacesChanged()
     {
         lock (_kernel)
         {
             var inForce = InForce();
-            dataPlane.InterfacesChanged(inForce.Config, inForce.Retired, inForce.Failed);
+            dataPlane.Apply(inForce.Config, inForce.Retired, inForce.Failed);
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Text;
 using ClusterControl;
 using ClusterControl.Firewall;
 using Clusterd.Core;
@@ -30,13 +29,10 @@ public sealed class FirewallRendering : IFirewallRendering
 {
     public static string CounterName(FirewallRule rule) => $"r{rule.Id}";
 
-    public IReadOnlySet<string> CounterNames(ClusterConfig config) => config.FirewallRules.Select(CounterName).ToHashSet();
-
-    public string Chains(ClusterConfig config, InterfaceAddresses interfaces)
+    public void Fill(TableContents table, ClusterConfig config, InterfaceAddresses interfaces)
     {
-        var script = new StringBuilder();
         string t = ClusterTable.Qualified;
-        script.Append($$"""
+        table.Declare($$"""
             table {{t}} {
             	chain acct_in { type filter hook prerouting priority -200; policy accept; }
             	chain acct_out { type filter hook postrouting priority 100; policy accept; }
@@ -50,24 +46,23 @@ public sealed class FirewallRendering : IFirewallRendering
 
             """);
         foreach (string chain in new[] { "acct_in", "acct_out", "input", "forward", "output", OutputRules, "proxy", "masq" })
-            script.Append($"flush chain {t} {chain}\n");
+            table.Fill(chain);
         foreach (var rule in config.FirewallRules)
-            script.Append($"add counter {t} {CounterName(rule)}\n");
-        TosRewrite.AppendChains(script, config.FirewallRules);
+            table.Counter(CounterName(rule));
+        TosRewrite.AddChains(table, config.FirewallRules);
 
         foreach (var rule in config.RulesOf(FirewallChain.Accounting))
         {
             if (rule.Direction != AccountingDirection.Out)
-                Add(script, "acct_in", Matches(rule, Device.Incoming, Directions.BothCountedOnce, interfaces), $"counter name {CounterName(rule)}{Log(rule, "acct_in")}");
+                Add(table, "acct_in", Matches(rule, Device.Incoming, Directions.BothCountedOnce, interfaces), $"counter name {CounterName(rule)}{Log(rule, "acct_in")}");
             if (rule.Direction != AccountingDirection.In)
-                Add(script, "acct_out", Matches(rule, Device.Outgoing, Directions.BothCountedOnce, interfaces), $"counter name {CounterName(rule)}{Log(rule, "acct_out")}");
+                Add(table, "acct_out", Matches(rule, Device.Outgoing, Directions.BothCountedOnce, interfaces), $"counter name {CounterName(rule)}{Log(rule, "acct_out")}");
         }
-        Chain(script, config, interfaces, FirewallChain.Input, "input", Device.Incoming, "icmp type port-unreachable", "accept");
-        Chain(script, config, interfaces, FirewallChain.Forward, "forward", Device.Outgoing, "icmp type host-unreachable", $"jump {OutputRules}");
-        script.Append($"add rule {t} output jump {OutputRules}\n");
-        Chain(script, config, interfaces, FirewallChain.Output, OutputRules, Device.Outgoing, "icmp type host-unreachable", "accept");
-        script.Append($"add rule {t} masq ct mark & {Marks.Hex(Marks.MasqueradeBit)} == {Marks.Hex(Marks.MasqueradeBit)} masquerade\n");
-        return script.ToString();
+        Chain(table, config, interfaces, FirewallChain.Input, "input", Device.Incoming, "icmp type port-unreachable", "accept");
+        Chain(table, config, interfaces, FirewallChain.Forward, "forward", Device.Outgoing, "icmp type host-unreachable", $"jump {OutputRules}");
+        table.Rule("output", $"jump {OutputRules}");
+        Chain(table, config, interfaces, FirewallChain.Output, OutputRules, Device.Outgoing, "icmp type host-unreachable", "accept");
+        table.Rule("masq", $"ct mark & {Marks.Hex(Marks.MasqueradeBit)} == {Marks.Hex(Marks.MasqueradeBit)} masquerade");
     }
 
     /// <summary>
@@ -80,13 +75,13 @@ public sealed class FirewallRendering : IFirewallRendering
     private enum Device { Incoming, Outgoing }
 
     /// <param name="accept">The verdict of an accepted packet: accept, or on to the output rules.</param>
-    private static void Chain(StringBuilder script, ClusterConfig config, InterfaceAddresses interfaces, FirewallChain chain, string name, Device device, string rejectWith, string accept)
+    private static void Chain(TableContents table, ClusterConfig config, InterfaceAddresses interfaces, FirewallChain chain, string name, Device device, string rejectWith, string accept)
     {
         // The 2.0 kernel de-masqueraded replies on input and handed them on without the forward
         // firewall (but through the output one); here they pass the forward chain first, or a
         // default deny would cut every masqueraded connection.
         if (chain == FirewallChain.Forward)
-            script.Append($"add rule {ClusterTable.Qualified} {name} ct mark & {Marks.Hex(Marks.MasqueradeBit)} == {Marks.Hex(Marks.MasqueradeBit)} ct direction reply {accept}\n");
+            table.Rule(name, $"ct mark & {Marks.Hex(Marks.MasqueradeBit)} == {Marks.Hex(Marks.MasqueradeBit)} ct direction reply {accept}");
         foreach (var rule in config.RulesOf(chain))
         {
             string counter = $"counter name {CounterName(rule)}";
@@ -94,30 +89,30 @@ public sealed class FirewallRendering : IFirewallRendering
             var matches = Matches(rule, device, Directions.Both, interfaces);
             // Ahead of the verdict rules, on disjoint matches so that no packet is rewritten twice:
             // after the jump the packet meets the next rule, and its verdict rule still matches it.
-            if (TosRewrite.Dispatch(rule) is { } rewrite) Add(script, name, Matches(rule, device, Directions.BothCountedOnce, interfaces), rewrite);
+            if (TosRewrite.Dispatch(rule) is { } rewrite) Add(table, name, Matches(rule, device, Directions.BothCountedOnce, interfaces), rewrite);
             switch (rule.Policy)
             {
                 case RulePolicy.Cluster:
                     uint tag = Marks.RuleTag | (uint)rule.Id;
-                    Add(script, name, Matches(rule, device, Directions.Normal, interfaces),
+                    Add(table, name, Matches(rule, device, Directions.Normal, interfaces),
                         $"ct state new meta mark & {Marks.Hex(Marks.TagMask)} != {Marks.Hex(Marks.NodeTag)} meta mark set {Marks.Hex(tag)} {counter}{log} jump {ClusterTable.QueueChain}");
-                    Add(script, name, matches, $"{counter}{log} accept");
+                    Add(table, name, matches, $"{counter}{log} accept");
                     break;
                 case RulePolicy.Accept when rule.Redirect:
                     uint redirectTag = Marks.RuleTag | (uint)rule.Id;
-                    Add(script, name, matches, $"meta mark set {Marks.Hex(redirectTag)} {counter}{log} accept");
+                    Add(table, name, matches, $"meta mark set {Marks.Hex(redirectTag)} {counter}{log} accept");
                     string toPort = rule.RedirectPort != 0 && rule.Protocol is RuleProtocol.Tcp or RuleProtocol.Udp
                         ? $"meta l4proto {Keywords(rule.Protocol)} redirect to :{rule.RedirectPort}"
                         : "redirect";
-                    script.Append($"add rule {ClusterTable.Qualified} proxy meta mark {Marks.Hex(redirectTag)} {toPort}\n");
+                    table.Rule("proxy", $"meta mark {Marks.Hex(redirectTag)} {toPort}");
                     break;
                 default:
-                    Add(script, name, matches, $"{counter}{log} {Verdict(rule.Policy, rule.Masquerade, rejectWith, accept)}");
+                    Add(table, name, matches, $"{counter}{log} {Verdict(rule.Policy, rule.Masquerade, rejectWith, accept)}");
                     break;
             }
         }
         var policy = config.PolicyOf(chain);
-        script.Append($"add rule {ClusterTable.Qualified} {name} {Verdict(policy.Policy, policy.Masquerade, rejectWith, accept)}\n");
+        table.Rule(name, Verdict(policy.Policy, policy.Masquerade, rejectWith, accept));
     }
 
     private static string Verdict(RulePolicy policy, bool masquerade, string rejectWith, string accept) => policy switch
@@ -133,10 +128,10 @@ public sealed class FirewallRendering : IFirewallRendering
 
     private static string Keywords(RuleProtocol protocol) => protocol == RuleProtocol.Tcp ? "tcp" : "udp";
 
-    private static void Add(StringBuilder script, string chain, IEnumerable<string> matches, string action)
+    private static void Add(TableContents table, string chain, IEnumerable<string> matches, string action)
     {
         foreach (string match in matches)
-            script.Append($"add rule {ClusterTable.Qualified} {chain} {match}{(match.Length > 0 ? " " : "")}{action}\n");
+            table.Rule(chain, match.Length > 0 ? $"{match} {action}" : action);
     }
 
     /// <summary>Which directions of a -b rule become nft rules.</summary>

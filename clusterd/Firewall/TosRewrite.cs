@@ -1,4 +1,3 @@
-using System.Text;
 using ClusterControl.Firewall;
 using Clusterd.Kernel.Nftables;
 
@@ -32,14 +31,13 @@ public static class TosRewrite
     }
 
     /// <summary>Declares and fills the chain of every new byte the rules need.</summary>
-    public static void AppendChains(StringBuilder script, IEnumerable<FirewallRule> rules)
+    public static void AddChains(TableContents table, IEnumerable<FirewallRule> rules)
     {
-        string t = ClusterTable.Qualified;
         foreach (int value in rules.SelectMany(Changes).Select(c => c.New).Distinct().Order())
         {
             string chain = Chain(value);
-            script.Append($"add chain {t} {chain}\nflush chain {t} {chain}\n");
-            script.Append($"add rule {t} {chain} ip dscp set {value >> 2} ip ecn set {value & 3}\n");
+            table.Declare($"add chain {ClusterTable.Qualified} {chain}\n");
+            table.Rule(chain, $"ip dscp set {value >> 2} ip ecn set {value & 3}");
         }
     }
 

@@ -1,18 +1,16 @@
 using Clusterd.Core;
+using Clusterd.Kernel.Nftables;
 using Clusterd.State;
 
 namespace Clusterd.Kernel;
 
-/// <summary>What the data plane needs from the firewall rules: their nft form and their counters.</summary>
+/// <summary>What the data plane needs from the firewall rules: their nft form.</summary>
 public interface IFirewallRendering
 {
     /// <summary>
-    /// nft statements that declare and fill the firewall chains of <see cref="Nftables.ClusterTable"/>,
-    /// for the interfaces holding the addresses they hold now (-V rules).
+    /// Adds the firewall chains of <see cref="ClusterTable"/>, their rules and a named counter per
+    /// firewall rule to <paramref name="table"/>, for the interfaces holding the addresses they hold
+    /// now (-V rules).
     /// </summary>
-    string Chains(ClusterConfig config, InterfaceAddresses interfaces);
-
-    /// <summary>The named counters <see cref="Chains"/> declares for <paramref name="config"/>, one per rule.</summary>
-    IReadOnlySet<string> CounterNames(ClusterConfig config);
+    void Fill(TableContents table, ClusterConfig config, InterfaceAddresses interfaces);
 }
-

@@ -16,15 +16,13 @@ namespace Clusterd.Kernel;
 public sealed class KernelDataPlane : IDataPlane
 {
     private readonly NftablesLibrary _nft = new();
+    private readonly TableWriter _table;
     private readonly PolicyRoutes _routes = KernelCall.Run("reading the routing rules", () => new PolicyRoutes());
-    private readonly CounterLedger _counters = new();
     private readonly IFirewallRendering _firewall;
     private readonly INetworkInterfaces _interfaces;
     private readonly IQueueTarget _queueTarget;
     private readonly bool _failClosed;
     private bool _taken;
-    /// <summary>The firewall chains last programmed, to tell whether new interface addresses change them.</summary>
-    private string? _appliedChains;
 
     /// <param name="failClosed">Without clusterd new connections are dropped: no fallback rules (and the
     /// <paramref name="queueTarget"/> given has no bypass).</param>
@@ -34,20 +32,12 @@ public sealed class KernelDataPlane : IDataPlane
         _interfaces = interfaces;
         _queueTarget = queueTarget;
         _failClosed = failClosed;
+        _table = new TableWriter(_nft);
         KernelCall.Run("setting the sysctls", new Sysctls(stateDirectory).Apply);
         KernelCall.Run("putting the node routes ahead of local delivery", _routes.Install);
     }
 
-    public void Apply(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired, IReadOnlySet<int> failed) =>
-        Program(config, retired, failed, _firewall.Chains(config, _interfaces.Addresses()));
-
-    public void InterfacesChanged(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired, IReadOnlySet<int> failed)
-    {
-        string chains = _firewall.Chains(config, _interfaces.Addresses());
-        if (chains != _appliedChains) Program(config, retired, failed, chains);
-    }
-
-    private void Program(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired, IReadOnlySet<int> failed, string chains)
+    public void Apply(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired, IReadOnlySet<int> failed)
     {
         var placements = config.Pools
             .SelectMany(pool => pool.Nodes.Select(node => new NodePlacement(node, pool.Name, pool.Forward)))
@@ -57,13 +47,14 @@ public sealed class KernelDataPlane : IDataPlane
             .Where(p => p.Forward == ForwardMethod.Masq)
             .Select(p => (Marks.ForNode(p.Node.Id), p.Node.Address));
         if (!_taken) TakeTable();
-        var counters = _firewall.CounterNames(config);
-        string fallback = _failClosed ? "" : FallbackRules.Render(config, failed);
-        _nft.Run(ClusterTable.Update(chains + _counters.DeleteUnwanted(counters), masqNodes, fallback));
-        _counters.Applied(counters);
+        var table = new TableContents();
+        ClusterTable.Fill(table, masqNodes);
+        if (!_failClosed) FallbackRules.Fill(table, config, failed);
+        _firewall.Fill(table, config, _interfaces.Addresses());
+        _table.Write(table);
         KernelCall.Run("routing to the nodes", () => _routes.Sync(placements.ToDictionary(p => Marks.ForNode(p.Node.Id), p => p.Node.Address)));
-        _appliedChains = chains;
     }
+
 
     /// <summary>
     /// Makes sure the table exists with the queue target in place before any rule jumps to it. A table
@@ -74,7 +65,7 @@ public sealed class KernelDataPlane : IDataPlane
         _nft.Run(ClusterTable.Skeleton);
         _queueTarget.Replace(ClusterTable.Name, ClusterTable.QueueChain);
         // Counters a previous clusterd left for rules since deleted go with the first update.
-        _counters.Applied(NamedCounters.Parse(_nft.Run($"list counters table {ClusterTable.Qualified}\n", json: true)).Keys.ToHashSet());
+        _table.CountersHeld(NamedCounters.Parse(_nft.Run($"list counters table {ClusterTable.Qualified}\n", json: true)).Keys.ToHashSet());
         _taken = true;
     }
 

@@ -14,8 +14,6 @@ namespace Clusterd.Tests;
 /// </summary>
 public sealed class FallbackRulesTests
 {
-    private const string Prefix = $"add rule {ClusterTable.Qualified} {ClusterTable.FallbackChain} ";
-
     private static NodeConfig Node(int id, NodeState state = NodeState.Up) =>
         new(Ipv4Address.Parse($"10.0.1.{id}"), state, 1, id);
 
@@ -28,8 +26,12 @@ public sealed class FallbackRulesTests
     private static FirewallRule ClusterRule(int id, Ipv4Address? staticNode = null) =>
         new() { Id = id, Chain = FirewallChain.Input, Policy = RulePolicy.Cluster, Interface = PoolName.First, InterfaceAddress = staticNode ?? default };
 
-    private static List<string> Rules(ClusterConfig config, params int[] failed) =>
-        FallbackRules.Render(config, failed.ToHashSet()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l[Prefix.Length..]).ToList();
+    private static IReadOnlyList<string> Rules(ClusterConfig config, params int[] failed)
+    {
+        var table = new TableContents();
+        FallbackRules.Fill(table, config, failed.ToHashSet());
+        return table.RulesOf(ClusterTable.FallbackChain);
+    }
 
     [Fact]
     public void APoolRuleHashesTheFlowOverTheNodesThatAreUp()
@@ -79,7 +81,11 @@ public sealed class FallbackRulesTests
     {
         var config = Config([Node(1), Node(2), Node(3, NodeState.Down)], ClusterRule(1), ClusterRule(2, Ipv4Address.Parse("10.0.1.1")));
         config = config with { FirewallRules = config.FirewallRules.Add(ClusterRule(3) with { Interface = "pool9" }) }; // a pool that is gone: no fallback
-        string script = ClusterTable.Skeleton + ClusterTable.Update(new FirewallRendering().Chains(config, InterfaceAddresses.None), [], FallbackRules.Render(config, new HashSet<int>()));
+        var table = new TableContents();
+        ClusterTable.Fill(table, []);
+        FallbackRules.Fill(table, config, new HashSet<int>());
+        new FirewallRendering().Fill(table, config, InterfaceAddresses.None);
+        string script = ClusterTable.Skeleton + table.Script();
         var result = CommandRunner.Run("unshare", ["--net", "--", "nft", "-c", "-f", "-"], stdin: script);
         Assert.True(result.ExitCode == 0, $"{result}\n{script}");
     }

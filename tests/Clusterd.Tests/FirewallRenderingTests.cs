@@ -23,7 +23,7 @@ public sealed class FirewallRenderingTests
     [Fact]
     public void FreshChainsEndInTheirAcceptPolicyAndMasqueradeByConntrackMark()
     {
-        string script = Rendering.Chains(new ClusterConfig(), InterfaceAddresses.None);
+        string script = Script(new ClusterConfig(), InterfaceAddresses.None);
         AssertRules(["accept"], script, "input");
         AssertRules([MasqueradedReplies, "jump output_rules"], script, "forward");
         AssertRules(["jump output_rules"], script, "output");
@@ -39,7 +39,7 @@ public sealed class FirewallRenderingTests
             .WithPolicy(FirewallChain.Input, new DefaultPolicy(RulePolicy.Reject))
             .WithPolicy(FirewallChain.Output, new DefaultPolicy(RulePolicy.Deny))
             .WithPolicy(FirewallChain.Forward, new DefaultPolicy(RulePolicy.Accept, Masquerade: true));
-        string script = Rendering.Chains(config with { FirewallRules = [Rule(1, FirewallChain.Input)] }, InterfaceAddresses.None);
+        string script = Script(config with { FirewallRules = [Rule(1, FirewallChain.Input)] }, InterfaceAddresses.None);
         AssertRules(["counter name r1 accept", "reject with icmp type port-unreachable"], script, "input");
         AssertRules(["drop"], script, "output_rules");
         AssertRules([MasqueradedReplies, "ct mark set ct mark | 0x20000000 jump output_rules"], script, "forward");
@@ -293,7 +293,10 @@ public sealed class FirewallRenderingTests
                 Rule(9, FirewallChain.Input, RulePolicy.Deny) with { InterfaceAddress = Ipv4Address.Parse("192.0.2.1") },
             ],
         };
-        string script = ClusterTable.Skeleton + ClusterTable.Update(Rendering.Chains(config, Eth0AndAlias), []);
+        var table = new TableContents();
+        ClusterTable.Fill(table, []);
+        Rendering.Fill(table, config, Eth0AndAlias);
+        string script = ClusterTable.Skeleton + table.Script();
         var result = CommandRunner.Run("unshare", ["--net", "--", "nft", "-c", "-f", "-"], stdin: script);
         Assert.True(result.ExitCode == 0, $"{result}\n{script}");
     }
@@ -308,8 +311,15 @@ public sealed class FirewallRenderingTests
     private static readonly InterfaceAddresses Eth0AndAlias = new(
         [("eth0", Ipv4Address.Parse("10.0.0.254")), ("eth1", Ipv4Address.Parse("192.0.2.1")), ("br0", Ipv4Address.Parse("192.0.2.1"))]);
 
-    private static string Render(params FirewallRule[] rules) =>
-        Rendering.Chains(new ClusterConfig { FirewallRules = [.. rules] }, Eth0AndAlias);
+    private static string Render(params FirewallRule[] rules) => Script(new ClusterConfig { FirewallRules = [.. rules] }, Eth0AndAlias);
+
+    /// <summary>The firewall's part of the table as the script a whole write runs.</summary>
+    private static string Script(ClusterConfig config, InterfaceAddresses interfaces)
+    {
+        var table = new TableContents();
+        Rendering.Fill(table, config, interfaces);
+        return table.Script();
+    }
 
     /// <summary>The bodies of the script's "add rule" statements for <paramref name="chain"/> are exactly <paramref name="expected"/>, in order.</summary>
     private static void AssertRules(string[] expected, string script, string chain)

@@ -27,7 +27,7 @@ public sealed class ActiveBackupTests(ITestOutputHelper output) : IDisposable
     /// 100 connections, with the longest stream gap 0.1–0.45 s and the survivor's counts right. Failback
     /// used to break 1 to 56 held connections in about half the runs: a node's reply reaching fe1
     /// before conntrackd's commit began an entry the wrong way round (now dropped, see
-    /// <c>ClusterTable.Update</c>). Since, on the idle machine, 41 of 45 cases kept every connection
+    /// <c>ClusterTable.Fill</c>). Since, on the idle machine, 41 of 45 cases kept every connection
     /// (the last 27 in a row); the 4 others broke one each, with no such entry (cause not found).
     /// </summary>
     [Theory]

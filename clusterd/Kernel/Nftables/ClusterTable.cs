@@ -1,4 +1,3 @@
-using System.Text;
 using ClusterControl;
 using Clusterd.State;
 
@@ -17,7 +16,7 @@ namespace Clusterd.Kernel.Nftables;
 /// the node mark selects the node's route table).
 /// The <c>toqueue</c> chain holds the NFQUEUE target, which nft cannot write on this kernel; it is
 /// written at start (<see cref="QueueTargetRule"/>), before the rules that jump to it, and never
-/// touched by <see cref="Update"/>. The table outlives clusterd, so a restart leaves established
+/// touched by <see cref="TableWriter"/>. The table outlives clusterd, so a restart leaves established
 /// connections alone; <see cref="Delete"/> is for <c>clusterd --cleanup</c>.
 /// </remarks>
 public static class ClusterTable
@@ -36,39 +35,48 @@ public static class ClusterTable
     public const string Skeleton = $"table {Qualified} {{\n\tchain {QueueChain} {{\n\t}}\n}}\n";
 
     /// <summary>
-    /// The script that replaces every rule but the queue target, in one transaction: chains are
-    /// flushed and refilled, so a refused script leaves the old rules in force.
+    /// Adds clusterd's own chains and the map of masq nodes to <paramref name="table"/>: the chains
+    /// around the queue and the firewall, the rules that restore and save node marks, and the DNAT
+    /// by node mark.
     /// </summary>
-    /// <param name="fallbackRules">The rules of <see cref="FallbackChain"/>; none when clusterd runs fail-closed.</param>
-    public static string Update(string firewallChains, IEnumerable<(uint Mark, Ipv4Address Address)> masqNodes, string fallbackRules = "")
+    public static void Fill(TableContents table, IEnumerable<(uint Mark, Ipv4Address Address)> masqNodes)
     {
-        var script = new StringBuilder();
-        script.Append($"table {Qualified} {{\n");
-        script.Append("\tmap masq_nodes {\n\t\ttype mark : ipv4_addr\n\t}\n");
-        script.Append("\tchain restore {\n\t\ttype filter hook prerouting priority -160; policy accept;\n\t}\n");
-        script.Append($"\tchain {FallbackChain} {{\n\t\ttype filter hook prerouting priority -145; policy accept;\n\t}}\n");
-        script.Append("\tchain save {\n\t\ttype filter hook prerouting priority -140; policy accept;\n\t}\n");
-        script.Append("\tchain node_nat {\n\t\ttype nat hook prerouting priority -100; policy accept;\n\t}\n");
-        script.Append("}\n");
-        foreach (string chain in OwnChains) script.Append($"flush chain {Qualified} {chain}\n");
-        script.Append($"flush map {Qualified} masq_nodes\n");
+        table.Declare($$"""
+            table {{Qualified}} {
+            	map masq_nodes {
+            		type mark : ipv4_addr
+            	}
+            	chain restore {
+            		type filter hook prerouting priority -160; policy accept;
+            	}
+            	chain {{FallbackChain}} {
+            		type filter hook prerouting priority -145; policy accept;
+            	}
+            	chain save {
+            		type filter hook prerouting priority -140; policy accept;
+            	}
+            	chain node_nat {
+            		type nat hook prerouting priority -100; policy accept;
+            	}
+            }
+
+            """);
+        foreach (string chain in OwnChains) table.Fill(chain);
         string node = Marks.Hex(Marks.NodeTag), tags = Marks.Hex(Marks.TagMask);
         // Only the original direction: replies carry no mark, so they are routed normally back to the client.
-        script.Append($"add rule {Qualified} restore ct direction original ct mark & {tags} == {node} meta mark set ct mark & {Marks.Hex(~Marks.MasqueradeBit)}\n");
+        table.Rule("restore", $"ct direction original ct mark & {tags} == {node} meta mark set ct mark & {Marks.Hex(~Marks.MasqueradeBit)}");
         // A forwarded TCP packet conntrack takes for a new connection without its SYN, that no cluster
         // rule tagged, is dropped: mostly a node's reply on a connection this front-end has not been
         // given yet (a failback, before conntrackd's commit). Let through, it would begin an entry the
         // wrong way round, which the commit cannot replace and whose client packets, then replies,
         // never get their node mark. Its retransmission finds the committed entry. What is addressed
         // to the front-end itself is left alone: a session open before conntrack was loaded goes on.
-        script.Append($"add rule {Qualified} save ct state new tcp flags & syn == 0 meta mark & {tags} == 0 fib daddr type != local drop\n");
-        script.Append($"add rule {Qualified} save meta mark & {tags} == {node} ct mark 0 ct mark set meta mark\n");
-        script.Append($"add rule {Qualified} node_nat meta mark & {tags} == {node} dnat to meta mark map @masq_nodes\n");
+        table.Rule("save", $"ct state new tcp flags & syn == 0 meta mark & {tags} == 0 fib daddr type != local drop");
+        table.Rule("save", $"meta mark & {tags} == {node} ct mark 0 ct mark set meta mark");
+        table.Rule("node_nat", $"meta mark & {tags} == {node} dnat to meta mark map @masq_nodes");
         var elements = masqNodes.Select(n => $"{Marks.Hex(n.Mark)} : {n.Address}").ToList();
-        if (elements.Count > 0) script.Append($"add element {Qualified} masq_nodes {{ {string.Join(", ", elements)} }}\n");
-        script.Append(fallbackRules);
-        script.Append(firewallChains);
-        return script.ToString();
+        table.FillMaps($"flush map {Qualified} masq_nodes\n");
+        if (elements.Count > 0) table.FillMaps($"add element {Qualified} masq_nodes {{ {string.Join(", ", elements)} }}\n");
     }
 
     /// <summary>Deletes the table; declaring it first makes the script succeed when there is none.</summary>

@@ -18,6 +18,8 @@ public sealed class CounterLedger
     public string DeleteUnwanted(IReadOnlySet<string> wanted) =>
         string.Concat(_inKernel.Where(name => !wanted.Contains(name)).Select(name => $"delete counter {ClusterTable.Qualified} {name}\n"));
 
+    public bool Holds(string name) => _inKernel.Contains(name);
+
     /// <summary>The kernel took the transaction: it now holds exactly <paramref name="wanted"/>.</summary>
     public void Applied(IReadOnlySet<string> wanted) => _inKernel = [.. wanted];
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using ClusterControl.Firewall;
 using Clusterd.State;
 
@@ -22,25 +21,23 @@ namespace Clusterd.Kernel.Nftables;
 /// </remarks>
 public static class FallbackRules
 {
-    /// <summary>The nft statements that fill the fallback chain for <paramref name="config"/>, leaving out the <paramref name="failed"/> nodes.</summary>
-    public static string Render(ClusterConfig config, IReadOnlySet<int> failed)
+    /// <summary>Fills the fallback chain of <paramref name="table"/> for <paramref name="config"/>, leaving out the <paramref name="failed"/> nodes.</summary>
+    public static void Fill(TableContents table, ClusterConfig config, IReadOnlySet<int> failed)
     {
-        var script = new StringBuilder();
         foreach (var rule in config.FirewallRules.Where(r => r.Policy == RulePolicy.Cluster))
         {
             if (config.FindPool(rule.Pool!) is not { } pool) continue;
-            string match = $"add rule {ClusterTable.Qualified} {ClusterTable.FallbackChain} meta mark {Marks.Hex(Marks.RuleTag | (uint)rule.Id)}";
+            string match = $"meta mark {Marks.Hex(Marks.RuleTag | (uint)rule.Id)}";
             var staticNode = rule.StaticNode is { } address ? pool.FindNode(address) : null;
             List<NodeConfig> nodes = staticNode is not null && staticNode.TakesNewConnections(failed)
                 ? [staticNode]
                 : pool.Nodes.Where(n => n.TakesNewConnections(failed)).ToList();
-            script.Append(nodes.Count switch
+            table.Rule(ClusterTable.FallbackChain, nodes.Count switch
             {
-                0 => $"{match} drop\n",
-                1 => $"{match} meta mark set {Marks.Hex(Marks.ForNode(nodes[0].Id))}\n",
-                _ => $"{match} meta mark set jhash ip saddr . th sport . ip daddr . th dport mod {nodes.Count} map {{ {string.Join(", ", nodes.Select((n, i) => $"{i} : {Marks.Hex(Marks.ForNode(n.Id))}"))} }}\n",
+                0 => $"{match} drop",
+                1 => $"{match} meta mark set {Marks.Hex(Marks.ForNode(nodes[0].Id))}",
+                _ => $"{match} meta mark set jhash ip saddr . th sport . ip daddr . th dport mod {nodes.Count} map {{ {string.Join(", ", nodes.Select((n, i) => $"{i} : {Marks.Hex(Marks.ForNode(n.Id))}"))} }}",
             });
         }
-        return script.ToString();
     }
 }

@@ -48,9 +48,6 @@ public sealed class FakeDataPlane : IDataPlane
         if (refused) throw new KernelRefusedException("routing to the nodes: test");
     }
 
-    public void InterfacesChanged(ClusterConfig config, IReadOnlyCollection<NodePlacement> retired, IReadOnlySet<int> failed) =>
-        Apply(config, retired, failed);
-
     public IReadOnlyDictionary<string, RuleCounter> Counters(IReadOnlyCollection<string> names, bool zero)
     {
         var read = names.Where(CounterValues.ContainsKey).ToDictionary(name => name, name => CounterValues[name]);
