@@ -55,7 +55,6 @@ public sealed class KernelDataPlane : IDataPlane
         KernelCall.Run("routing to the nodes", () => _routes.Sync(placements.ToDictionary(p => Marks.ForNode(p.Node.Id), p => p.Node.Address)));
     }
 
-
     /// <summary>
     /// Makes sure the table exists with the queue target in place before any rule jumps to it. A table
     /// a previous clusterd left keeps forwarding meanwhile; its rules are replaced by the first update.

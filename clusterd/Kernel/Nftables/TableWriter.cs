@@ -58,21 +58,8 @@ public sealed class TableWriter(NftablesLibrary nft)
     private void Rewrite(TableContents contents)
     {
         string script = contents.Script() + _counters.DeleteUnwanted(contents.Counters);
-        var handles = AddedRuleHandles(nft.Run(script, echo: true)).ToList();
-        if (handles.Count != contents.Chains.Sum(chain => contents.RulesOf(chain).Count))
-        {
-            Forget(contents);
-            return;
-        }
-        var chains = new Dictionary<string, HeldChain>();
-        int next = 0;
-        foreach (string chain in contents.Chains)
-        {
-            var rules = contents.RulesOf(chain);
-            chains[chain] = new HeldChain([.. rules], handles.GetRange(next, rules.Count));
-            next += rules.Count;
-        }
-        Held(contents, chains);
+        var edits = contents.Chains.Select(chain => (chain, ChainEdit.Between([], contents.RulesOf(chain)))).ToList();
+        Record(contents, [], edits, nft.Run(script, echo: true));
     }
 
     private void Edit(TableContents contents)
@@ -97,27 +84,32 @@ public sealed class TableWriter(NftablesLibrary nft)
         script.Append(_counters.DeleteUnwanted(contents.Counters));
         if (script.Length == 0) return;
 
-        var handles = AddedRuleHandles(nft.Run(script.ToString(), echo: true)).ToList();
+        Record(contents, _chains, edits, nft.Run(script.ToString(), echo: true));
+    }
+
+    /// <summary>
+    /// The kernel took a write that made <paramref name="edits"/> to the chains <paramref name="before"/>
+    /// (none for a whole write): the chains now hold their kept rules and, between them, the added
+    /// ones, whose handles <paramref name="echo"/> gives in the order they were added.
+    /// </summary>
+    private void Record(TableContents contents, Dictionary<string, HeldChain> before, List<(string Chain, ChainEdit Edit)> edits, string echo)
+    {
+        var handles = AddedRuleHandles(echo).ToList();
         if (handles.Count != edits.Sum(e => e.Edit.Added.Count))
         {
             Forget(contents);
             return;
         }
-        var chains = new Dictionary<string, HeldChain>(_chains);
+        var chains = new Dictionary<string, HeldChain>(before);
         int next = 0;
         foreach (var (chain, edit) in edits)
         {
-            var held = _chains[chain];
+            var held = before.GetValueOrDefault(chain) ?? new HeldChain([], []);
             chains[chain] = new HeldChain(
                 [.. held.Rules.Take(edit.Kept), .. edit.Added, .. held.Rules.TakeLast(edit.KeptAfter)],
                 [.. held.Handles.Take(edit.Kept), .. handles.GetRange(next, edit.Added.Count), .. held.Handles.TakeLast(edit.KeptAfter)]);
             next += edit.Added.Count;
         }
-        Held(contents, chains);
-    }
-
-    private void Held(TableContents contents, Dictionary<string, HeldChain> chains)
-    {
         _declarations = contents.Declarations;
         _elements = contents.Elements;
         _chains = chains;
