@@ -12,7 +12,7 @@ namespace Clusterd.Firewall;
 /// accounting counts incoming packets before everything and outgoing ones last; the input
 /// chain sees every received packet before routing; forward and output see the outgoing
 /// device, and output sees forwarded packets as well as local ones; first match wins; the
-/// default policy is the chain's last rule. Every rule counts in a named counter (<c>rID</c>), so counters survive re-rendering and can be read and zeroed.
+/// default policy is the chain's last rule. Every rule counts (<see cref="CountedRule"/>, named <c>rID</c>), and its counts survive re-rendering. The chains of rules are held in blocks, so that a rule added among thousands rewrites few.
 /// </summary>
 /// <remarks>
 /// A cluster rule tags a new, unscheduled connection with its rule mark and queues it to clusterd
@@ -45,18 +45,18 @@ public sealed class FirewallRendering : IFirewallRendering
             }
 
             """);
-        foreach (string chain in new[] { "acct_in", "acct_out", "input", "forward", "output", OutputRules, "proxy", "masq" })
+        foreach (string chain in new[] { "acct_in", "acct_out", "input", "forward", OutputRules })
+            table.Fill(chain, inBlocks: true);
+        foreach (string chain in new[] { "output", "proxy", "masq" })
             table.Fill(chain);
-        foreach (var rule in config.FirewallRules)
-            table.Counter(CounterName(rule));
         TosRewrite.AddChains(table, config.FirewallRules);
 
         foreach (var rule in config.RulesOf(FirewallChain.Accounting))
         {
             if (rule.Direction != AccountingDirection.Out)
-                Add(table, "acct_in", Matches(rule, Device.Incoming, Directions.BothCountedOnce, interfaces), $"counter name {CounterName(rule)}{Log(rule, "acct_in")}");
+                Count(table, "acct_in", Matches(rule, Device.Incoming, Directions.BothCountedOnce, interfaces), rule, "", Log(rule, "acct_in"));
             if (rule.Direction != AccountingDirection.In)
-                Add(table, "acct_out", Matches(rule, Device.Outgoing, Directions.BothCountedOnce, interfaces), $"counter name {CounterName(rule)}{Log(rule, "acct_out")}");
+                Count(table, "acct_out", Matches(rule, Device.Outgoing, Directions.BothCountedOnce, interfaces), rule, "", Log(rule, "acct_out"));
         }
         Chain(table, config, interfaces, FirewallChain.Input, "input", Device.Incoming, "icmp type port-unreachable", "accept");
         Chain(table, config, interfaces, FirewallChain.Forward, "forward", Device.Outgoing, "icmp type host-unreachable", $"jump {OutputRules}");
@@ -84,7 +84,6 @@ public sealed class FirewallRendering : IFirewallRendering
             table.Rule(name, $"ct mark & {Marks.Hex(Marks.MasqueradeBit)} == {Marks.Hex(Marks.MasqueradeBit)} ct direction reply {accept}");
         foreach (var rule in config.RulesOf(chain))
         {
-            string counter = $"counter name {CounterName(rule)}";
             string log = Log(rule, name);
             var matches = Matches(rule, device, Directions.Both, interfaces);
             // Ahead of the verdict rules, on disjoint matches so that no packet is rewritten twice:
@@ -94,20 +93,20 @@ public sealed class FirewallRendering : IFirewallRendering
             {
                 case RulePolicy.Cluster:
                     uint tag = Marks.RuleTag | (uint)rule.Id;
-                    Add(table, name, Matches(rule, device, Directions.Normal, interfaces),
-                        $"ct state new meta mark & {Marks.Hex(Marks.TagMask)} != {Marks.Hex(Marks.NodeTag)} meta mark set {Marks.Hex(tag)} {counter}{log} jump {ClusterTable.QueueChain}");
-                    Add(table, name, matches, $"{counter}{log} accept");
+                    Count(table, name, Matches(rule, device, Directions.Normal, interfaces), rule,
+                        $"ct state new meta mark & {Marks.Hex(Marks.TagMask)} != {Marks.Hex(Marks.NodeTag)} meta mark set {Marks.Hex(tag)}", $"{log} jump {ClusterTable.QueueChain}");
+                    Count(table, name, matches, rule, "", $"{log} accept");
                     break;
                 case RulePolicy.Accept when rule.Redirect:
                     uint redirectTag = Marks.RuleTag | (uint)rule.Id;
-                    Add(table, name, matches, $"meta mark set {Marks.Hex(redirectTag)} {counter}{log} accept");
+                    Count(table, name, matches, rule, $"meta mark set {Marks.Hex(redirectTag)}", $"{log} accept");
                     string toPort = rule.RedirectPort != 0 && rule.Protocol is RuleProtocol.Tcp or RuleProtocol.Udp
                         ? $"meta l4proto {Keywords(rule.Protocol)} redirect to :{rule.RedirectPort}"
                         : "redirect";
                     table.Rule("proxy", $"meta mark {Marks.Hex(redirectTag)} {toPort}");
                     break;
                 default:
-                    Add(table, name, matches, $"{counter}{log} {Verdict(rule.Policy, rule.Masquerade, rejectWith, accept)}");
+                    Count(table, name, matches, rule, "", $"{log} {Verdict(rule.Policy, rule.Masquerade, rejectWith, accept)}");
                     break;
             }
         }
@@ -131,8 +130,21 @@ public sealed class FirewallRendering : IFirewallRendering
     private static void Add(TableContents table, string chain, IEnumerable<string> matches, string action)
     {
         foreach (string match in matches)
-            table.Rule(chain, match.Length > 0 ? $"{match} {action}" : action);
+            table.Rule(chain, Joined(match, action));
     }
+
+    /// <summary>
+    /// Adds a rule counting for <paramref name="rule"/> per match: its <paramref name="statements"/>,
+    /// the counter, then <paramref name="action"/> (which begins with a space).
+    /// </summary>
+    private static void Count(TableContents table, string chain, IEnumerable<string> matches, FirewallRule rule, string statements, string action)
+    {
+        foreach (string match in matches)
+            table.Rule(chain, CountedRule.Text(Joined(match, statements), action, CounterName(rule)));
+    }
+
+    private static string Joined(string first, string second) =>
+        first.Length == 0 ? second : second.Length == 0 ? first : $"{first} {second}";
 
     /// <summary>Which directions of a -b rule become nft rules.</summary>
     private enum Directions

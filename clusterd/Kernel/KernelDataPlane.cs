@@ -63,19 +63,11 @@ public sealed class KernelDataPlane : IDataPlane
     {
         _nft.Run(ClusterTable.Skeleton);
         _queueTarget.Replace(ClusterTable.Name, ClusterTable.QueueChain);
-        // Counters a previous clusterd left for rules since deleted go with the first update.
-        _table.CountersHeld(NamedCounters.Parse(_nft.Run($"list counters table {ClusterTable.Qualified}\n", json: true)).Keys.ToHashSet());
         _taken = true;
     }
 
-    public IReadOnlyDictionary<string, RuleCounter> Counters(IReadOnlyCollection<string> names, bool zero)
-    {
-        if (names.Count == 0) return new Dictionary<string, RuleCounter>();
-        string script = zero
-            ? string.Concat(names.Select(name => $"reset counter {ClusterTable.Qualified} {name}\n"))
-            : $"list counters table {ClusterTable.Qualified}\n";
-        return NamedCounters.Parse(_nft.Run(script, json: true));
-    }
+    public IReadOnlyDictionary<string, RuleCounter> Counters(IReadOnlyCollection<string> names, bool zero) =>
+        names.Count == 0 ? new Dictionary<string, RuleCounter>() : _table.Counters(names.ToHashSet(), zero);
 
     /// <summary>
     /// Removes everything clusterd put into the kernel — the table, the routing rules and tables — and

@@ -2,20 +2,21 @@ using TestSupport;
 
 namespace Clusterd.Tests;
 
-/// <summary>The named nftables counters in clusterd's table are exactly those of its rules, whatever was refused, deleted or flushed.</summary>
+/// <summary>The counters in clusterd's table are exactly those of its rules, whatever was refused, deleted or flushed, and they count on through other rules' changes.</summary>
 public sealed class FirewallCounterTests : IDisposable
 {
     private readonly ClusterdProcess _daemon = ClusterdProcess.StartNew();
 
     private CommandResult Ipfwadm(params string[] args) => CommandRunner.Run(Binaries.Ipfwadm, args, _daemon.ClientEnvironment);
 
-    /// <summary>The counter names nft lists in the daemon's network namespace.</summary>
+    /// <summary>The names of the counters the rules of clusterd's table add to, as nft lists them in the daemon's network namespace.</summary>
     private List<string> KernelCounters()
     {
-        var listing = CommandRunner.Run("nsenter", "-t", _daemon.Pid.ToString(), "-n", "nft", "list", "counters", "table", "ip", "ip_cluster");
+        const string Comment = " comment \"";
+        var listing = CommandRunner.Run("nsenter", "-t", _daemon.Pid.ToString(), "-n", "nft", "list", "table", "ip", "ip_cluster");
         Assert.True(listing.ExitCode == 0, listing.ToString());
-        return listing.Stdout.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("counter "))
-            .Select(l => l.Split(' ')[1]).Order().ToList();
+        return [.. listing.Stdout.Split('\n').Where(l => l.Contains(Comment, StringComparison.Ordinal))
+            .Select(l => l[(l.LastIndexOf(Comment, StringComparison.Ordinal) + Comment.Length)..].TrimEnd('"')).Distinct().Order()];
     }
 
     [Fact]

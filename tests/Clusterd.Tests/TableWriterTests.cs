@@ -5,10 +5,10 @@ using TestSupport;
 namespace Clusterd.Tests;
 
 /// <summary>
-/// The table writer against the kernel's nftables, in a throwaway network namespace: a change edits
-/// only the rules that differ, so the others keep their handles, and the chain always holds exactly
-/// the rules last written, in order — after edits, after an operator deleted a rule behind the
-/// writer's back, and after a write the kernel refused.
+/// The table writer against the kernel's nftables, in a throwaway network namespace: a chain in
+/// blocks always holds exactly the rules last written, in order; a change refills only the blocks it
+/// falls in, so the other rules stay as they were; counted rules keep their counts through every
+/// refill, a whole write by a new writer included; and a write the kernel refuses changes nothing.
 /// </summary>
 public sealed class TableWriterTests : IDisposable
 {
@@ -20,49 +20,107 @@ public sealed class TableWriterTests : IDisposable
     {
         var made = CommandRunner.Run("ip", "netns", "add", _namespace);
         if (made.ExitCode != 0) throw new InvalidOperationException(made.ToString());
+        Nft("add", "table", "ip", ClusterTable.Name);
     }
 
     public void Dispose() => CommandRunner.Run("ip", "netns", "del", _namespace);
 
     [Fact]
-    public void AChangeEditsOnlyTheRulesThatDiffer()
+    public void AChainInBlocksHoldsTheRulesInOrder()
     {
         InNamespace(writer =>
         {
-            writer.Write(Input(1, 2, 3));
-            var first = KernelInput();
-            Assert.Equal(Texts(1, 2, 3), first.Select(r => r.Text));
-
-            writer.Write(Input(1, 2, 9, 3));
-            var inserted = KernelInput();
-            Assert.Equal(Texts(1, 2, 9, 3), inserted.Select(r => r.Text));
-            Assert.Equal(first.Select(r => r.Handle), inserted.Where(r => r.Text != Text(9)).Select(r => r.Handle));
-
-            writer.Write(Input(2, 9, 3));
-            var deleted = KernelInput();
-            Assert.Equal(Texts(2, 9, 3), deleted.Select(r => r.Text));
-            Assert.Equal(inserted.Skip(1).Select(r => r.Handle), deleted.Select(r => r.Handle));
-
-            writer.Write(Input(2, 9, 3, 4));
-            var appended = KernelInput();
-            Assert.Equal(Texts(2, 9, 3, 4), appended.Select(r => r.Text));
-            Assert.Equal(deleted.Select(r => r.Handle), appended.Take(3).Select(r => r.Handle));
+            writer.Write(Input(Enumerable.Range(1, 200)));
+            var blocks = KernelBlocks();
+            Assert.Equal(4, blocks.Count);
+            Assert.All(blocks, block => Assert.InRange(block.Rules.Count, BlockLayout.MinRules, BlockLayout.MaxRules));
+            Assert.Equal(Texts(Enumerable.Range(1, 200)), blocks.SelectMany(block => block.Rules).Select(rule => rule.Text));
         });
     }
 
     [Fact]
-    public void ARuleDeletedBehindItsBackIsWrittenWholeAgain()
+    public void AChangeRefillsOnlyTheBlocksItFallsIn()
     {
         InNamespace(writer =>
         {
-            writer.Write(Input(1, 2, 3, 4));
-            ulong second = KernelInput()[1].Handle;
-            Nft("delete", "rule", "ip", ClusterTable.Name, "input", "handle", $"{second}");
+            var sources = Enumerable.Range(1, 200).ToList();
+            writer.Write(Input(sources));
+            var before = KernelBlocks();
 
-            writer.Write(Input(1, 3, 4, 5)); // the edit deletes 2 by its handle, which is gone: refused, then written whole
-            Assert.Equal(Texts(1, 3, 4, 5), KernelInput().Select(r => r.Text));
-            writer.Write(Input(1, 3, 5));
-            Assert.Equal(Texts(1, 3, 5), KernelInput().Select(r => r.Text));
+            sources.Insert(120, 999);
+            writer.Write(Input(sources));
+            var after = KernelBlocks();
+            Assert.Equal(Texts(sources), after.SelectMany(block => block.Rules).Select(rule => rule.Text));
+            Assert.Equal(before.Select(block => block.Name), after.Select(block => block.Name));
+            for (int i = 0; i < before.Count; i++)
+                if (i != 2) Assert.Equal(before[i].Rules, after[i].Rules);
+
+            sources.RemoveRange(0, 40); // the first block would keep 10: it and the second are refilled
+            writer.Write(Input(sources));
+            var fewer = KernelBlocks();
+            Assert.Equal(Texts(sources), fewer.SelectMany(block => block.Rules).Select(rule => rule.Text));
+            Assert.Equal(after[2..], fewer[^2..]);
+        });
+    }
+
+    [Fact]
+    public void CountsSurviveRefillsAndANewWriter()
+    {
+        Nft("add", "chain", "ip", ClusterTable.Name, "input", "{ type filter hook prerouting priority -150; policy accept; }");
+        Nft("add", "rule", "ip", ClusterTable.Name, "input", "ip saddr 127.0.0.1 counter packets 5 bytes 500 accept comment \"r7\"");
+        TableContents Counted(int others)
+        {
+            var table = Input(Enumerable.Range(1, others));
+            table.Rule("input", CountedRule.Text("ip saddr 127.0.0.1", " accept", "r7"));
+            return table;
+        }
+        InNamespace(writer =>
+        {
+            writer.Write(Counted(3)); // the table's first write takes the counts of the rule it found
+            Assert.Equal(new RuleCounter(5, 500), writer.Counters(Names("r7"), zero: false)["r7"]);
+            writer.Write(Counted(4));
+            Assert.Equal(new RuleCounter(5, 500), writer.Counters(Names("r7"), zero: false)["r7"]);
+        });
+        InNamespace(writer =>
+        {
+            writer.Write(Counted(100));
+            Assert.Equal(new RuleCounter(5, 500), writer.Counters(Names("r7"), zero: true)["r7"]);
+            Assert.Equal(new RuleCounter(0, 0), writer.Counters(Names("r7"), zero: false)["r7"]);
+            Assert.Equal(Texts(Enumerable.Range(1, 100)).Append("ip saddr 127.0.0.1 counter packets 0 bytes 0 accept comment \"r7\""),
+                KernelBlocks().SelectMany(block => block.Rules).Select(rule => rule.Text));
+        });
+    }
+
+    [Fact]
+    public void ANewWriterDeletesTheBlocksItDoesNotUse()
+    {
+        InNamespace(writer => writer.Write(Input(Enumerable.Range(1, 200))));
+        InNamespace(writer => writer.Write(Input(Enumerable.Range(1, 10))));
+        Assert.Equal(["input", "input.0"], Chains());
+        Assert.Equal(Texts(Enumerable.Range(1, 10)), KernelBlocks().Single().Rules.Select(rule => rule.Text));
+    }
+
+    [Fact]
+    public void ANewWriterWritesTheTableItsPredecessorLeft()
+    {
+        InNamespace(writer => writer.Write(Input(Enumerable.Range(1, 200))));
+        string left = Nft("list", "table", "ip", ClusterTable.Name);
+        InNamespace(writer => writer.Write(Input(Enumerable.Range(1, 200))));
+        Assert.Equal(left, Nft("list", "table", "ip", ClusterTable.Name));
+    }
+
+    [Fact]
+    public void ABlockDeletedBehindItsBackIsWrittenWholeAgain()
+    {
+        InNamespace(writer =>
+        {
+            writer.Write(Input(Enumerable.Range(1, 100)));
+            Nft("flush", "chain", "ip", ClusterTable.Name, "input");
+            Nft("flush", "chain", "ip", ClusterTable.Name, "input.1");
+            Nft("delete", "chain", "ip", ClusterTable.Name, "input.1");
+
+            writer.Write(Input(Enumerable.Range(1, 101))); // the edit refills input.1, which is gone: refused, then written whole
+            Assert.Equal(Texts(Enumerable.Range(1, 101)), KernelBlocks().SelectMany(block => block.Rules).Select(rule => rule.Text));
         });
     }
 
@@ -71,49 +129,31 @@ public sealed class TableWriterTests : IDisposable
     {
         InNamespace(writer =>
         {
-            writer.Write(Input(1, 2));
-            var refused = Input(1, 2);
+            writer.Write(Input([1, 2]));
+            var refused = Input([1, 2]);
             refused.Rule("input", "ip saddr no-such-address accept");
             Assert.Throws<KernelRefusedException>(() => writer.Write(refused));
-            var kept = KernelInput();
-            Assert.Equal(Texts(1, 2), kept.Select(r => r.Text));
+            Assert.Equal(Texts([1, 2]), KernelBlocks().Single().Rules.Select(rule => rule.Text));
 
-            writer.Write(Input(1, 2, 3));
-            var after = KernelInput();
-            Assert.Equal(Texts(1, 2, 3), after.Select(r => r.Text));
-            Assert.Equal(kept.Select(r => r.Handle), after.Take(2).Select(r => r.Handle));
+            writer.Write(Input([1, 2, 3]));
+            Assert.Equal(Texts([1, 2, 3]), KernelBlocks().Single().Rules.Select(rule => rule.Text));
         });
     }
 
-    [Fact]
-    public void CountersComeWithTheirRulesAndGoAfterThem()
-    {
-        InNamespace(writer =>
-        {
-            var counted = Input(1);
-            counted.Counter("r7");
-            counted.Rule("input", "counter name r7 accept");
-            writer.Write(counted);
-            Assert.Contains("counter r7", Nft("list", "counters"));
+    private static HashSet<string> Names(params string[] names) => [.. names];
 
-            writer.Write(Input(1));
-            Assert.DoesNotContain("counter r7", Nft("list", "counters"));
-            Assert.Equal(Texts(1), KernelInput().Select(r => r.Text));
-        });
-    }
-
-    private static TableContents Input(params int[] sources)
+    private static TableContents Input(IEnumerable<int> sources)
     {
         var table = new TableContents();
         table.Declare(Declarations);
-        table.Fill("input");
+        table.Fill("input", inBlocks: true);
         foreach (int source in sources) table.Rule("input", Text(source));
         return table;
     }
 
-    private static string Text(int source) => $"ip saddr 10.0.0.{source} accept";
+    private static string Text(int source) => $"ip saddr 10.0.{source / 250}.{source % 250} accept";
 
-    private static IEnumerable<string> Texts(params int[] sources) => sources.Select(Text);
+    private static IEnumerable<string> Texts(IEnumerable<int> sources) => sources.Select(Text);
 
     /// <summary>The writer's whole life runs on a thread inside the namespace, where its nft context opens its socket.</summary>
     private void InNamespace(Action<TableWriter> test) =>
@@ -124,16 +164,30 @@ public sealed class TableWriterTests : IDisposable
             return 0;
         });
 
-    /// <summary>The input chain's rules as the kernel holds them, each with its handle.</summary>
-    private List<(string Text, ulong Handle)> KernelInput()
+    private sealed record KernelRule(string Text, ulong Handle);
+
+    private sealed record KernelBlock(string Name, List<KernelRule> Rules)
+    {
+        public bool Equals(KernelBlock? other) => other is not null && Name == other.Name && Rules.SequenceEqual(other.Rules);
+        public override int GetHashCode() => Name.GetHashCode(StringComparison.Ordinal);
+    }
+
+    /// <summary>The blocks the input chain jumps to, in order, each with its rules as the kernel holds them.</summary>
+    private List<KernelBlock> KernelBlocks() =>
+        [.. RulesOf("input").Select(jump => jump.Text["jump ".Length..]).Select(name => new KernelBlock(name, RulesOf(name)))];
+
+    private List<KernelRule> RulesOf(string chain)
     {
         const string Marker = " # handle ";
-        return Nft("-a", "list", "chain", "ip", ClusterTable.Name, "input").Split('\n')
+        return [.. Nft("-a", "list", "chain", "ip", ClusterTable.Name, chain).Split('\n')
             .Select(line => line.Trim())
-            .Where(line => line.StartsWith("ip saddr", StringComparison.Ordinal) || line.StartsWith("counter", StringComparison.Ordinal))
-            .Select(line => (line[..line.LastIndexOf(Marker, StringComparison.Ordinal)], ulong.Parse(line[(line.LastIndexOf(Marker, StringComparison.Ordinal) + Marker.Length)..])))
-            .ToList();
+            .Where(line => line.Contains(Marker, StringComparison.Ordinal) && !line.StartsWith("chain ", StringComparison.Ordinal) && !line.StartsWith("type ", StringComparison.Ordinal))
+            .Select(line => new KernelRule(line[..line.LastIndexOf(Marker, StringComparison.Ordinal)], ulong.Parse(line[(line.LastIndexOf(Marker, StringComparison.Ordinal) + Marker.Length)..])))];
     }
+
+    private List<string> Chains() =>
+        [.. Nft("list", "table", "ip", ClusterTable.Name).Split('\n').Select(line => line.Trim())
+            .Where(line => line.StartsWith("chain ", StringComparison.Ordinal)).Select(line => line.Split(' ')[1])];
 
     private string Nft(params string[] args)
     {

@@ -61,7 +61,8 @@ public static class ClusterTable
             }
 
             """);
-        foreach (string chain in OwnChains) table.Fill(chain);
+        // The fallback chain has a rule per cluster rule, so it may grow as long as the firewall's chains.
+        foreach (string chain in OwnChains) table.Fill(chain, inBlocks: chain == FallbackChain);
         string node = Marks.Hex(Marks.NodeTag), tags = Marks.Hex(Marks.TagMask);
         // Only the original direction: replies carry no mark, so they are routed normally back to the client.
         table.Rule("restore", $"ct direction original ct mark & {tags} == {node} meta mark set ct mark & {Marks.Hex(~Marks.MasqueradeBit)}");

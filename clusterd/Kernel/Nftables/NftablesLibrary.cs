@@ -10,7 +10,7 @@ namespace Clusterd.Kernel.Nftables;
 public sealed partial class NftablesLibrary : IDisposable
 {
     private const string Library = "libnftables.so.1";
-    private const uint NFT_CTX_OUTPUT_HANDLE = 1 << 3, NFT_CTX_OUTPUT_JSON = 1 << 4, NFT_CTX_OUTPUT_ECHO = 1 << 5;
+    private const uint NFT_CTX_OUTPUT_JSON = 1 << 4;
 
     private readonly Lock _gate = new();
     private IntPtr _context;
@@ -32,12 +32,11 @@ public sealed partial class NftablesLibrary : IDisposable
 
     /// <summary>Runs <paramref name="script"/>; throws <see cref="KernelRefusedException"/> with nft's own error text.</summary>
     /// <param name="json">Output (of list commands) in JSON.</param>
-    /// <param name="echo">Output every object the script added, as nft statements with their handles (<c>… # handle N</c>).</param>
-    public string Run(string script, bool json = false, bool echo = false)
+    public string Run(string script, bool json = false)
     {
         lock (_gate)
         {
-            nft_ctx_output_set_flags(_context, (json ? NFT_CTX_OUTPUT_JSON : 0) | (echo ? NFT_CTX_OUTPUT_ECHO | NFT_CTX_OUTPUT_HANDLE : 0));
+            nft_ctx_output_set_flags(_context, json ? NFT_CTX_OUTPUT_JSON : 0);
             int status = nft_run_cmd_from_buffer(_context, script);
             string output = Marshal.PtrToStringUTF8(nft_ctx_get_output_buffer(_context)) ?? "";
             string error = Marshal.PtrToStringUTF8(nft_ctx_get_error_buffer(_context)) ?? "";

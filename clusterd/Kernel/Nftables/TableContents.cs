@@ -4,15 +4,15 @@ namespace Clusterd.Kernel.Nftables;
 
 /// <summary>
 /// What clusterd's table is to hold, besides the queue target: the statements declaring its chains
-/// and maps, its named counters, every rule of the chains it fills, in order, and the elements of
-/// its maps. The renderers write into it (<see cref="ClusterTable"/>, <see cref="FallbackRules"/>,
+/// and maps, every rule of the chains it fills, in order (which of them are held in blocks,
+/// <see cref="BlockLayout"/>), and the elements of its maps. The renderers write into it (<see cref="ClusterTable"/>, <see cref="FallbackRules"/>,
 /// the firewall); <see cref="TableWriter"/> brings the kernel to it.
 /// </summary>
 public sealed class TableContents
 {
     private readonly StringBuilder _declarations = new();
     private readonly StringBuilder _elements = new();
-    private readonly HashSet<string> _counters = [];
+    private readonly HashSet<string> _inBlocks = [];
     private readonly List<string> _chains = [];
     private readonly Dictionary<string, List<string>> _rules = [];
 
@@ -22,8 +22,6 @@ public sealed class TableContents
     /// <summary>Statements that empty and refill the maps.</summary>
     public string Elements => _elements.ToString();
 
-    public IReadOnlySet<string> Counters => _counters;
-
     /// <summary>The chains whose every rule is here, in the order they were first named.</summary>
     public IReadOnlyList<string> Chains => _chains;
 
@@ -32,15 +30,19 @@ public sealed class TableContents
     /// <summary>Emptying and refilling the maps: <paramref name="statements"/> run whenever they change.</summary>
     public void FillMaps(string statements) => _elements.Append(statements);
 
-    public void Counter(string name) => _counters.Add(name);
-
-    /// <summary><paramref name="chain"/> holds exactly the rules given for it, none if none are.</summary>
-    public void Fill(string chain)
+    /// <summary>
+    /// <paramref name="chain"/> holds exactly the rules given for it, none if none are; in blocks
+    /// when <paramref name="inBlocks"/>, for a chain that may grow long.
+    /// </summary>
+    public void Fill(string chain, bool inBlocks = false)
     {
+        if (inBlocks) _inBlocks.Add(chain);
         if (_rules.ContainsKey(chain)) return;
         _rules[chain] = [];
         _chains.Add(chain);
     }
+
+    public bool InBlocks(string chain) => _inBlocks.Contains(chain);
 
     /// <summary>Appends <paramref name="rule"/> (an nft rule's text after its chain) to <paramref name="chain"/>.</summary>
     public void Rule(string chain, string rule)
@@ -52,14 +54,13 @@ public sealed class TableContents
     public IReadOnlyList<string> RulesOf(string chain) => _rules.TryGetValue(chain, out var rules) ? rules : [];
 
     /// <summary>
-    /// The whole contents as one script that empties and refills every chain: a table's first write,
-    /// and what the tests hand to <c>nft -c</c>. Declarations come first and counters before the
-    /// rules, so that every jump, map and counter a rule names exists when it is added.
+    /// The whole contents as one script that empties and refills every chain, none in blocks: what
+    /// the tests hand to <c>nft -c</c>. Declarations come first, so that every jump and map a rule
+    /// names exists when it is added.
     /// </summary>
     public string Script()
     {
         var script = new StringBuilder(_declarations.ToString());
-        foreach (string counter in _counters) script.Append(AddCounter(counter));
         foreach (string chain in _chains) script.Append($"flush chain {ClusterTable.Qualified} {chain}\n");
         foreach (string chain in _chains)
             foreach (string rule in _rules[chain])
@@ -70,6 +71,4 @@ public sealed class TableContents
 
     /// <summary>The start of a statement appending a rule to <paramref name="chain"/>.</summary>
     public static string AddRule(string chain) => $"add rule {ClusterTable.Qualified} {chain} ";
-
-    public static string AddCounter(string name) => $"add counter {ClusterTable.Qualified} {name}\n";
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Clusterd.Core;
 
@@ -6,31 +5,35 @@ namespace Clusterd.Kernel.Nftables;
 
 /// <summary>
 /// Brings clusterd's table to given <see cref="TableContents"/>, each time in one transaction that
-/// either applies or leaves the table as it was. The first write, and one whose declarations or
-/// chains differ from the last, empties and refills every chain. Any other edits each chain where
-/// its rules differ: the rules before and after the difference stay, the old rules between are
-/// deleted by handle and the new ones inserted ahead of the first rule after (or appended), so an
-/// <c>ipfwadm -a</c> among 10,000 rules hands nft one rule to parse, not 10,000. The handles of the
-/// rules it adds come back in nft's echo of them.
+/// either applies or leaves the table as it was, without ever naming a rule by position or handle:
+/// before an insert at a position, or an echo of the handles it gave, nft loads every rule of the
+/// table, and with 10,000 rules that costs many times the change. A chain whose rules change is
+/// refilled whole; a chain held in blocks (<see cref="BlockLayout"/>) has only the blocks refilled
+/// that the change falls in, and its jumps rewritten when the blocks themselves are more or fewer.
+/// So an <c>ipfwadm -a</c> among 10,000 rules hands nft one block of rules to parse, not 10,000.
 /// </summary>
 /// <remarks>
-/// An edit the kernel refuses is tried once more as a whole write: the table may have been changed
-/// behind clusterd's back (an operator's <c>nft delete rule</c>), leaving handles that are no more.
+/// The first write, one whose declarations or chains differ from the last, and an edit the kernel
+/// refuses refill everything: the table may have been changed behind clusterd's back (an operator's
+/// <c>nft flush chain</c>), or left by an earlier clusterd, whose blocks are refilled under the same
+/// names and those left over deleted. Counted rules keep their counts across a refill
+/// (<see cref="CounterCarry"/>).
 /// Not thread-safe: the data plane is driven under the state lock.
 /// </remarks>
 public sealed class TableWriter(NftablesLibrary nft)
 {
-    /// <summary>A chain as the kernel holds it: clusterd's rule texts and, for each, its handle.</summary>
-    private sealed record HeldChain(List<string> Rules, List<ulong> Handles);
+    /// <summary>A chain clusterd fills — one of the table's, or a block of one — and the rules it was last given.</summary>
+    private sealed record Block(string Name, IReadOnlyList<string> Rules);
 
-    private readonly CounterLedger _counters = new();
+    /// <summary>One of the table's chains, as the blocks holding its rules: itself alone when not in blocks.</summary>
+    private sealed record HeldChain(bool InBlocks, List<Block> Blocks);
+
+    private static readonly string Table = ClusterTable.Qualified;
+
     /// <summary>The declarations last written; null until a whole write has been applied.</summary>
     private string? _declarations;
     private string _elements = "";
     private Dictionary<string, HeldChain> _chains = [];
-
-    /// <summary>The table already holds these counters (left by an earlier clusterd): those no rule names go with the next write.</summary>
-    public void CountersHeld(IReadOnlySet<string> names) => _counters.Applied(names);
 
     /// <exception cref="KernelRefusedException">nft refused; the table holds what it held.</exception>
     public void Write(TableContents contents)
@@ -50,93 +53,139 @@ public sealed class TableWriter(NftablesLibrary nft)
         Rewrite(contents);
     }
 
+    /// <summary>
+    /// What the counted rules adding to each of <paramref name="names"/> have counted; with
+    /// <paramref name="zero"/>, their counters start again from zero.
+    /// </summary>
+    public IReadOnlyDictionary<string, RuleCounter> Counters(IReadOnlySet<string> names, bool zero)
+    {
+        var listed = ListTable();
+        var counted = listed.Totals().Where(c => names.Contains(c.Key)).ToDictionary();
+        if (!zero) return counted;
+        var script = new StringBuilder();
+        foreach (var block in _chains.Values.SelectMany(chain => chain.Blocks))
+        {
+            var held = listed.CountedIn(block.Name).ToList();
+            if (!held.Any(c => names.Contains(c.Key) && c.Value != default)) continue;
+            Refill(script, block, new CounterCarry(held.Where(c => !names.Contains(c.Key)), block.Rules));
+        }
+        if (script.Length > 0) nft.Run(script.ToString());
+        return counted;
+    }
+
     private bool CanEdit(TableContents contents) =>
         _declarations == contents.Declarations
         && contents.Chains.Count == _chains.Count
-        && contents.Chains.All(_chains.ContainsKey);
+        && contents.Chains.All(chain => _chains.TryGetValue(chain, out var held) && held.InBlocks == contents.InBlocks(chain));
 
     private void Rewrite(TableContents contents)
     {
-        string script = contents.Script() + _counters.DeleteUnwanted(contents.Counters);
-        var edits = contents.Chains.Select(chain => (chain, ChainEdit.Between([], contents.RulesOf(chain)))).ToList();
-        Record(contents, [], edits, nft.Run(script, echo: true));
+        var listed = ListTable();
+        var script = new StringBuilder(contents.Declarations);
+        var chains = new Dictionary<string, HeldChain>();
+        foreach (string chain in contents.Chains)
+        {
+            var rules = contents.RulesOf(chain);
+            var carry = new CounterCarry(listed.CountedIn(chain), rules);
+            if (!contents.InBlocks(chain))
+            {
+                chains[chain] = new HeldChain(false, [new Block(chain, rules)]);
+                Refill(script, chains[chain].Blocks[0], carry);
+                continue;
+            }
+            var blocks = BlockLayout.Cut(rules).Select((block, i) => new Block(AddBlock(script, chain, i), block)).ToList();
+            foreach (var block in blocks) Refill(script, block, carry);
+            Jump(script, chain, blocks);
+            chains[chain] = new HeldChain(true, blocks);
+        }
+        var named = chains.Values.SelectMany(chain => chain.Blocks).Select(block => block.Name).ToHashSet();
+        foreach (string stale in listed.Chains.Where(name => BlockLayout.IsBlock(name) && !named.Contains(name)))
+            Delete(script, stale);
+        script.Append(contents.Elements);
+        nft.Run(script.ToString());
+        _declarations = contents.Declarations;
+        _elements = contents.Elements;
+        _chains = chains;
     }
 
     private void Edit(TableContents contents)
     {
         var script = new StringBuilder();
-        foreach (string counter in contents.Counters.Where(name => !_counters.Holds(name)))
-            script.Append(TableContents.AddCounter(counter));
         if (contents.Elements != _elements) script.Append(contents.Elements);
-        var edits = new List<(string Chain, ChainEdit Edit)>();
+        var chains = new Dictionary<string, HeldChain>(_chains);
         foreach (string chain in contents.Chains)
         {
             var held = _chains[chain];
-            var edit = ChainEdit.Between(held.Rules, contents.RulesOf(chain));
-            if (edit.Changes) edits.Add((chain, edit));
-            foreach (ulong handle in held.Handles.Skip(edit.Kept).Take(edit.Removed))
-                script.Append($"delete rule {ClusterTable.Qualified} {chain} handle {handle}\n");
-            string placement = edit.KeptAfter > 0
-                ? $"insert rule {ClusterTable.Qualified} {chain} position {held.Handles[^edit.KeptAfter]} "
-                : TableContents.AddRule(chain);
-            foreach (string rule in edit.Added) script.Append(placement).Append(rule).Append('\n');
+            var wanted = contents.RulesOf(chain);
+            if (!held.InBlocks)
+            {
+                if (held.Blocks[0].Rules.SequenceEqual(wanted)) continue;
+                var refilled = new Block(chain, wanted);
+                Refill(script, refilled, CarryFrom(held.Blocks, [refilled]));
+                chains[chain] = new HeldChain(false, [refilled]);
+                continue;
+            }
+            if (BlockLayout.Between([.. held.Blocks.Select(block => block.Rules)], wanted) is not { } change) continue;
+            var replaced = held.Blocks.GetRange(change.First, change.Count);
+            int unused = held.Blocks.Select(block => BlockLayout.NumberOf(block.Name) + 1).DefaultIfEmpty().Max();
+            var placed = change.Blocks
+                .Select((rules, i) => new Block(i < replaced.Count ? replaced[i].Name : AddBlock(script, chain, unused++), rules))
+                .ToList();
+            var carry = CarryFrom(replaced, placed);
+            foreach (var block in placed) Refill(script, block, carry);
+            List<Block> blocks = [.. held.Blocks.Take(change.First), .. placed, .. held.Blocks.Skip(change.First + change.Count)];
+            if (placed.Count != replaced.Count)
+            {
+                Jump(script, chain, blocks);
+                foreach (var gone in replaced.Skip(placed.Count)) Delete(script, gone.Name);
+            }
+            chains[chain] = new HeldChain(true, blocks);
         }
-        script.Append(_counters.DeleteUnwanted(contents.Counters));
         if (script.Length == 0) return;
-
-        Record(contents, _chains, edits, nft.Run(script.ToString(), echo: true));
-    }
-
-    /// <summary>
-    /// The kernel took a write that made <paramref name="edits"/> to the chains <paramref name="before"/>
-    /// (none for a whole write): the chains now hold their kept rules and, between them, the added
-    /// ones, whose handles <paramref name="echo"/> gives in the order they were added.
-    /// </summary>
-    private void Record(TableContents contents, Dictionary<string, HeldChain> before, List<(string Chain, ChainEdit Edit)> edits, string echo)
-    {
-        var handles = AddedRuleHandles(echo).ToList();
-        if (handles.Count != edits.Sum(e => e.Edit.Added.Count))
-        {
-            Forget(contents);
-            return;
-        }
-        var chains = new Dictionary<string, HeldChain>(before);
-        int next = 0;
-        foreach (var (chain, edit) in edits)
-        {
-            var held = before.GetValueOrDefault(chain) ?? new HeldChain([], []);
-            chains[chain] = new HeldChain(
-                [.. held.Rules.Take(edit.Kept), .. edit.Added, .. held.Rules.TakeLast(edit.KeptAfter)],
-                [.. held.Handles.Take(edit.Kept), .. handles.GetRange(next, edit.Added.Count), .. held.Handles.TakeLast(edit.KeptAfter)]);
-            next += edit.Added.Count;
-        }
-        _declarations = contents.Declarations;
+        nft.Run(script.ToString());
         _elements = contents.Elements;
         _chains = chains;
-        _counters.Applied(contents.Counters);
     }
 
     /// <summary>
-    /// The kernel took the write, but nft's echo did not give every added rule's handle: the next
-    /// write is a whole one, which needs none.
+    /// What the counted rules of the <paramref name="replaced"/> blocks have counted, for the rules of
+    /// <paramref name="placed"/>; each block read only if it counts anything.
     /// </summary>
-    private void Forget(TableContents contents)
+    private CounterCarry CarryFrom(IEnumerable<Block> replaced, IEnumerable<Block> placed) =>
+        new(replaced
+            .Where(block => block.Rules.Any(rule => CountedRule.NameOf(rule) is not null))
+            .SelectMany(block => ListedTable.Parse(nft.Run($"list chain {Table} {block.Name}\n", json: true)).CountedIn(block.Name))
+            .ToList(),
+            placed.SelectMany(block => block.Rules));
+
+    private ListedTable ListTable() => ListedTable.Parse(nft.Run($"list table {Table}\n", json: true));
+
+    /// <summary>
+    /// Declares block <paramref name="number"/> of <paramref name="chain"/>, or leaves it as it is if
+    /// it exists. A whole write numbers the blocks from 0, so that a restarted clusterd writes the
+    /// table its predecessor left; an edit numbers new ones past every number the chain uses.
+    /// </summary>
+    private static string AddBlock(StringBuilder script, string chain, int number)
     {
-        _declarations = null;
-        _chains = [];
-        _counters.Applied(contents.Counters);
+        string name = BlockLayout.Name(chain, number);
+        script.Append($"add chain {Table} {name}\n");
+        return name;
     }
 
-    /// <summary>The handles nft's echo gives the rules it added or inserted, in the order of the script's statements.</summary>
-    public static IEnumerable<ulong> AddedRuleHandles(string echo)
+    private static void Refill(StringBuilder script, Block block, CounterCarry carry)
     {
-        const string Marker = "# handle ";
-        foreach (string line in echo.Split('\n'))
-        {
-            if (!line.StartsWith("add rule ", StringComparison.Ordinal) && !line.StartsWith("insert rule ", StringComparison.Ordinal)) continue;
-            int at = line.LastIndexOf(Marker, StringComparison.Ordinal);
-            if (at >= 0 && ulong.TryParse(line.AsSpan(at + Marker.Length).TrimEnd(), NumberStyles.None, CultureInfo.InvariantCulture, out ulong handle))
-                yield return handle;
-        }
+        script.Append($"flush chain {Table} {block.Name}\n");
+        foreach (string rule in block.Rules)
+            script.Append(TableContents.AddRule(block.Name)).Append(carry.Into(rule)).Append('\n');
     }
+
+    private static void Jump(StringBuilder script, string chain, IEnumerable<Block> blocks)
+    {
+        script.Append($"flush chain {Table} {chain}\n");
+        foreach (var block in blocks) script.Append(TableContents.AddRule(chain)).Append($"jump {block.Name}\n");
+    }
+
+    /// <summary>Deletes a block no longer jumped to: emptied first, as the kernel deletes only an empty chain.</summary>
+    private static void Delete(StringBuilder script, string block) =>
+        script.Append($"flush chain {Table} {block}\ndelete chain {Table} {block}\n");
 }
