@@ -11,14 +11,22 @@ namespace ClusterControl;
 /// </summary>
 public sealed class ControlClient : IDisposable
 {
-    private readonly NetworkStream _stream;
+    private readonly NetworkStream _connection;
+
+    /// <summary>
+    /// What is read, buffered: the answer line is read a byte at a time, and a socket read per byte
+    /// made a listing of 10,000 rules (4 MB on one line) take seconds. Writes go to the socket
+    /// itself, so a request the daemon hung up on leaves nothing behind to flush.
+    /// </summary>
+    private readonly BufferedStream _reading;
     private readonly TimeSpan _timeout;
 
     private ControlClient(Socket socket, TimeSpan timeout)
     {
         _timeout = timeout;
         socket.ReceiveTimeout = socket.SendTimeout = (int)timeout.TotalMilliseconds;
-        _stream = new NetworkStream(socket, ownsSocket: true);
+        _connection = new NetworkStream(socket, ownsSocket: true);
+        _reading = new BufferedStream(_connection, BufferSize);
     }
 
     public string SocketPath { get; private init; } = "";
@@ -61,6 +69,8 @@ public sealed class ControlClient : IDisposable
         }
     }
 
+    private const int BufferSize = 64 * 1024;
+
     private static readonly TimeSpan BacklogRetry = TimeSpan.FromMilliseconds(10);
 
     /// <summary>Sends the request and reads the answer line; the body, if any, is left in <see cref="Body"/>.</summary>
@@ -91,8 +101,7 @@ public sealed class ControlClient : IDisposable
         byte[] line = [.. JsonSerializer.SerializeToUtf8Bytes(request, ControlJson.Default.ControlRequest), (byte)'\n'];
         try
         {
-            _stream.Write(line);
-            _stream.Flush();
+            _connection.Write(line);
         }
         catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.Shutdown or SocketError.ConnectionReset })
         {
@@ -104,7 +113,7 @@ public sealed class ControlClient : IDisposable
     {
         try
         {
-            _stream.CopyTo(destination);
+            _reading.CopyTo(destination);
         }
         catch (Exception e) when (e is IOException or SocketException)
         {
@@ -117,7 +126,7 @@ public sealed class ControlClient : IDisposable
     {
         try
         {
-            return _stream.Read(buffer);
+            return _reading.Read(buffer);
         }
         catch (Exception e) when (e is IOException or SocketException)
         {
@@ -133,13 +142,13 @@ public sealed class ControlClient : IDisposable
     private static string TimedOut(string socketPath, TimeSpan timeout) =>
         $"clusterd at {socketPath} did not answer within {timeout.TotalSeconds:0.###} s ({ControlProtocol.TimeoutEnvironmentVariable} sets the limit)";
 
-    /// <summary>Reads up to '\n' byte by byte, so nothing of the body is consumed with the answer line.</summary>
+    /// <summary>Reads up to '\n'; what the buffer holds past it is the start of the body, read next.</summary>
     private string? ReadLine()
     {
         var bytes = new List<byte>(256);
         while (true)
         {
-            int b = _stream.ReadByte();
+            int b = _reading.ReadByte();
             if (b < 0) return bytes.Count == 0 ? null : Encoding.UTF8.GetString(bytes.ToArray());
             if (b == '\n') return Encoding.UTF8.GetString(bytes.ToArray());
             bytes.Add((byte)b);
@@ -154,7 +163,7 @@ public sealed class ControlClient : IDisposable
         _ => error.ToString(),
     };
 
-    public void Dispose() => _stream.Dispose();
+    public void Dispose() => _reading.Dispose();
 }
 
 /// <summary>clusterd could not be reached or stopped answering; the message is ready to print.</summary>

@@ -12,7 +12,9 @@ namespace Clusterd.Firewall;
 /// accounting counts incoming packets before everything and outgoing ones last; the input
 /// chain sees every received packet before routing; forward and output see the outgoing
 /// device, and output sees forwarded packets as well as local ones; first match wins; the
-/// default policy is the chain's last rule. Every rule counts (<see cref="CountedRule"/>, named <c>rID</c>), and its counts survive re-rendering. The chains of rules are held in blocks, so that a rule added among thousands rewrites few.
+/// default policy is the chain's last rule. Every rule counts (<see cref="CountedRule"/>, named
+/// <c>rID</c>), and its counts survive re-rendering. The chains of rules are held in blocks, so that a
+/// rule added among thousands rewrites few, and each rule is rendered once and kept while it stands.
 /// </summary>
 /// <remarks>
 /// A cluster rule tags a new, unscheduled connection with its rule mark and queues it to clusterd
@@ -28,6 +30,24 @@ namespace Clusterd.Firewall;
 public sealed class FirewallRendering : IFirewallRendering
 {
     public static string CounterName(FirewallRule rule) => $"r{rule.Id}";
+
+    /// <summary>One nft rule an ipfwadm rule renders into, and the chain it goes in.</summary>
+    private readonly record struct RuleLine(string Chain, string Text);
+
+    /// <summary>
+    /// The rules of the last fill, rendered. Rules are immutable and a change keeps the ones it does
+    /// not touch, so a rule added among 10,000 renders one rule, not 10,000. Rules whose rendering
+    /// depends on the interfaces (-V) are rendered every time.
+    /// </summary>
+    private Dictionary<FirewallRule, RuleLine[]> _rendered = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>How an ipfwadm chain becomes an nft chain.</summary>
+    /// <param name="Accept">The verdict of an accepted packet: accept, or on to the output rules.</param>
+    private sealed record ChainForm(string Name, Device Device, string RejectWith, string Accept);
+
+    private static readonly ChainForm InputForm = new("input", Device.Incoming, "icmp type port-unreachable", "accept");
+    private static readonly ChainForm ForwardForm = new("forward", Device.Outgoing, "icmp type host-unreachable", $"jump {OutputRules}");
+    private static readonly ChainForm OutputForm = new(OutputRules, Device.Outgoing, "icmp type host-unreachable", "accept");
 
     public void Fill(TableContents table, ClusterConfig config, InterfaceAddresses interfaces)
     {
@@ -51,17 +71,24 @@ public sealed class FirewallRendering : IFirewallRendering
             table.Fill(chain);
         TosRewrite.AddChains(table, config.FirewallRules);
 
-        foreach (var rule in config.RulesOf(FirewallChain.Accounting))
-        {
-            if (rule.Direction != AccountingDirection.Out)
-                Count(table, "acct_in", Matches(rule, Device.Incoming, Directions.BothCountedOnce, interfaces), rule, "", Log(rule, "acct_in"));
-            if (rule.Direction != AccountingDirection.In)
-                Count(table, "acct_out", Matches(rule, Device.Outgoing, Directions.BothCountedOnce, interfaces), rule, "", Log(rule, "acct_out"));
-        }
-        Chain(table, config, interfaces, FirewallChain.Input, "input", Device.Incoming, "icmp type port-unreachable", "accept");
-        Chain(table, config, interfaces, FirewallChain.Forward, "forward", Device.Outgoing, "icmp type host-unreachable", $"jump {OutputRules}");
+        // The 2.0 kernel de-masqueraded replies on input and handed them on without the forward
+        // firewall (but through the output one); here they pass the forward chain first, or a
+        // default deny would cut every masqueraded connection.
+        table.Rule("forward", $"ct mark & {Marks.Hex(Marks.MasqueradeBit)} == {Marks.Hex(Marks.MasqueradeBit)} ct direction reply {ForwardForm.Accept}");
         table.Rule("output", $"jump {OutputRules}");
-        Chain(table, config, interfaces, FirewallChain.Output, OutputRules, Device.Outgoing, "icmp type host-unreachable", "accept");
+        var rendered = new Dictionary<FirewallRule, RuleLine[]>(ReferenceEqualityComparer.Instance);
+        foreach (var rule in config.FirewallRules)
+        {
+            if (!_rendered.TryGetValue(rule, out var lines)) lines = Render(rule, interfaces);
+            if (!DependsOnInterfaces(rule)) rendered[rule] = lines;
+            foreach (var line in lines) table.Rule(line.Chain, line.Text);
+        }
+        _rendered = rendered;
+        foreach (var (chain, form) in new[] { (FirewallChain.Input, InputForm), (FirewallChain.Forward, ForwardForm), (FirewallChain.Output, OutputForm) })
+        {
+            var policy = config.PolicyOf(chain);
+            table.Rule(form.Name, Verdict(policy.Policy, policy.Masquerade, form));
+        }
         table.Rule("masq", $"ct mark & {Marks.Hex(Marks.MasqueradeBit)} == {Marks.Hex(Marks.MasqueradeBit)} masquerade");
     }
 
@@ -74,52 +101,62 @@ public sealed class FirewallRendering : IFirewallRendering
 
     private enum Device { Incoming, Outgoing }
 
-    /// <param name="accept">The verdict of an accepted packet: accept, or on to the output rules.</param>
-    private static void Chain(TableContents table, ClusterConfig config, InterfaceAddresses interfaces, FirewallChain chain, string name, Device device, string rejectWith, string accept)
+    /// <summary>An -V address other than a cluster rule's node matches the interfaces holding it now.</summary>
+    private static bool DependsOnInterfaces(FirewallRule rule) => rule.Policy != RulePolicy.Cluster && rule.InterfaceAddress.Value != 0;
+
+    private static RuleLine[] Render(FirewallRule rule, InterfaceAddresses interfaces)
     {
-        // The 2.0 kernel de-masqueraded replies on input and handed them on without the forward
-        // firewall (but through the output one); here they pass the forward chain first, or a
-        // default deny would cut every masqueraded connection.
-        if (chain == FirewallChain.Forward)
-            table.Rule(name, $"ct mark & {Marks.Hex(Marks.MasqueradeBit)} == {Marks.Hex(Marks.MasqueradeBit)} ct direction reply {accept}");
-        foreach (var rule in config.RulesOf(chain))
+        var lines = new List<RuleLine>();
+        if (rule.Chain == FirewallChain.Accounting)
         {
-            string log = Log(rule, name);
-            var matches = Matches(rule, device, Directions.Both, interfaces);
-            // Ahead of the verdict rules, on disjoint matches so that no packet is rewritten twice:
-            // after the jump the packet meets the next rule, and its verdict rule still matches it.
-            if (TosRewrite.Dispatch(rule) is { } rewrite) Add(table, name, Matches(rule, device, Directions.BothCountedOnce, interfaces), rewrite);
-            switch (rule.Policy)
-            {
-                case RulePolicy.Cluster:
-                    uint tag = Marks.RuleTag | (uint)rule.Id;
-                    Count(table, name, Matches(rule, device, Directions.Normal, interfaces), rule,
-                        $"ct state new meta mark & {Marks.Hex(Marks.TagMask)} != {Marks.Hex(Marks.NodeTag)} meta mark set {Marks.Hex(tag)}", $"{log} jump {ClusterTable.QueueChain}");
-                    Count(table, name, matches, rule, "", $"{log} accept");
-                    break;
-                case RulePolicy.Accept when rule.Redirect:
-                    uint redirectTag = Marks.RuleTag | (uint)rule.Id;
-                    Count(table, name, matches, rule, $"meta mark set {Marks.Hex(redirectTag)}", $"{log} accept");
-                    string toPort = rule.RedirectPort != 0 && rule.Protocol is RuleProtocol.Tcp or RuleProtocol.Udp
-                        ? $"meta l4proto {Keywords(rule.Protocol)} redirect to :{rule.RedirectPort}"
-                        : "redirect";
-                    table.Rule("proxy", $"meta mark {Marks.Hex(redirectTag)} {toPort}");
-                    break;
-                default:
-                    Count(table, name, matches, rule, "", $"{log} {Verdict(rule.Policy, rule.Masquerade, rejectWith, accept)}");
-                    break;
-            }
+            if (rule.Direction != AccountingDirection.Out)
+                Count(lines, "acct_in", Matches(rule, Device.Incoming, Directions.BothCountedOnce, interfaces), rule, "", Log(rule, "acct_in"));
+            if (rule.Direction != AccountingDirection.In)
+                Count(lines, "acct_out", Matches(rule, Device.Outgoing, Directions.BothCountedOnce, interfaces), rule, "", Log(rule, "acct_out"));
+            return [.. lines];
         }
-        var policy = config.PolicyOf(chain);
-        table.Rule(name, Verdict(policy.Policy, policy.Masquerade, rejectWith, accept));
+        var form = rule.Chain switch
+        {
+            FirewallChain.Input => InputForm,
+            FirewallChain.Forward => ForwardForm,
+            _ => OutputForm,
+        };
+        string name = form.Name, log = Log(rule, name);
+        var matches = Matches(rule, form.Device, Directions.Both, interfaces);
+        // Ahead of the verdict rules, on disjoint matches so that no packet is rewritten twice:
+        // after the jump the packet meets the next rule, and its verdict rule still matches it.
+        if (TosRewrite.Dispatch(rule) is { } rewrite)
+            foreach (string match in Matches(rule, form.Device, Directions.BothCountedOnce, interfaces))
+                lines.Add(new RuleLine(name, Joined(match, rewrite)));
+        switch (rule.Policy)
+        {
+            case RulePolicy.Cluster:
+                uint tag = Marks.RuleTag | (uint)rule.Id;
+                Count(lines, name, Matches(rule, form.Device, Directions.Normal, interfaces), rule,
+                    $"ct state new meta mark & {Marks.Hex(Marks.TagMask)} != {Marks.Hex(Marks.NodeTag)} meta mark set {Marks.Hex(tag)}", $"{log} jump {ClusterTable.QueueChain}");
+                Count(lines, name, matches, rule, "", $"{log} accept");
+                break;
+            case RulePolicy.Accept when rule.Redirect:
+                uint redirectTag = Marks.RuleTag | (uint)rule.Id;
+                Count(lines, name, matches, rule, $"meta mark set {Marks.Hex(redirectTag)}", $"{log} accept");
+                string toPort = rule.RedirectPort != 0 && rule.Protocol is RuleProtocol.Tcp or RuleProtocol.Udp
+                    ? $"meta l4proto {Keywords(rule.Protocol)} redirect to :{rule.RedirectPort}"
+                    : "redirect";
+                lines.Add(new RuleLine("proxy", $"meta mark {Marks.Hex(redirectTag)} {toPort}"));
+                break;
+            default:
+                Count(lines, name, matches, rule, "", $"{log} {Verdict(rule.Policy, rule.Masquerade, form)}");
+                break;
+        }
+        return [.. lines];
     }
 
-    private static string Verdict(RulePolicy policy, bool masquerade, string rejectWith, string accept) => policy switch
+    private static string Verdict(RulePolicy policy, bool masquerade, ChainForm form) => policy switch
     {
         RulePolicy.Deny => "drop",
-        RulePolicy.Reject => $"reject with {rejectWith}",
-        _ when masquerade => $"ct mark set ct mark | {Marks.Hex(Marks.MasqueradeBit)} {accept}",
-        _ => accept,
+        RulePolicy.Reject => $"reject with {form.RejectWith}",
+        _ when masquerade => $"ct mark set ct mark | {Marks.Hex(Marks.MasqueradeBit)} {form.Accept}",
+        _ => form.Accept,
     };
 
     /// <summary>-o: the kernel log line the 2.0 kernel printed for a matching packet, named for the chain.</summary>
@@ -127,20 +164,14 @@ public sealed class FirewallRendering : IFirewallRendering
 
     private static string Keywords(RuleProtocol protocol) => protocol == RuleProtocol.Tcp ? "tcp" : "udp";
 
-    private static void Add(TableContents table, string chain, IEnumerable<string> matches, string action)
-    {
-        foreach (string match in matches)
-            table.Rule(chain, Joined(match, action));
-    }
-
     /// <summary>
     /// Adds a rule counting for <paramref name="rule"/> per match: its <paramref name="statements"/>,
     /// the counter, then <paramref name="action"/> (which begins with a space).
     /// </summary>
-    private static void Count(TableContents table, string chain, IEnumerable<string> matches, FirewallRule rule, string statements, string action)
+    private static void Count(List<RuleLine> lines, string chain, IEnumerable<string> matches, FirewallRule rule, string statements, string action)
     {
         foreach (string match in matches)
-            table.Rule(chain, CountedRule.Text(Joined(match, statements), action, CounterName(rule)));
+            lines.Add(new RuleLine(chain, CountedRule.Text(Joined(match, statements), action, CounterName(rule))));
     }
 
     private static string Joined(string first, string second) =>

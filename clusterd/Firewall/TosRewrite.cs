@@ -19,9 +19,12 @@ public static class TosRewrite
 {
     /// <summary>The byte each old TOS byte becomes, for the bytes the rule changes; none for rules that do not accept.</summary>
     private static IEnumerable<(int Old, int New)> Changes(FirewallRule rule) =>
-        rule.Chain == FirewallChain.Accounting || rule.Policy is RulePolicy.Deny or RulePolicy.Reject
+        rule.Chain == FirewallChain.Accounting || rule.Policy is RulePolicy.Deny or RulePolicy.Reject || !Rewrites(rule)
             ? []
             : Enumerable.Range(0, 256).Select(old => (Old: old, New: (old & rule.TosAnd) ^ rule.TosXor)).Where(c => c.Old != c.New);
+
+    /// <summary>Whether the rule's masks change any byte: most rules keep every one (and 0xff, xor 0x00).</summary>
+    private static bool Rewrites(FirewallRule rule) => rule.TosAnd != 0xff || rule.TosXor != 0;
 
     /// <summary>The verdict map a rule's rewrite rules end in, or null when the rule changes no byte.</summary>
     public static string? Dispatch(FirewallRule rule)

@@ -8,9 +8,9 @@ namespace Clusterd.Kernel;
 public interface IFirewallRendering
 {
     /// <summary>
-    /// Adds the firewall chains of <see cref="ClusterTable"/>, their rules and a named counter per
-    /// firewall rule to <paramref name="table"/>, for the interfaces holding the addresses they hold
-    /// now (-V rules).
+    /// Adds the firewall chains of <see cref="ClusterTable"/> and their rules, each counting under its
+    /// firewall rule's name, to <paramref name="table"/>, for the interfaces holding the addresses
+    /// they hold now (-V rules).
     /// </summary>
     void Fill(TableContents table, ClusterConfig config, InterfaceAddresses interfaces);
 }

@@ -14,6 +14,7 @@ public sealed record ClusterConfig
 {
     public ImmutableList<PoolConfig> Pools { get; init; } = [];
     /// <summary>The firewall and cluster rules of every chain; each chain's rules in list order.</summary>
+    [JsonConverter(typeof(SavedRulesJsonConverter))]
     public ImmutableList<FirewallRule> FirewallRules { get; init; } = [];
     public DefaultPolicy InputPolicy { get; init; } = DefaultPolicy.Accept;
     public DefaultPolicy OutputPolicy { get; init; } = DefaultPolicy.Accept;

@@ -1,6 +1,8 @@
+using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ClusterControl;
+using ClusterControl.Firewall;
 
 namespace Clusterd.State;
 
@@ -52,4 +54,5 @@ public sealed class StateFile(string directory)
     RespectNullableAnnotations = true,
     Converters = [typeof(Ipv4AddressJsonConverter)])]
 [JsonSerializable(typeof(ClusterConfig))]
+[JsonSerializable(typeof(ImmutableList<FirewallRule>))]
 internal sealed partial class StateJson : JsonSerializerContext;

@@ -147,6 +147,28 @@ public sealed class FirewallRenderingTests
     }
 
     [Fact]
+    public void ARuleKeptByAChangeRendersAsBeforeAndAnInterfaceAddressRuleFollowsTheInterfaces()
+    {
+        var rendering = new FirewallRendering();
+        var config = new ClusterConfig
+        {
+            FirewallRules = [Rule(1, FirewallChain.Input) with { InterfaceAddress = Ipv4Address.Parse("10.0.0.254") }, Rule(2, FirewallChain.Input, RulePolicy.Deny)],
+        };
+        string Rules(ClusterConfig rendered, InterfaceAddresses interfaces)
+        {
+            var table = new TableContents();
+            rendering.Fill(table, rendered, interfaces);
+            return string.Join('\n', table.RulesOf("input"));
+        }
+        string first = Rules(config, Eth0AndAlias);
+        Assert.Equal(first, Rules(config, Eth0AndAlias));
+        Assert.Equal("counter drop comment \"r2\"\naccept", Rules(config, InterfaceAddresses.None));
+        var added = config with { FirewallRules = config.FirewallRules.Insert(1, Rule(3, FirewallChain.Input, RulePolicy.Reject)) };
+        Assert.Equal("iifname \"eth0\" counter accept comment \"r1\"\ncounter reject with icmp type port-unreachable comment \"r3\"\ncounter drop comment \"r2\"\naccept",
+            Rules(added, Eth0AndAlias));
+    }
+
+    [Fact]
     public void InterfaceAddressNoInterfaceHoldsNeverMatches()
     {
         string script = Render(Rule(4, FirewallChain.Input, RulePolicy.Deny) with { InterfaceAddress = Ipv4Address.Parse("10.9.9.9") });
