@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ClusterControl;
 using Clusterd.Scheduling;
 using Clusterd.State;
@@ -134,7 +135,9 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
         try
         {
             Write(next);
+            long started = Stopwatch.GetTimestamp();
             stateFile.Save(next.Config);
+            Log.Debug(1, $"saved {stateFile.Path} in {Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1} ms");
         }
         catch (KernelRefusedException e)
         {

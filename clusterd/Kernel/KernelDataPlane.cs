@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ClusterControl;
 using Clusterd.Core;
 using Clusterd.Kernel.Netlink;
@@ -47,12 +48,16 @@ public sealed class KernelDataPlane : IDataPlane
             .Where(p => p.Forward == ForwardMethod.Masq)
             .Select(p => (Marks.ForNode(p.Node.Id), p.Node.Address));
         if (!_taken) TakeTable();
+        long started = Stopwatch.GetTimestamp();
         var table = new TableContents();
         ClusterTable.Fill(table, masqNodes);
         if (!_failClosed) FallbackRules.Fill(table, config, failed);
         _firewall.Fill(table, config, _interfaces.Addresses());
+        var rendered = Stopwatch.GetElapsedTime(started);
         _table.Write(table);
+        var written = Stopwatch.GetElapsedTime(started) - rendered;
         KernelCall.Run("routing to the nodes", () => _routes.Sync(placements.ToDictionary(p => Marks.ForNode(p.Node.Id), p => p.Node.Address)));
+        Log.Debug(1, $"table rendered in {rendered.TotalMilliseconds:F1} ms, nft wrote it in {written.TotalMilliseconds:F1} ms");
     }
 
     /// <summary>
