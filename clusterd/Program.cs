@@ -72,6 +72,14 @@ static int Serve(DaemonOptions options)
                  + (options.Metrics is { } served ? $", metrics at http://{served}/metrics" : ""));
         server.RunAsync(stopping.Token).GetAwaiter().GetResult();
         Log.Info("stopping");
+        try
+        {
+            stateFile.SaveWhole(service.Config);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Log.Warn($"cannot write {stateFile.Path} whole at the stop ({e.Message}); its journal holds the changes since");
+        }
         return 0;
     }
     catch (Exception e) when (e is IOException or UnauthorizedAccessException or KernelRefusedException

@@ -137,7 +137,7 @@ public sealed class ClusterService(StateFile stateFile, IDataPlane dataPlane, Cl
             Write(next);
             long started = Stopwatch.GetTimestamp();
             stateFile.Save(next.Config);
-            Log.Debug(1, $"saved {stateFile.Path} in {Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1} ms");
+            Log.Debug(1, $"change saved in {Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1} ms");
         }
         catch (KernelRefusedException e)
         {

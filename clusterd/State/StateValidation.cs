@@ -24,6 +24,8 @@ public static class StateValidation
                 Require(node.Id > 0 && node.Id < config.NextNodeId && ids.Add(node.Id), $"bad node id {node.Id}");
             }
         }
+        foreach (var rule in config.FirewallRules)
+            Require(rule is { Source: not null, Destination: not null, Interface: not null }, $"firewall rule {rule?.Id} lacks its addresses or interface");
         Require(config.DebugLevel >= 0, "bad debug level");
     }
 

@@ -24,6 +24,32 @@ public sealed class DaemonTests : IDisposable
     }
 
     [Fact]
+    public void RuleChangesSurviveACrash()
+    {
+        CommandResult Ipfwadm(params string[] args) => CommandRunner.Run(Binaries.Ipfwadm, args, _daemon.ClientEnvironment);
+        foreach (string source in new[] { "10.1.0.1", "10.1.0.2", "10.1.0.3" })
+            Assert.Equal(0, Ipfwadm("-I", "-a", "deny", "-S", source).ExitCode);
+        Assert.Equal(0, Ipfwadm("-I", "-d", "deny", "-S", "10.1.0.2").ExitCode);
+        Assert.Equal(0, Ipfwadm("-I", "-i", "accept", "-S", "10.1.0.4").ExitCode);
+        string before = Ipfwadm("-I", "-l", "-n").Stdout;
+        Assert.Contains("10.1.0.4", before);
+
+        _daemon.Kill(); // the journal, not a clean stop, carries the changes
+        _daemon.Start();
+        Assert.Equal(before, Ipfwadm("-I", "-l", "-n").Stdout);
+    }
+
+    [Fact]
+    public void ACleanStopLeavesEverythingInStateJson()
+    {
+        Assert.Equal(0, CommandRunner.Run(Binaries.Ipfwadm, ["-I", "-a", "deny", "-S", "10.1.0.9"], _daemon.ClientEnvironment).ExitCode);
+        Assert.DoesNotContain("10.1.0.9", File.ReadAllText(_daemon.StateFile)); // journaled
+        Assert.Equal(0, _daemon.Stop());
+        Assert.Contains("\"10.1.0.9\"", File.ReadAllText(_daemon.StateFile));
+        Assert.Single(File.ReadAllLines(Path.Combine(_daemon.StateDirectory, "state.journal")));
+    }
+
+    [Fact]
     public void StateIsWrittenAtomically()
     {
         Assert.Equal(0, Clconfig("-add", "pool0", "10.0.0.1").ExitCode);

@@ -34,9 +34,10 @@ public sealed class TestCluster : IDisposable
             [.. nodes.Select((node, i) => new NodeConfig(Ipv4Address.Parse(node), NodeState.Up, 1, i + 1))]))
         with { NextNodeId = nodes.Length + 1 };
 
-    /// <summary>From now on saving fails (as on a full or broken disk): a directory stands where state.json goes.</summary>
+    /// <summary>From now on saving fails (as on a full or broken disk): a directory stands where state.json goes, and the journal is gone.</summary>
     public void BreakTheDisk()
     {
+        File.Delete(Path.Combine(_state.FullName, StateFile.JournalFileName));
         File.Delete(StateFile.Path);
         Directory.CreateDirectory(StateFile.Path);
     }
