@@ -17,6 +17,15 @@ public sealed class StateFileTests : IDisposable
     private static ClusterConfig WithRules(params int[] ids) =>
         ClusterConfig.Initial with { FirewallRules = [.. ids.Select(Rule)], NextRuleId = ids.DefaultIfEmpty().Max() + 1 };
 
+    /// <summary>Rule 1 in state.json, rule 2 added in the journal.</summary>
+    private void SaveWithAJournaledRule()
+    {
+        var file = new StateFile(_directory);
+        var config = WithRules(1);
+        file.Save(config);
+        file.Save(config with { FirewallRules = config.FirewallRules.Add(Rule(2)), NextRuleId = 3 });
+    }
+
     [Fact]
     public void RulesAreSavedOnALineEachAndLoadAsTheyWere()
     {
@@ -78,10 +87,7 @@ public sealed class StateFileTests : IDisposable
     [Fact]
     public void AChangeACrashCutShortIsLeftOut()
     {
-        var file = new StateFile(_directory);
-        var config = WithRules(1);
-        file.Save(config);
-        file.Save(config with { FirewallRules = config.FirewallRules.Add(Rule(2)), NextRuleId = 3 });
+        SaveWithAJournaledRule();
         File.AppendAllText(JournalPath, "{\"rules\":{\"kept\":2,\"rem");
 
         var loaded = new StateFile(_directory).Load(out string? problem);
@@ -92,11 +98,9 @@ public sealed class StateFileTests : IDisposable
     [Fact]
     public void AJournalBesideAnotherSnapshotIsNotApplied()
     {
-        var file = new StateFile(_directory);
-        var config = WithRules(1);
-        file.Save(config);
-        file.Save(config with { FirewallRules = config.FirewallRules.Add(Rule(2)), NextRuleId = 3 });
-        File.WriteAllText(file.Path, File.ReadAllText(file.Path).Replace("\"debugLevel\": 0", "\"debugLevel\": 3", StringComparison.Ordinal)); // edited by hand
+        SaveWithAJournaledRule();
+        string snapshot = Path.Combine(_directory, StateFile.FileName);
+        File.WriteAllText(snapshot, File.ReadAllText(snapshot).Replace("\"debugLevel\": 0", "\"debugLevel\": 3", StringComparison.Ordinal)); // edited by hand
 
         var loaded = new StateFile(_directory).Load(out string? problem);
         Assert.Null(problem);
@@ -107,10 +111,7 @@ public sealed class StateFileTests : IDisposable
     [Fact]
     public void ACorruptJournalIsKeptAsideAndTheSnapshotLoads()
     {
-        var file = new StateFile(_directory);
-        var config = WithRules(1);
-        file.Save(config);
-        file.Save(config with { FirewallRules = config.FirewallRules.Add(Rule(2)), NextRuleId = 3 });
+        SaveWithAJournaledRule();
         File.AppendAllText(JournalPath, "{\"rules\":{\"kept\":9,\"removed\":0,\"added\":[]},\"nextRuleId\":3}\n"); // past the end of the rules
 
         var loaded = new StateFile(_directory).Load(out string? problem);
