@@ -20,7 +20,15 @@ public sealed class TableWriterTests : IDisposable
     {
         var made = CommandRunner.Run("ip", "netns", "add", _namespace);
         if (made.ExitCode != 0) throw new InvalidOperationException(made.ToString());
-        Nft("add", "table", "ip", ClusterTable.Name);
+        try
+        {
+            Nft("add", "table", "ip", ClusterTable.Name);
+        }
+        catch
+        {
+            Dispose(); // a constructor that throws gets no Dispose from xunit
+            throw;
+        }
     }
 
     public void Dispose() => CommandRunner.Run("ip", "netns", "del", _namespace);
