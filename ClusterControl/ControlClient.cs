@@ -14,11 +14,14 @@ public sealed class ControlClient : IDisposable
     private readonly NetworkStream _connection;
 
     /// <summary>
-    /// What is read, buffered: the answer line is read a byte at a time, and a socket read per byte
-    /// made a listing of 10,000 rules (4 MB on one line) take seconds. Writes go to the socket
-    /// itself, so a request the daemon hung up on leaves nothing behind to flush.
+    /// What has been received and not yet taken: the answer line is read from here, as a socket
+    /// read per byte made a listing of 10,000 rules (4 MB on one line) take seconds, and the start
+    /// of the body that came with it is handed out before the socket is read again. Not a
+    /// BufferedStream: its Read, given part of a request from its buffer, reads the socket for the
+    /// rest and so waits on a daemon that sends the rest only once the first bytes are read.
     /// </summary>
-    private readonly BufferedStream _reading;
+    private readonly byte[] _received = new byte[BufferSize];
+    private int _taken, _filled;
     private readonly TimeSpan _timeout;
 
     private ControlClient(Socket socket, TimeSpan timeout)
@@ -26,7 +29,6 @@ public sealed class ControlClient : IDisposable
         _timeout = timeout;
         socket.ReceiveTimeout = socket.SendTimeout = (int)timeout.TotalMilliseconds;
         _connection = new NetworkStream(socket, ownsSocket: true);
-        _reading = new BufferedStream(_connection, BufferSize);
     }
 
     public string SocketPath { get; private init; } = "";
@@ -113,7 +115,9 @@ public sealed class ControlClient : IDisposable
     {
         try
         {
-            _reading.CopyTo(destination);
+            destination.Write(_received, _taken, _filled - _taken);
+            _taken = _filled;
+            _connection.CopyTo(destination);
         }
         catch (Exception e) when (e is IOException or SocketException)
         {
@@ -126,7 +130,11 @@ public sealed class ControlClient : IDisposable
     {
         try
         {
-            return _reading.Read(buffer);
+            if (_taken == _filled) return _connection.Read(buffer);
+            int length = Math.Min(buffer.Length, _filled - _taken);
+            _received.AsSpan(_taken, length).CopyTo(buffer);
+            _taken += length;
+            return length;
         }
         catch (Exception e) when (e is IOException or SocketException)
         {
@@ -142,16 +150,23 @@ public sealed class ControlClient : IDisposable
     private static string TimedOut(string socketPath, TimeSpan timeout) =>
         $"clusterd at {socketPath} did not answer within {timeout.TotalSeconds:0.###} s ({ControlProtocol.TimeoutEnvironmentVariable} sets the limit)";
 
-    /// <summary>Reads up to '\n'; what the buffer holds past it is the start of the body, read next.</summary>
+    /// <summary>Reads up to '\n'; what was received past it is the start of the body, taken next.</summary>
     private string? ReadLine()
     {
-        var bytes = new List<byte>(256);
+        var line = new MemoryStream();
         while (true)
         {
-            int b = _reading.ReadByte();
-            if (b < 0) return bytes.Count == 0 ? null : Encoding.UTF8.GetString(bytes.ToArray());
-            if (b == '\n') return Encoding.UTF8.GetString(bytes.ToArray());
-            bytes.Add((byte)b);
+            int end = Array.IndexOf(_received, (byte)'\n', _taken, _filled - _taken);
+            if (end >= 0)
+            {
+                line.Write(_received, _taken, end - _taken);
+                _taken = end + 1;
+                return Encoding.UTF8.GetString(line.GetBuffer(), 0, (int)line.Length);
+            }
+            line.Write(_received, _taken, _filled - _taken);
+            _taken = _filled = 0;
+            _filled = _connection.Read(_received);
+            if (_filled == 0) return line.Length == 0 ? null : Encoding.UTF8.GetString(line.GetBuffer(), 0, (int)line.Length);
         }
     }
 
@@ -163,7 +178,7 @@ public sealed class ControlClient : IDisposable
         _ => error.ToString(),
     };
 
-    public void Dispose() => _reading.Dispose();
+    public void Dispose() => _connection.Dispose();
 }
 
 /// <summary>clusterd could not be reached or stopped answering; the message is ready to print.</summary>
