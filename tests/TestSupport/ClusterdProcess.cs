@@ -74,6 +74,8 @@ public sealed class ClusterdProcess : IDisposable
         }
         args.AddRange(["--socket", SocketPath, "--state-dir", StateDirectory]);
         args.AddRange(_extraArgs);
+        int logBefore;
+        lock (_log) logBefore = _log.Length;
         var process = new Process { StartInfo = CommandRunner.StartInfo(file, args) };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_log) _log.AppendLine(e.Data); };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_log) _log.AppendLine(e.Data); };
@@ -81,7 +83,7 @@ public sealed class ClusterdProcess : IDisposable
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
         _process = process;
-        WaitUntilAnswering();
+        WaitUntilAnswering(logBefore);
     }
 
     /// <summary>Stops with SIGTERM, as a service manager would, and waits for a clean exit.</summary>
@@ -134,7 +136,12 @@ public sealed class ClusterdProcess : IDisposable
 
     public bool HasExited => _process?.HasExited ?? true;
 
-    private void WaitUntilAnswering()
+    /// <summary>
+    /// Waits until the socket accepts and this start's "listening on" line has come through the
+    /// asynchronous stderr reader: stderr is ordered, so whatever clusterd logged before serving (a
+    /// corrupt state file, say) is then in <see cref="Log"/> too.
+    /// </summary>
+    private void WaitUntilAnswering(int logBefore)
     {
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromSeconds(20))
@@ -147,13 +154,18 @@ public sealed class ClusterdProcess : IDisposable
                 try
                 {
                     probe.Connect(new UnixDomainSocketEndPoint(SocketPath));
-                    return;
+                    if (HasLoggedListening(logBefore)) return;
                 }
                 catch (SocketException) { }
             }
             Thread.Sleep(50);
         }
         throw new TimeoutException("clusterd did not open its socket\n" + Log);
+    }
+
+    private bool HasLoggedListening(int logBefore)
+    {
+        lock (_log) return _log.ToString(logBefore, _log.Length - logBefore).Contains("clusterd: listening on ");
     }
 
     public void Dispose()
