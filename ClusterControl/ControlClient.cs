@@ -27,7 +27,6 @@ public sealed class ControlClient : IDisposable
     private ControlClient(Socket socket, TimeSpan timeout)
     {
         _timeout = timeout;
-        socket.ReceiveTimeout = socket.SendTimeout = (int)timeout.TotalMilliseconds;
         _connection = new NetworkStream(socket, ownsSocket: true);
     }
 
@@ -35,45 +34,34 @@ public sealed class ControlClient : IDisposable
 
     /// <summary>Connects, or throws <see cref="ControlUnreachableException"/> saying why in words a user can act on.</summary>
     /// <remarks>
-    /// A Unix socket whose listen backlog is full refuses a non-blocking connect with EAGAIN rather
-    /// than queueing it; local users crowding the socket can cause exactly that, so a full backlog is
-    /// tried again until the timeout, while clusterd drains it.
+    /// The connect is a blocking one, bounded by the send timeout: a Unix socket whose listen
+    /// backlog is full (local users crowding it can cause that) makes a blocking connect wait for
+    /// room until that timeout, while clusterd drains it, and only then fail with EAGAIN. Blocking
+    /// also keeps a command's run short: an asynchronous connect with a cancellation timer starts
+    /// .NET's socket event loop and timer threads, which a command that makes one exchange does
+    /// not need.
     /// </remarks>
     /// <param name="deadline">The patience for connecting and each read; by default <see cref="ControlProtocol.ClientTimeout"/>.</param>
     public static ControlClient Connect(string socketPath, TimeSpan? deadline = null)
     {
         var timeout = deadline ?? ControlProtocol.ClientTimeout();
-        using var patience = new CancellationTokenSource(timeout);
-        while (true)
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
         {
-            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            try
-            {
-                socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), patience.Token).AsTask().GetAwaiter().GetResult();
-                return new ControlClient(socket, timeout) { SocketPath = socketPath };
-            }
-            catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock && !patience.IsCancellationRequested)
-            {
-                socket.Dispose();
-                Thread.Sleep(BacklogRetry);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException { SocketErrorCode: SocketError.WouldBlock })
-            {
-                socket.Dispose();
-                throw new ControlUnreachableException(TimedOut(socketPath, timeout));
-            }
-            catch (Exception e) when (e is SocketException or ArgumentException)
-            {
-                socket.Dispose();
-                string reason = e is SocketException se ? Describe(se.SocketErrorCode) : "bad socket path";
-                throw new ControlUnreachableException($"cannot reach clusterd at {socketPath}: {reason}");
-            }
+            socket.SendTimeout = socket.ReceiveTimeout = (int)Math.Ceiling(timeout.TotalMilliseconds);
+            socket.Connect(new UnixDomainSocketEndPoint(socketPath));
+            return new ControlClient(socket, timeout) { SocketPath = socketPath };
+        }
+        catch (Exception e) when (e is SocketException or ArgumentException)
+        {
+            socket.Dispose();
+            throw new ControlUnreachableException(e is SocketException { SocketErrorCode: SocketError.WouldBlock or SocketError.TimedOut }
+                ? TimedOut(socketPath, timeout)
+                : $"cannot reach clusterd at {socketPath}: {(e is SocketException se ? Describe(se.SocketErrorCode) : "bad socket path")}");
         }
     }
 
     private const int BufferSize = 64 * 1024;
-
-    private static readonly TimeSpan BacklogRetry = TimeSpan.FromMilliseconds(10);
 
     /// <summary>Sends the request and reads the answer line; the body, if any, is left in <see cref="Body"/>.</summary>
     public ControlAnswer Send(ControlRequest request)
