@@ -27,7 +27,7 @@ public static class ConfigurationDiff
         foreach (var pool in before.Pools.Where(p => after.FindPool(p.Name) is null))
             lines.Add($"pool {pool.Name} destroyed");
         if (!before.FirewallRules.SequenceEqual(after.FirewallRules))
-            lines.Add($"firewall rules changed ({before.FirewallRules.Count} -> {after.FirewallRules.Count})");
+            lines.Add($"firewall rules changed ({before.FirewallRules.Length} -> {after.FirewallRules.Length})");
         if (before.InputPolicy != after.InputPolicy || before.OutputPolicy != after.OutputPolicy || before.ForwardPolicy != after.ForwardPolicy)
             lines.Add("firewall default policy changed");
         if (before.MasqueradeTimeouts != after.MasqueradeTimeouts) lines.Add("masquerading timeouts changed");

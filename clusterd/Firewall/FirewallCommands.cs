@@ -53,17 +53,24 @@ public static class FirewallCommands
         foreach (var requested in request.Rules)
         {
             var wanted = requested with { Chain = request.Chain };
-            int index = rules.FindIndex(r => r.SameMatchAs(wanted));
+            int index = IndexOf(rules, r => r.SameMatchAs(wanted));
             if (index < 0) throw new RefusedException(ControlError.KernelRefused, InvalidArgument);
             rules = rules.RemoveAt(index);
         }
         return config with { FirewallRules = rules };
     }
 
-    private static int FirstIndexOf(ImmutableList<FirewallRule> rules, FirewallChain chain)
+    private static int FirstIndexOf(ImmutableArray<FirewallRule> rules, FirewallChain chain)
     {
-        int index = rules.FindIndex(r => r.Chain == chain);
-        return index < 0 ? rules.Count : index;
+        int index = IndexOf(rules, r => r.Chain == chain);
+        return index < 0 ? rules.Length : index;
+    }
+
+    private static int IndexOf(ImmutableArray<FirewallRule> rules, Predicate<FirewallRule> match)
+    {
+        for (int i = 0; i < rules.Length; i++)
+            if (match(rules[i])) return i;
+        return -1;
     }
 
     public static ClusterConfig SetPolicy(ClusterConfig config, FirewallRequest request)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ClusterControl;
 using ClusterControl.Firewall;
 using Clusterd.Core;
@@ -35,11 +36,13 @@ public sealed class FirewallRendering : IFirewallRendering
     private readonly record struct RuleLine(string Chain, string Text);
 
     /// <summary>
-    /// The rules of the last fill, rendered. Rules are immutable and a change keeps the ones it does
-    /// not touch, so a rule added among 10,000 renders one rule, not 10,000. Rules whose rendering
-    /// depends on the interfaces (-V) are rendered every time.
+    /// The rules rendered so far, each kept while the rule lives. Rules are immutable and a change
+    /// keeps the ones it does not touch, so a rule added among 10,000 renders one rule, not 10,000;
+    /// a weak table (keyed by identity) lets a deleted rule's lines go with it, where a dictionary
+    /// of the last fill's rules would be built anew, 10,000 entries, on every change. Rules whose
+    /// rendering depends on the interfaces (-V) are rendered every time.
     /// </summary>
-    private Dictionary<FirewallRule, RuleLine[]> _rendered = new(ReferenceEqualityComparer.Instance);
+    private readonly ConditionalWeakTable<FirewallRule, RuleLine[]> _rendered = [];
 
     /// <summary>How an ipfwadm chain becomes an nft chain.</summary>
     /// <param name="Accept">The verdict of an accepted packet: accept, or on to the output rules.</param>
@@ -76,14 +79,15 @@ public sealed class FirewallRendering : IFirewallRendering
         // default deny would cut every masqueraded connection.
         table.Rule("forward", $"ct mark & {Marks.Hex(Marks.MasqueradeBit)} == {Marks.Hex(Marks.MasqueradeBit)} ct direction reply {ForwardForm.Accept}");
         table.Rule("output", $"jump {OutputRules}");
-        var rendered = new Dictionary<FirewallRule, RuleLine[]>(ReferenceEqualityComparer.Instance);
         foreach (var rule in config.FirewallRules)
         {
-            if (!_rendered.TryGetValue(rule, out var lines)) lines = Render(rule, interfaces);
-            if (!DependsOnInterfaces(rule)) rendered[rule] = lines;
+            if (!_rendered.TryGetValue(rule, out var lines))
+            {
+                lines = Render(rule, interfaces);
+                if (!DependsOnInterfaces(rule)) _rendered.AddOrUpdate(rule, lines);
+            }
             foreach (var line in lines) table.Rule(line.Chain, line.Text);
         }
-        _rendered = rendered;
         foreach (var (chain, form) in new[] { (FirewallChain.Input, InputForm), (FirewallChain.Forward, ForwardForm), (FirewallChain.Output, OutputForm) })
         {
             var policy = config.PolicyOf(chain);

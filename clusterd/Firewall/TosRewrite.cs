@@ -36,7 +36,7 @@ public static class TosRewrite
     /// <summary>Declares and fills the chain of every new byte the rules need.</summary>
     public static void AddChains(TableContents table, IEnumerable<FirewallRule> rules)
     {
-        foreach (int value in rules.SelectMany(Changes).Select(c => c.New).Distinct().Order())
+        foreach (int value in rules.Where(Rewrites).SelectMany(Changes).Select(c => c.New).Distinct().Order())
         {
             string chain = Chain(value);
             table.Declare($"add chain {ClusterTable.Qualified} {chain}\n");

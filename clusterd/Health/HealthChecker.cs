@@ -118,7 +118,7 @@ public sealed class HealthChecker(ClusterService service) : IDisposable
 
     /// <summary>The shared address of <paramref name="pool"/>: the single destination address of its first cluster rule that has one.</summary>
     internal static Ipv4Address? SharedAddressOf(ClusterConfig config, string pool) =>
-        config.FirewallRules.Find(r => r.Policy == RulePolicy.Cluster && r.Pool == pool && r.Destination.Mask.Value == uint.MaxValue)
+        config.FirewallRules.FirstOrDefault(r => r.Policy == RulePolicy.Cluster && r.Pool == pool && r.Destination.Mask.Value == uint.MaxValue)
             is { } rule ? rule.Destination.Address : null;
 
     public void Dispose()

@@ -9,20 +9,18 @@ namespace Clusterd.State;
 /// and a change keeps the instances it does not touch, so the rules on either side of the edit
 /// are found by identity.
 /// </summary>
-public sealed record RulesEdit(int Kept, int Removed, ImmutableList<FirewallRule> Added)
+public sealed record RulesEdit(int Kept, int Removed, ImmutableArray<FirewallRule> Added)
 {
-    public static RulesEdit Between(ImmutableList<FirewallRule> before, ImmutableList<FirewallRule> after)
+    public static RulesEdit Between(ImmutableArray<FirewallRule> before, ImmutableArray<FirewallRule> after)
     {
-        int kept = 0, shorter = Math.Min(before.Count, after.Count);
-        using (var b = before.GetEnumerator())
-        using (var a = after.GetEnumerator())
-            while (kept < shorter && b.MoveNext() && a.MoveNext() && ReferenceEquals(b.Current, a.Current)) kept++;
+        int kept = 0, shorter = Math.Min(before.Length, after.Length);
+        while (kept < shorter && ReferenceEquals(before[kept], after[kept])) kept++;
         int keptAfter = 0;
         while (keptAfter < shorter - kept && ReferenceEquals(before[^(keptAfter + 1)], after[^(keptAfter + 1)])) keptAfter++;
-        return new RulesEdit(kept, before.Count - kept - keptAfter, after.GetRange(kept, after.Count - kept - keptAfter));
+        return new RulesEdit(kept, before.Length - kept - keptAfter, after.Slice(kept, after.Length - kept - keptAfter));
     }
 
     /// <summary><paramref name="rules"/> edited; null when the edit does not fit them.</summary>
-    public ImmutableList<FirewallRule>? ApplyTo(ImmutableList<FirewallRule> rules) =>
-        Kept < 0 || Removed < 0 || Kept + Removed > rules.Count ? null : rules.RemoveRange(Kept, Removed).InsertRange(Kept, Added);
+    public ImmutableArray<FirewallRule>? ApplyTo(ImmutableArray<FirewallRule> rules) =>
+        Kept < 0 || Removed < 0 || Kept + Removed > rules.Length ? null : rules.RemoveRange(Kept, Removed).InsertRange(Kept, Added);
 }

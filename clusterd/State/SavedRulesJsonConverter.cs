@@ -12,7 +12,7 @@ namespace Clusterd.State;
 /// Rules are immutable and a change keeps every rule it does not touch, so saving a change among
 /// 10,000 rules copies 10,000 texts already made instead of serializing 10,000 rules. Read as usual.
 /// </summary>
-public sealed class SavedRulesJsonConverter : JsonConverter<ImmutableList<FirewallRule>>
+public sealed class SavedRulesJsonConverter : JsonConverter<ImmutableArray<FirewallRule>>
 {
     /// <summary>
     /// What goes before each rule's text: a raw value gets no line break or indent from the writer,
@@ -22,10 +22,12 @@ public sealed class SavedRulesJsonConverter : JsonConverter<ImmutableList<Firewa
 
     private static readonly ConditionalWeakTable<FirewallRule, byte[]> Texts = [];
 
-    public override ImmutableList<FirewallRule> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        JsonSerializer.Deserialize(ref reader, StateJson.Default.ImmutableListFirewallRule) ?? throw new JsonException("the firewall rules are null");
+    public override ImmutableArray<FirewallRule> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        reader.TokenType == JsonTokenType.Null
+            ? throw new JsonException("the firewall rules are null")
+            : JsonSerializer.Deserialize(ref reader, StateJson.Default.ImmutableArrayFirewallRule);
 
-    public override void Write(Utf8JsonWriter writer, ImmutableList<FirewallRule> value, JsonSerializerOptions options)
+    public override void Write(Utf8JsonWriter writer, ImmutableArray<FirewallRule> value, JsonSerializerOptions options)
     {
         writer.WriteStartArray();
         foreach (var rule in value) writer.WriteRawValue(Texts.GetValue(rule, Compact), skipInputValidation: true);

@@ -126,7 +126,7 @@ public sealed class StateFile(string directory)
     RespectNullableAnnotations = true,
     Converters = [typeof(Ipv4AddressJsonConverter)])]
 [JsonSerializable(typeof(ClusterConfig))]
-[JsonSerializable(typeof(ImmutableList<FirewallRule>))]
+[JsonSerializable(typeof(ImmutableArray<FirewallRule>))]
 [JsonSerializable(typeof(JournalHeader))]
 [JsonSerializable(typeof(JournalEntry))]
 internal sealed partial class StateJson : JsonSerializerContext;

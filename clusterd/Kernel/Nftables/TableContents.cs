@@ -37,18 +37,21 @@ public sealed class TableContents
     public void Fill(string chain, bool inBlocks = false)
     {
         if (inBlocks) _inBlocks.Add(chain);
-        if (_rules.ContainsKey(chain)) return;
-        _rules[chain] = [];
-        _chains.Add(chain);
+        RulesFor(chain);
     }
 
     public bool InBlocks(string chain) => _inBlocks.Contains(chain);
 
     /// <summary>Appends <paramref name="rule"/> (an nft rule's text after its chain) to <paramref name="chain"/>.</summary>
-    public void Rule(string chain, string rule)
+    public void Rule(string chain, string rule) => RulesFor(chain).Add(rule);
+
+    /// <summary>The rules given for <paramref name="chain"/> so far, the chain named if it was not: one look-up per rule.</summary>
+    private List<string> RulesFor(string chain)
     {
-        Fill(chain);
-        _rules[chain].Add(rule);
+        if (_rules.TryGetValue(chain, out var rules)) return rules;
+        _rules[chain] = rules = [];
+        _chains.Add(chain);
+        return rules;
     }
 
     public IReadOnlyList<string> RulesOf(string chain) => _rules.TryGetValue(chain, out var rules) ? rules : [];

@@ -65,14 +65,14 @@ public sealed class ChangeBesideVerdictsTests : IDisposable
 
         _nft.Set();
         await changing.WaitAsync(Patience);
-        Assert.Equal(2, Service.Config.FirewallRules.Count);
+        Assert.Equal(2, Service.Config.FirewallRules.Length);
         Assert.NotNull(Service.Schedule(2, Connection(1002)));
     }
 
     [Fact]
     public void ARefusedFirewallChangeLeavesItsClusterRuleUnknown()
     {
-        _cluster.Kernel.Refuse = config => config.FirewallRules.Count == 2;
+        _cluster.Kernel.Refuse = config => config.FirewallRules.Length == 2;
 
         Assert.Throws<KernelRefusedException>(() => Service.Change(WithSecondClusterRule));
 

@@ -6,15 +6,15 @@ namespace Clusterd.Tests.Unit;
 
 public class RulesEditTests
 {
-    private static readonly ImmutableList<FirewallRule> Before = [.. Enumerable.Range(1, 5).Select(id => new FirewallRule { Id = id })];
+    private static readonly ImmutableArray<FirewallRule> Before = [.. Enumerable.Range(1, 5).Select(id => new FirewallRule { Id = id })];
 
     [Fact]
     public void AnInsertionKeepsTheRulesAroundIt()
     {
         var after = Before.Insert(2, new FirewallRule { Id = 9 });
         var edit = RulesEdit.Between(Before, after);
-        Assert.Equal((2, 0, 1), (edit.Kept, edit.Removed, edit.Added.Count));
-        Assert.Equal(after, edit.ApplyTo(Before));
+        Assert.Equal((2, 0, 1), (edit.Kept, edit.Removed, edit.Added.Length));
+        Assert.Equal<FirewallRule>(after, edit.ApplyTo(Before)!.Value);
     }
 
     [Fact]
@@ -22,7 +22,7 @@ public class RulesEditTests
     {
         var after = Before.SetItem(4, Before[4] with { }); // equal, but made anew: rewritten
         var edit = RulesEdit.Between(Before, after);
-        Assert.Equal((4, 1, 1), (edit.Kept, edit.Removed, edit.Added.Count));
+        Assert.Equal((4, 1, 1), (edit.Kept, edit.Removed, edit.Added.Length));
     }
 
     [Fact]
@@ -41,5 +41,5 @@ public class RulesEditTests
         Assert.Null(new RulesEdit(-1, 0, []).ApplyTo(Before));
     }
 
-    private static (int, int, int) Counts(RulesEdit edit) => (edit.Kept, edit.Removed, edit.Added.Count);
+    private static (int, int, int) Counts(RulesEdit edit) => (edit.Kept, edit.Removed, edit.Added.Length);
 }

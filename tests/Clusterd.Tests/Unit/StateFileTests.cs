@@ -44,7 +44,7 @@ public sealed class StateFileTests : IDisposable
         Assert.Equal(2, File.ReadAllLines(file.Path).Count(line => line.TrimStart().StartsWith("{\"id\":", StringComparison.Ordinal)));
         var loaded = new StateFile(_directory).Load(out string? problem);
         Assert.Null(problem);
-        Assert.Equal(config.FirewallRules, loaded.FirewallRules);
+        Assert.Equal<FirewallRule>(config.FirewallRules, loaded.FirewallRules); // rule by rule: arrays alone compare by reference
         Assert.Equal(3, loaded.NextRuleId);
     }
 
