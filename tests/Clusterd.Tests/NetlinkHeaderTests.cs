@@ -77,7 +77,14 @@ public sealed class NetlinkHeaderTests
     [InlineData(9000u, 0u, 0x100u, 0xff00u, 10000u)]
     public void ARuleRequestReadsBackAsTheRule(uint preference, uint table, uint mark, uint mask, uint? target)
     {
-        var rule = target is { } goTo ? RoutingRule.Goto(preference, goTo, mark, mask) : RoutingRule.Lookup(preference, table, mark, mask);
+        AssertReadsBack(target is { } goTo ? RoutingRule.Goto(preference, goTo, mark, mask) : RoutingRule.Lookup(preference, table, mark, mask));
+    }
+
+    [Fact]
+    public void ANopRuleRequestReadsBackAsTheRule() => AssertReadsBack(RoutingRule.NoOperation(10033));
+
+    private static void AssertReadsBack(RoutingRule rule)
+    {
         var request = Rtnetlink.Rule(Rtnetlink.RTM_NEWRULE, Netlink.NLM_F_CREATE, rule);
         foreach (var message in new NetlinkMessages(request.Written))
         {

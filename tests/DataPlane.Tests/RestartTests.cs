@@ -104,7 +104,7 @@ public sealed class RestartTests(ITestOutputHelper output) : IDisposable
         _cluster.Daemon.Start();
         _cluster.SeedSetUp();
         _cluster.Client.Open(3).ForEach(c => c.Dispose());
-        string routingRunning = Routing(), rulesetRunning = FrontEnd("nft", "list", "ruleset");
+        string routingRunning = Routing(), rulesetRunning = Rules();
         Assert.Contains("fwmark 0x40000000/0xc0000000 goto 10000", routingRunning);
 
         Assert.Equal(0, _cluster.Daemon.Stop());
@@ -113,7 +113,7 @@ public sealed class RestartTests(ITestOutputHelper output) : IDisposable
         _cluster.Daemon.Kill();
         _cluster.Daemon.Start();
         Assert.Equal(routingRunning, Routing()); // adopted, nothing added twice
-        Assert.Equal(rulesetRunning, FrontEnd("nft", "list", "ruleset"));
+        Assert.Equal(rulesetRunning, Rules());
 
         Assert.Contains("stop it before --cleanup", _cluster.Daemon.Cleanup().Stderr);
         Assert.Equal(0, _cluster.Daemon.Stop());
@@ -124,12 +124,15 @@ public sealed class RestartTests(ITestOutputHelper output) : IDisposable
         Assert.Equal("", FrontEnd("nft", "list", "ruleset"));
     }
 
+    /// <summary>The front-end's ruleset without its counters (nft -s): the closed connections' last packets may still be counted meanwhile.</summary>
+    private string Rules() => FrontEnd("nft", "-s", "list", "ruleset");
+
     [Fact]
     public void UnroutableNodesGetOneRuleEachHoweverOftenTheConfigurationChanges()
     {
         for (int i = 1; i <= 20; i++) _cluster.Clconfig("-add", "pool0", $"10.9.9.{i}"); // no route to 10.9.9.0/24
         for (int change = 0; change < 30; change++) _cluster.Clconfig("-set", "pool0", "10.9.9.1", "cost", (change + 1).ToString());
-        var rules = FrontEnd("ip", "rule").Split('\n').Where(line => line.StartsWith("10000:")).ToList();
+        var rules = FrontEnd("ip", "rule").Split('\n').Where(line => line.Contains("lookup 10737418")).ToList(); // tables 0x40000001…
         Assert.Equal(20, rules.Count);
         Assert.Equal(20, rules.Distinct().Count());
     }

@@ -17,7 +17,7 @@ public sealed class Rtnetlink : IRoutingRules, IDisposable
     private const ushort RTA_GATEWAY = 5, RTA_TABLE = 15;
     private const ushort FRA_IIFNAME = 3, FRA_GOTO = 4, FRA_PRIORITY = 6, FRA_FWMARK = 10, FRA_TABLE = 15, FRA_FWMASK = 16,
         FRA_OIFNAME = 17, FRA_UID_RANGE = 20, FRA_IP_PROTO = 22, FRA_SPORT_RANGE = 23, FRA_DPORT_RANGE = 24;
-    private const byte RTPROT_STATIC = 4, RT_SCOPE_UNIVERSE = 0, RTN_UNICAST = 1, FR_ACT_TO_TBL = 1, FR_ACT_GOTO = 2;
+    private const byte RTPROT_STATIC = 4, RT_SCOPE_UNIVERSE = 0, RTN_UNICAST = 1, FR_ACT_TO_TBL = 1, FR_ACT_GOTO = 2, FR_ACT_NOP = 3;
 
     /// <summary>An IPv4 default route (destination length 0), static unicast; the table goes in RTA_TABLE.</summary>
     private static readonly RouteHeader DefaultRoute = new(AF_INET, destinationLength: 0, table: 0, RTPROT_STATIC, RT_SCOPE_UNIVERSE, RTN_UNICAST);
@@ -71,9 +71,9 @@ public sealed class Rtnetlink : IRoutingRules, IDisposable
     {
         if (!message.TryFamilyHeader(out RuleHeader header)) return new RoutingRule(0, OtherSelectors: true);
         bool otherSelectors = header.DestinationLength != 0 || header.SourceLength != 0 || header.Tos != 0
-            || header.Action is not (FR_ACT_TO_TBL or FR_ACT_GOTO);
+            || header.Action is not (FR_ACT_TO_TBL or FR_ACT_GOTO or FR_ACT_NOP);
         uint table = header.Table;
-        bool isGoto = header.Action == FR_ACT_GOTO;
+        bool isGoto = header.Action == FR_ACT_GOTO, isNop = header.Action == FR_ACT_NOP;
         uint priority = 0, mark = 0, mask = 0, target = 0;
         foreach (var attribute in message.AttributesAfter<RuleHeader>())
         {
@@ -91,15 +91,16 @@ public sealed class Rtnetlink : IRoutingRules, IDisposable
         }
         // A mark given without a mask matches it exactly (the kernel's default mask).
         if (mark != 0 && mask == 0) mask = uint.MaxValue;
-        return new RoutingRule(priority, isGoto ? 0 : table, mark, mask, isGoto ? target : null, otherSelectors);
+        return new RoutingRule(priority, isGoto || isNop ? 0 : table, mark, mask, isGoto ? target : null, otherSelectors, isNop);
     }
 
-    /// <summary>The request that adds or deletes <paramref name="rule"/>: no address selectors; the table goes in FRA_TABLE.</summary>
+    /// <summary>The request that adds or deletes <paramref name="rule"/>: no address selectors; a lookup's table goes in FRA_TABLE.</summary>
     /// <param name="request">A request to append the message to (several rules in one datagram); a new one when null.</param>
     internal static NetlinkWriter Rule(ushort type, ushort flags, RoutingRule rule, NetlinkWriter? request = null)
     {
         request ??= new NetlinkWriter(128);
-        request.Begin(type, (ushort)(NLM_F_REQUEST | NLM_F_ACK | flags), new RuleHeader(AF_INET, rule.GotoPreference is null ? FR_ACT_TO_TBL : FR_ACT_GOTO));
+        byte action = rule.Nop ? FR_ACT_NOP : rule.GotoPreference is null ? FR_ACT_TO_TBL : FR_ACT_GOTO;
+        request.Begin(type, (ushort)(NLM_F_REQUEST | NLM_F_ACK | flags), new RuleHeader(AF_INET, action));
         if (rule.MarkMask != 0)
         {
             request.HostOrder32(FRA_FWMARK, rule.Mark);
@@ -107,7 +108,7 @@ public sealed class Rtnetlink : IRoutingRules, IDisposable
         }
         request.HostOrder32(FRA_PRIORITY, rule.Preference);
         if (rule.GotoPreference is { } target) request.HostOrder32(FRA_GOTO, target);
-        else request.HostOrder32(FRA_TABLE, rule.Table);
+        else if (!rule.Nop) request.HostOrder32(FRA_TABLE, rule.Table);
         request.End();
         return request;
     }
