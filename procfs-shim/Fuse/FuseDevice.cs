@@ -33,7 +33,11 @@ public sealed class FuseDevice : IDisposable
     /// <summary>Takes an open /dev/fuse that another process (a child in its own mount namespace) mounts.</summary>
     public static FuseDevice Adopt(int fd, string mountPoint) => new(fd, mountPoint) { _awaitingMount = true };
 
-    /// <summary>Until the mount is made, reading the device fails with EPERM; an adopted device waits for it.</summary>
+    /// <summary>
+    /// Until the mount is made, reading the device fails with EPERM (no connection is attached to
+    /// it yet); an adopted device waits for it. Once it was mounted, EPERM means the connection has
+    /// gone again — the command's mount namespace ended with it — and reads as an unmount.
+    /// </summary>
     private volatile bool _awaitingMount;
 
     /// <summary>Reads one request; 0 when the file system was unmounted. Several threads may read at once: each read takes a whole request.</summary>
@@ -53,7 +57,7 @@ public sealed class FuseDevice : IDisposable
                 Thread.Sleep(5);
                 continue;
             }
-            if (error == LibC.ENODEV) return 0;
+            if (error == LibC.ENODEV || error == LibC.EPERM) return 0;
             if (error == LibC.EINTR || error == LibC.EAGAIN || error == LibC.ENOENT) continue; // ENOENT: the request was interrupted
             throw new IOException($"reading /dev/fuse: {LinuxFs.Describe(error)}");
         }
