@@ -38,7 +38,8 @@ public sealed class PolicyRoutes : IDisposable
     private static readonly RoutingRule[] Layout =
     [
         RoutingRule.Goto(Preference, Landing, 0, Marks.NodeTag),
-        .. Enumerable.Range(0, (int)Buckets).Select(b => RoutingRule.Goto(Preference, BucketOf((uint)b), Marks.NodeTag | (uint)b, Marks.TagMask | (Buckets - 1))),
+        .. Enumerable.Range(0, (int)Buckets).Select(b => Marks.NodeTag | (uint)b)
+            .Select(mark => RoutingRule.Goto(Preference, PreferenceOf(mark), mark, Marks.TagMask | (Buckets - 1))),
         RoutingRule.NoOperation(Landing),
     ];
 
@@ -84,7 +85,7 @@ public sealed class PolicyRoutes : IDisposable
     {
         foreach (var mark in _installed.Keys.Where(m => !wanted.ContainsKey(m)).ToList())
         {
-            Remove(mark);
+            Remove(NodeRule(mark));
             _installed.Remove(mark);
         }
         foreach (var (mark, address) in wanted)
@@ -112,19 +113,15 @@ public sealed class PolicyRoutes : IDisposable
     {
         _bypass.Remove();
         var rules = _rtnetlink.Rules();
-        foreach (var rule in OwnRules(rules)) Remove(rule.Mark);
-        foreach (var old in UnbucketedRules(rules))
-        {
-            _rtnetlink.DeleteRule(old);
-            _rtnetlink.DeleteDefaultRoute(old.Mark);
-        }
+        foreach (var rule in OwnRules(rules).Concat(UnbucketedRules(rules))) Remove(rule);
         foreach (var rule in Layout) _rtnetlink.DeleteRule(rule);
         _installed.Clear();
     }
 
-    private static uint BucketOf(uint mark) => Preference + 1 + mark % Buckets;
+    /// <summary>The preference of the bucket holding the rule of node mark <paramref name="mark"/>.</summary>
+    private static uint PreferenceOf(uint mark) => Preference + 1 + mark % Buckets;
 
-    private static RoutingRule NodeRule(uint mark) => RoutingRule.Lookup(BucketOf(mark), mark, mark, uint.MaxValue);
+    private static RoutingRule NodeRule(uint mark) => RoutingRule.Lookup(PreferenceOf(mark), mark, mark, uint.MaxValue);
 
     private static IEnumerable<RoutingRule> OwnRules(List<RoutingRule> rules) =>
         rules.Where(r => Marks.IsNode(r.Mark) && r == NodeRule(r.Mark));
@@ -132,10 +129,11 @@ public sealed class PolicyRoutes : IDisposable
     private static IEnumerable<RoutingRule> UnbucketedRules(List<RoutingRule> rules) =>
         rules.Where(r => Marks.IsNode(r.Mark) && r == RoutingRule.Lookup(Preference, r.Mark, r.Mark, uint.MaxValue));
 
-    private void Remove(uint mark)
+    /// <summary>Deletes a node rule and the default route of the table it names (numbered by the mark).</summary>
+    private void Remove(RoutingRule nodeRule)
     {
-        _rtnetlink.DeleteRule(NodeRule(mark));
-        _rtnetlink.DeleteDefaultRoute(mark);
+        _rtnetlink.DeleteRule(nodeRule);
+        _rtnetlink.DeleteDefaultRoute(nodeRule.Mark);
     }
 
     public void Dispose() => _rtnetlink.Dispose();
