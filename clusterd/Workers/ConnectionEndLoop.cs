@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Clusterd.Core;
 using Clusterd.Kernel;
@@ -43,12 +44,20 @@ public sealed class ConnectionEndLoop(ClusterService service, IConntrack conntra
     /// </summary>
     public void Resynchronise()
     {
+        Recount();
+        // A dump of a large table leaves tens of megabytes of garbage, collected once Recount has
+        // returned: a method that runs once runs unoptimised, and that keeps its locals (the dump)
+        // alive to its end.
+        GiveMemoryBack();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Recount()
+    {
         // A connection still opening counts once its handshake's event comes: it may be a spoofed SYN's.
         var live = conntrack.Clustered().Where(c => !c.IsClosing && !c.IsOpening).ToList();
         service.ResetConnections(live);
         Log.Debug(1, $"conntrack holds {live.Count} clustered connections");
-        // A dump of a large table leaves tens of megabytes of garbage.
-        GiveMemoryBack();
     }
 
     /// <summary>Returns garbage to the system now rather than carry it for the daemon's lifetime; only after rare, large releases.</summary>
