@@ -13,11 +13,14 @@ namespace Bench;
 /// </summary>
 /// <remarks>
 /// Output lines: <c>ready NODE COUNT ...</c> once the held connections are open;
-/// <c>opened NODE COUNT ...</c> after <c>open N</c>; <c>result broken B longest_gap_ms G outage_ms O probes P broken_on NODE COUNT ...</c>, and <c>broken_ports PORT,...</c> (the client's) when any broke,
-/// after <c>stop</c> (a connection counts as broken when it failed or its echo was still missing <see cref="GiveUp"/> after it was due).
+/// <c>opened NODE COUNT ...</c> after <c>open N</c>; <c>result broken B longest_gap_ms G outage_ms O probes P broken_on NODE COUNT ...</c>, and
+/// when any broke <c>broken_ports PORT,...</c> (the client's), <c>broken_how PORT:HOW:LAST_ECHO_MS:BROKEN_MS,...</c> (a socket
+/// error, <c>closed</c> by the node, or <c>no_echo</c>; the times on the client's clock) and <c>clock_ms NOW</c>,
+/// after <c>stop</c> (a connection counts as broken when it failed or its echo was still missing <see cref="GiveUp"/> after it was due);
+/// <c>clock MS</c> after <c>clock</c>, to place what a test does on the same clock.
 /// Commands: <c>probe</c> starts the new-connection probe, <c>report</c> prints
-/// <c>report broken B longest_gap_ms G outage_ms O</c> for the time since the last report and starts
-/// measuring anew, <c>open N</c> ends the probe (<c>probe</c> starts another) and opens N more held (not streaming) connections,
+/// <c>report broken B longest_gap_ms G outage_ms O gaps PORT:MS,...</c> (each held connection's longest
+/// wait, by the client's port) for the time since the last report and starts measuring anew, <c>open N</c> ends the probe (<c>probe</c> starts another) and opens N more held (not streaming) connections,
 /// <c>stop</c> ends everything and reports.
 /// </remarks>
 public static class Failover
@@ -48,13 +51,15 @@ public static class Failover
         while ((line = Console.ReadLine()) is not null && line != "stop")
         {
             if (line == "probe") probe ??= new Probe(target, clock);
+            else if (line == "clock") Console.WriteLine($"clock {clock.ElapsedMilliseconds}");
             else if (line == "report")
             {
                 // So far: a stream still waiting counts its wait as a gap; the probe's figures restart.
                 var now = clock.Elapsed;
                 int failed = states.Count(s => s.Failed);
                 double longestSoFar = states.Select(s => s.LongestSoFar(now).TotalMilliseconds).DefaultIfEmpty(0).Max();
-                Console.WriteLine($"report broken {failed} longest_gap_ms {longestSoFar:F0} outage_ms {probe?.LongestOutage.TotalMilliseconds ?? 0:F0}");
+                var gapsByPort = sockets.Select((socket, i) => $"{((IPEndPoint)socket.LocalEndPoint!).Port}:{states[i].LongestSoFar(now).TotalMilliseconds:F0}");
+                Console.WriteLine($"report broken {failed} longest_gap_ms {longestSoFar:F0} outage_ms {probe?.LongestOutage.TotalMilliseconds ?? 0:F0} gaps {string.Join(",", gapsByPort)}");
                 foreach (var state in states) state.Restart();
                 probe?.Restart(clock);
             }
@@ -74,14 +79,17 @@ public static class Failover
         double longest = gaps.Where(g => g is not null).Select(g => g!.Value.TotalMilliseconds).DefaultIfEmpty(0).Max();
         var brokenOn = new SortedDictionary<string, int>();
         var brokenPorts = new List<int>();
+        var breakages = new List<string>();
         for (int i = 0; i < gaps.Count; i++)
         {
             if (gaps[i] is not null) continue;
             brokenOn[nodeOf[i]] = brokenOn.GetValueOrDefault(nodeOf[i]) + 1;
-            brokenPorts.Add(((IPEndPoint)sockets[i].LocalEndPoint!).Port);
+            int port = ((IPEndPoint)sockets[i].LocalEndPoint!).Port;
+            brokenPorts.Add(port);
+            breakages.Add($"{port}:{states[i].Breakage}");
         }
         Console.WriteLine($"result broken {broken} longest_gap_ms {longest:F0} outage_ms {probe?.LongestOutage.TotalMilliseconds ?? 0:F0} probes {probe?.Successes ?? 0} broken_on {Totals(brokenOn)}"
-                          + (brokenPorts.Count > 0 ? $" broken_ports {string.Join(",", brokenPorts)}" : ""));
+                          + (brokenPorts.Count > 0 ? $" broken_ports {string.Join(",", brokenPorts)} broken_how {string.Join(",", breakages)} clock_ms {clock.ElapsedMilliseconds}" : ""));
         foreach (var socket in sockets.Concat(extra)) socket.Dispose();
         return 0;
     }
@@ -118,12 +126,22 @@ public static class Failover
             {
                 if (_waitingSince is { } sent && at - sent > _longest) _longest = at - sent;
                 _waitingSince = null;
+                _lastEcho = at;
             }
         }
 
-        public void Fail()
+        /// <summary>How the connection broke, for the result line: the error, and the client's clock at the last echo and at the end (ms).</summary>
+        public string? Breakage { get; private set; }
+
+        private TimeSpan _lastEcho;
+
+        public void Fail(string how, TimeSpan at)
         {
-            lock (_gate) Failed = true;
+            lock (_gate)
+            {
+                Failed = true;
+                Breakage = $"{how}:{_lastEcho.TotalMilliseconds:F0}:{at.TotalMilliseconds:F0}";
+            }
         }
 
         public TimeSpan LongestSoFar(TimeSpan now)
@@ -149,16 +167,27 @@ public static class Failover
                 state.Sent(clock.Elapsed);
                 await socket.SendAsync(Encoding.ASCII.GetBytes($"{++sequence}\n"), SocketFlags.None);
                 using var patience = new CancellationTokenSource(GiveUp);
-                if (await socket.ReceiveAsync(buffer, SocketFlags.None, patience.Token) == 0) break;
+                if (await socket.ReceiveAsync(buffer, SocketFlags.None, patience.Token) == 0)
+                {
+                    state.Fail("closed", clock.Elapsed);
+                    return null;
+                }
                 state.Echoed(clock.Elapsed);
                 try { await Task.Delay(StreamPause, stop); } catch (OperationCanceledException) { return state.LongestSoFar(clock.Elapsed); }
             }
         }
-        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        catch (SocketException e)
         {
+            state.Fail(e.SocketErrorCode.ToString(), clock.Elapsed);
+            return null;
         }
-        state.Fail();
-        return null;
+        catch (OperationCanceledException)
+        {
+            state.Fail("no_echo", clock.Elapsed);
+            return null;
+        }
+        // Stopped between two lines (the pause had just ended as the stop came): not broken.
+        return state.LongestSoFar(clock.Elapsed);
     }
 
     /// <summary>New connections one after another: the longest time between two that succeeded.</summary>

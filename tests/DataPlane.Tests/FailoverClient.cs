@@ -54,7 +54,10 @@ public sealed class FailoverClient : IDisposable
     {
         var words = line.Split(' ');
         int Value(string name) => int.Parse(words[Array.IndexOf(words, name) + 1]);
-        return new Result(line, Value("broken"), Value("longest_gap_ms"), Value("outage_ms"));
+        int gaps = Array.IndexOf(words, "gaps");
+        var gapMsByPort = gaps < 0 ? new Dictionary<int, int>()
+            : words[gaps + 1].Split(',').Select(pair => pair.Split(':')).ToDictionary(pair => int.Parse(pair[0]), pair => int.Parse(pair[1]));
+        return new Result(line, Value("broken"), Value("longest_gap_ms"), Value("outage_ms"), gapMsByPort);
     }
 
     /// <summary>Reads lines until one starts with <paramref name="word"/>; its words after that.</summary>
@@ -75,7 +78,12 @@ public sealed class FailoverClient : IDisposable
         return [.. Enumerable.Range(0, parts.Length / 2).Select(i => $"{parts[2 * i]} {parts[2 * i + 1]}")];
     }
 
-    public readonly record struct Result(string Line, int Broken, int LongestGapMs, int OutageMs);
+    /// <param name="GapMsByPort">Each held connection's longest wait for an echo, by the client's port (a report's; empty in the final result).</param>
+    public readonly record struct Result(string Line, int Broken, int LongestGapMs, int OutageMs, IReadOnlyDictionary<int, int> GapMsByPort)
+    {
+        /// <summary>The line without the gap of every connection: for a test's output.</summary>
+        public string Figures => Line.Split(" gaps ")[0];
+    }
 
     public void Dispose()
     {
