@@ -16,8 +16,7 @@ namespace Bench;
 /// <c>opened NODE COUNT ...</c> after <c>open N</c>; <c>result broken B longest_gap_ms G outage_ms O probes P broken_on NODE COUNT ...</c>, and
 /// when any broke <c>broken_ports PORT,...</c> (the client's), <c>broken_how PORT:HOW:LAST_ECHO_MS:BROKEN_MS,...</c> (a socket
 /// error, <c>closed</c> by the node, or <c>no_echo</c>; the times on the client's clock) and <c>clock_ms NOW</c>,
-/// after <c>stop</c> (a connection counts as broken when it failed or its echo was still missing <see cref="GiveUp"/> after it was due);
-/// <c>clock MS</c> after <c>clock</c>, to place what a test does on the same clock.
+/// after <c>stop</c> (a connection counts as broken when it failed or its echo was still missing <see cref="GiveUp"/> after it was due).
 /// Commands: <c>probe</c> starts the new-connection probe, <c>report</c> prints
 /// <c>report broken B longest_gap_ms G outage_ms O gaps PORT:MS,...</c> (each held connection's longest
 /// wait, by the client's port) for the time since the last report and starts measuring anew, <c>open N</c> ends the probe (<c>probe</c> starts another) and opens N more held (not streaming) connections,
@@ -43,6 +42,7 @@ public static class Failover
             nodeOf.Add(node);
         }
         Console.WriteLine("ready " + Totals(nodes));
+        var ports = sockets.Select(socket => ((IPEndPoint)socket.LocalEndPoint!).Port).ToList();
         var states = sockets.Select(_ => new StreamState()).ToList();
         var streams = sockets.Select((s, i) => Task.Run(() => Stream(s, states[i], clock, stop.Token))).ToList();
         Probe? probe = null;
@@ -51,15 +51,14 @@ public static class Failover
         while ((line = Console.ReadLine()) is not null && line != "stop")
         {
             if (line == "probe") probe ??= new Probe(target, clock);
-            else if (line == "clock") Console.WriteLine($"clock {clock.ElapsedMilliseconds}");
             else if (line == "report")
             {
                 // So far: a stream still waiting counts its wait as a gap; the probe's figures restart.
                 var now = clock.Elapsed;
                 int failed = states.Count(s => s.Failed);
-                double longestSoFar = states.Select(s => s.LongestSoFar(now).TotalMilliseconds).DefaultIfEmpty(0).Max();
-                var gapsByPort = sockets.Select((socket, i) => $"{((IPEndPoint)socket.LocalEndPoint!).Port}:{states[i].LongestSoFar(now).TotalMilliseconds:F0}");
-                Console.WriteLine($"report broken {failed} longest_gap_ms {longestSoFar:F0} outage_ms {probe?.LongestOutage.TotalMilliseconds ?? 0:F0} gaps {string.Join(",", gapsByPort)}");
+                var soFar = states.Select(s => s.LongestSoFar(now).TotalMilliseconds).ToList();
+                var gapsByPort = soFar.Select((gap, i) => $"{ports[i]}:{gap:F0}");
+                Console.WriteLine($"report broken {failed} longest_gap_ms {soFar.DefaultIfEmpty(0).Max():F0} outage_ms {probe?.LongestOutage.TotalMilliseconds ?? 0:F0} gaps {string.Join(",", gapsByPort)}");
                 foreach (var state in states) state.Restart();
                 probe?.Restart(clock);
             }
@@ -84,9 +83,8 @@ public static class Failover
         {
             if (gaps[i] is not null) continue;
             brokenOn[nodeOf[i]] = brokenOn.GetValueOrDefault(nodeOf[i]) + 1;
-            int port = ((IPEndPoint)sockets[i].LocalEndPoint!).Port;
-            brokenPorts.Add(port);
-            breakages.Add($"{port}:{states[i].Breakage}");
+            brokenPorts.Add(ports[i]);
+            breakages.Add($"{ports[i]}:{states[i].Breakage}");
         }
         Console.WriteLine($"result broken {broken} longest_gap_ms {longest:F0} outage_ms {probe?.LongestOutage.TotalMilliseconds ?? 0:F0} probes {probe?.Successes ?? 0} broken_on {Totals(brokenOn)}"
                           + (brokenPorts.Count > 0 ? $" broken_ports {string.Join(",", brokenPorts)} broken_how {string.Join(",", breakages)} clock_ms {clock.ElapsedMilliseconds}" : ""));

@@ -52,8 +52,8 @@ public sealed class ActiveActiveTests(ITestOutputHelper output) : IDisposable
         foreach (int fe in new[] { 1, 2 })
             Assert.True(HaLab.Eventually(() => Counted(fe) == held, Settle), $"fe{fe}'s clusterd counts {Counted(fe)} of the {held} connections\n" + _lab.Logs());
 
-        var throughFe1 = SynPorts(1);
-        Assert.True(throughFe1.Count + SynPorts(2).Count == held, $"SYNs from {throughFe1.Count} ports reached fe1, from {SynPorts(2).Count} fe2, for {held} connections");
+        var (throughFe1, throughFe2) = (SynPorts(1), SynPorts(2));
+        Assert.True(throughFe1.Count + throughFe2.Count == held, $"SYNs from {throughFe1.Count} ports reached fe1, from {throughFe2.Count} fe2, for {held} connections");
 
         client.Send("probe");
         Thread.Sleep(500);
