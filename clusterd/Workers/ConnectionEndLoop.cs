@@ -31,6 +31,14 @@ public sealed class ConnectionEndLoop(ClusterService service, IConntrack conntra
     private long _sweepAgainAt;
     /// <summary>Long enough for the answers on their way when the entries went to have arrived (a LAN's round trip, many times over).</summary>
     private const int SweepAgainAfterMs = 100;
+    /// <summary>
+    /// How long the events after a batch that emptied the socket are left to gather before the next read. A
+    /// connection's events come one at a time over its life (the handshake's, the close's), and waking the thread
+    /// for each cost more than reading it: at 1000 connections a second, 48 µs of this thread per connection read
+    /// as they came, 18 µs gathered. Ends and confirmations are applied at most this much later, which no load count
+    /// notices; a full batch is followed at once, so a flood is read as fast as before.
+    /// </summary>
+    private const int GatherMs = 2;
 
     /// <summary>How often the kernel dropped events (socket overrun) since clusterd started; each was followed by a recount.</summary>
     public long Overruns => Interlocked.Read(ref _overruns);
@@ -69,10 +77,11 @@ public sealed class ConnectionEndLoop(ClusterService service, IConntrack conntra
         try
         {
             _batch.Clear();
-            _events.ProcessBatch(Marks.IsNode, _collect ??= Collect, StepTimeoutMs);
+            int read = _events.ProcessBatch(_collect ??= Collect, StepTimeoutMs);
             if (_batch.Count > 0) service.ConnectionsChanged(CollectionsMarshal.AsSpan(_batch));
             if (service.ExpireUnconfirmed()) GiveMemoryBack(); // a flood of unconfirmed connections is over
             EndConnections(Environment.TickCount64);
+            if (read > 0 && read < _events.BatchSlots) Thread.Sleep(GatherMs); // the socket is empty: let the next events gather
         }
         catch (NetlinkException e) when (e.Errno == NetlinkException.ENOBUFS)
         {

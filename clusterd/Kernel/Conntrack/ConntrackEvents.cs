@@ -8,27 +8,30 @@ namespace Clusterd.Kernel.Conntrack;
 public enum ConntrackChange { NewOrUpdated, Destroyed }
 
 /// <summary>
-/// Listens to ctnetlink's new, update and destroy events: a new entry confirms a scheduled
-/// connection, one that starts closing or is destroyed stops counting as load. Events for entries
-/// without a node mark are skipped early.
+/// Listens to ctnetlink's new, update and destroy events of clustered connections: a new entry
+/// confirms a scheduled connection, one that starts closing or is destroyed stops counting as load.
+/// The kernel drops the others before they reach the socket (<see cref="ConntrackEventFilter"/>).
 /// </summary>
 public sealed class ConntrackEvents : IDisposable
 {
-    private readonly NetlinkSocket _socket = new([NFNLGRP_CONNTRACK_NEW, NFNLGRP_CONNTRACK_UPDATE, NFNLGRP_CONNTRACK_DESTROY], 32 << 20);
+    private readonly NetlinkSocket _socket = Subscribed();
     /// <summary>Events read in one call: each comes as a datagram of its own, and a flood of new connections brings one per connection.</summary>
     private readonly DatagramBatch _received = new(slots: 64, slotSize: 8192);
 
+    /// <summary>The most datagrams <see cref="ProcessBatch"/> reads at once: a batch this full may have left more waiting.</summary>
+    public int BatchSlots => _received.Slots;
+
     /// <summary>
-    /// Waits for a burst of events (up to the batch's <see cref="DatagramBatch.Slots"/>, in one system call) and
-    /// hands each to <paramref name="handle"/>. Returns false on timeout. Throws
+    /// Waits for a burst of events (up to <see cref="BatchSlots"/> datagrams, in one system call) and
+    /// hands each to <paramref name="handle"/>. Returns how many datagrams it read, 0 on timeout. Throws
     /// <see cref="NetlinkException"/> with ENOBUFS when events were lost — the caller then rebuilds
     /// its view from a dump.
     /// </summary>
-    public bool ProcessBatch(Func<uint, bool> isOurs, Action<ConntrackChange, ConntrackEntry> handle, int timeoutMs)
+    public int ProcessBatch(Action<ConntrackChange, ConntrackEntry> handle, int timeoutMs)
     {
-        if (_socket.ReceiveMany(_received, timeoutMs) == 0) return false;
-        for (int i = 0; i < _received.Count; i++) Handle(_received[i], isOurs, handle);
-        return true;
+        int read = _socket.ReceiveMany(_received, timeoutMs);
+        for (int i = 0; i < read; i++) Handle(_received[i], handle);
+        return read;
     }
 
     /// <summary>
@@ -55,7 +58,22 @@ public sealed class ConntrackEvents : IDisposable
     /// <summary>More than the socket's buffer holds of the smallest events: what is read beyond it arrived after the overrun.</summary>
     private const int MaxDiscardedBatches = 1024;
 
-    private static void Handle(ReadOnlySpan<byte> datagram, Func<uint, bool> isOurs, Action<ConntrackChange, ConntrackEntry> handle)
+    private static NetlinkSocket Subscribed()
+    {
+        var socket = new NetlinkSocket([NFNLGRP_CONNTRACK_NEW, NFNLGRP_CONNTRACK_UPDATE, NFNLGRP_CONNTRACK_DESTROY], 32 << 20);
+        try
+        {
+            socket.AttachFilter(ConntrackEventFilter.Program);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private static void Handle(ReadOnlySpan<byte> datagram, Action<ConntrackChange, ConntrackEntry> handle)
     {
         foreach (var message in new NetlinkMessages(datagram))
         {
@@ -67,8 +85,7 @@ public sealed class ConntrackEvents : IDisposable
                 _ => (ConntrackChange?)null,
             };
             if (change is null || subsystem != NFNL_SUBSYS_CTNETLINK) continue;
-            if (ConntrackEntry.TryParse(message.Attributes, out var entry) && isOurs(entry.Mark))
-                handle(change.Value, entry);
+            if (ConntrackEntry.TryParse(message.Attributes, out var entry)) handle(change.Value, entry);
         }
     }
 

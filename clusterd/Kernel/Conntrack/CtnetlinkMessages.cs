@@ -21,8 +21,9 @@ public static class CtnetlinkMessages
     /// <summary>
     /// TCP conntrack states: before ESTABLISHED the handshake is under way; from FIN_WAIT on (but
     /// SYN_SENT2) the connection is closing and no longer counts as load; a handshake that never
-    /// completed ends in SYN_SENT (the SYN unanswered) or CLOSE (answered by a reset).
+    /// completed ends in SYN_SENT (the SYN unanswered) or CLOSE (answered by a reset). A connection
+    /// leaves ESTABLISHED for FIN_WAIT or CLOSE, never straight for the others.
     /// </summary>
     public const byte TCP_CONNTRACK_SYN_SENT = 1, TCP_CONNTRACK_SYN_RECV = 2, TCP_CONNTRACK_ESTABLISHED = 3, TCP_CONNTRACK_FIN_WAIT = 4,
-        TCP_CONNTRACK_CLOSE = 8, TCP_CONNTRACK_SYN_SENT2 = 9;
+        TCP_CONNTRACK_CLOSE_WAIT = 5, TCP_CONNTRACK_LAST_ACK = 6, TCP_CONNTRACK_TIME_WAIT = 7, TCP_CONNTRACK_CLOSE = 8, TCP_CONNTRACK_SYN_SENT2 = 9;
 }

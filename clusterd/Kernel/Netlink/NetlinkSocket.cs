@@ -176,6 +176,17 @@ public sealed unsafe class NetlinkSocket : IDisposable
         }
     }
 
+    /// <summary>Has the kernel run <paramref name="program"/> on every message before it queues it: what the program drops never wakes a reader.</summary>
+    public void AttachFilter(SocketFilterInstruction[] program)
+    {
+        fixed (SocketFilterInstruction* code = program)
+        {
+            var attached = new SocketFilterProgram { Length = checked((ushort)program.Length), Code = code };
+            if (LibC.setsockopt(_fd, LibC.SOL_SOCKET, LibC.SO_ATTACH_FILTER, &attached, (uint)sizeof(SocketFilterProgram)) < 0)
+                throw Error("setsockopt(SO_ATTACH_FILTER)");
+        }
+    }
+
     private void SetOption(int level, int name, int value)
     {
         if (LibC.setsockopt(_fd, level, name, &value, sizeof(int)) < 0) throw Error($"setsockopt({level},{name})");
