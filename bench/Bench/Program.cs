@@ -12,8 +12,9 @@ switch (args)
         Console.WriteLine(ConnectionRate.Run(new IPEndPoint(IPAddress.Parse(target), int.Parse(port)),
             TimeSpan.FromSeconds(double.Parse(seconds)), int.Parse(concurrency)));
         return 0;
-    case ["paced", var target, var port, var perSecond, var count]:
-        Console.WriteLine(PacedConnections.Run(new IPEndPoint(IPAddress.Parse(target), int.Parse(port)), int.Parse(perSecond), int.Parse(count)));
+    case ["paced", var target, var port, var perSecond, var count, .. var core] when core.Length <= 1:
+        Console.WriteLine(PacedConnections.Run(new IPEndPoint(IPAddress.Parse(target), int.Parse(port)), int.Parse(perSecond), int.Parse(count),
+            core.Length == 1 ? int.Parse(core[0]) : null));
         return 0;
     case ["stream", var target, var port, var seconds]:
         Console.WriteLine($"mbps {Bench.Stream.MegabitsPerSecond(new IPEndPoint(IPAddress.Parse(target), int.Parse(port)), TimeSpan.FromSeconds(double.Parse(seconds))):F0}");
@@ -47,7 +48,7 @@ switch (args)
         Console.Error.WriteLine("""
             usage: ipc-bench conntrack-fill COUNT SHARED MARKHEX...
                    ipc-bench cps ADDRESS PORT SECONDS CONCURRENCY
-                   ipc-bench paced ADDRESS PORT PER_SECOND COUNT
+                   ipc-bench paced ADDRESS PORT PER_SECOND COUNT [FRONT_END_CORE]
                    ipc-bench stream ADDRESS PORT SECONDS
                    ipc-bench udp-flood ADDRESS SOURCE_NETWORK SECONDS PACKETS_PER_SECOND(0=max)
                    ipc-bench flood udp|syn[+ttl1|+lsrr|+badopt] ADDRESS SOURCE_NETWORK COUNT PACKETS_PER_SECOND(0=max)
