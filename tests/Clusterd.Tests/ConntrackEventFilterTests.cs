@@ -16,31 +16,22 @@ public sealed class ConntrackEventFilterTests : IDisposable
 {
     private const int Clustered = 7001, OtherMark = 7002, Unmarked = 7003;
 
-    private readonly string _namespace = $"ef-{Environment.ProcessId}-{Random.Shared.Next(100_000)}";
+    private readonly ThrowawayNamespace _namespace = new("ef");
 
-    public ConntrackEventFilterTests()
+    public ConntrackEventFilterTests() => _namespace.Prepare(() =>
     {
-        Run("ip", "netns", "add", _namespace);
-        try
-        {
-            Run("ip", "-n", _namespace, "link", "set", "lo", "up");
-            // The output hook runs before conntrack confirms the entry, so the first packet's mark is in every event.
-            Run("ip", "netns", "exec", _namespace, "nft",
-                $"table ip marks {{ chain out {{ type filter hook output priority 0; tcp dport {Clustered} ct mark set 0x40000001; tcp dport {OtherMark} ct mark set 0x80000001; }}; }}");
-        }
-        catch
-        {
-            Dispose(); // a constructor that throws gets no Dispose from xunit
-            throw;
-        }
-    }
+        Run("ip", "-n", _namespace.Name, "link", "set", "lo", "up");
+        // The output hook runs before conntrack confirms the entry, so the first packet's mark is in every event.
+        Run("ip", "netns", "exec", _namespace.Name, "nft",
+            $"table ip marks {{ chain out {{ type filter hook output priority 0; tcp dport {Clustered} ct mark set 0x40000001; tcp dport {OtherMark} ct mark set 0x80000001; }}; }}");
+    });
 
-    public void Dispose() => CommandRunner.Run("ip", "netns", "del", _namespace);
+    public void Dispose() => _namespace.Dispose();
 
     [Fact]
     public void OnlyTheEventsTheConnectionViewUsesArrive()
     {
-        var seen = NetworkNamespace.Run(_namespace, () =>
+        var seen = NetworkNamespace.Run(_namespace.Name, () =>
         {
             using var events = new ConntrackEvents();
             foreach (int port in new[] { Clustered, OtherMark, Unmarked }) ConnectAndClose(port);
@@ -55,13 +46,13 @@ public sealed class ConntrackEventFilterTests : IDisposable
     [Fact]
     public void ADestroyedConnectionsEventArrives()
     {
-        var seen = NetworkNamespace.Run(_namespace, () =>
+        var seen = NetworkNamespace.Run(_namespace.Name, () =>
         {
             using var events = new ConntrackEvents();
             using var held = Listen(Clustered);
             using var client = Connect(Clustered);
             Drain(events);
-            Run("ip", "netns", "exec", _namespace, "conntrack", "-D", "-p", "tcp", "--dport", $"{Clustered}");
+            Run("ip", "netns", "exec", _namespace.Name, "conntrack", "-D", "-p", "tcp", "--dport", $"{Clustered}");
             return Drain(events);
         });
 

@@ -14,24 +14,11 @@ public sealed class TableWriterTests : IDisposable
 {
     private const string Declarations = $"table {ClusterTable.Qualified} {{\n\tchain input {{\n\t\ttype filter hook prerouting priority -150; policy accept;\n\t}}\n}}\n";
 
-    private readonly string _namespace = $"tw-{Environment.ProcessId}-{Random.Shared.Next(100_000)}";
+    private readonly ThrowawayNamespace _namespace = new("tw");
 
-    public TableWriterTests()
-    {
-        var made = CommandRunner.Run("ip", "netns", "add", _namespace);
-        if (made.ExitCode != 0) throw new InvalidOperationException(made.ToString());
-        try
-        {
-            Nft("add", "table", "ip", ClusterTable.Name);
-        }
-        catch
-        {
-            Dispose(); // a constructor that throws gets no Dispose from xunit
-            throw;
-        }
-    }
+    public TableWriterTests() => _namespace.Prepare(() => Nft("add", "table", "ip", ClusterTable.Name));
 
-    public void Dispose() => CommandRunner.Run("ip", "netns", "del", _namespace);
+    public void Dispose() => _namespace.Dispose();
 
     [Fact]
     public void AChainInBlocksHoldsTheRulesInOrder()
@@ -165,7 +152,7 @@ public sealed class TableWriterTests : IDisposable
 
     /// <summary>The writer's whole life runs on a thread inside the namespace, where its nft context opens its socket.</summary>
     private void InNamespace(Action<TableWriter> test) =>
-        NetworkNamespace.Run(_namespace, () =>
+        NetworkNamespace.Run(_namespace.Name, () =>
         {
             using var nft = new NftablesLibrary();
             test(new TableWriter(nft));
@@ -199,7 +186,7 @@ public sealed class TableWriterTests : IDisposable
 
     private string Nft(params string[] args)
     {
-        var result = CommandRunner.Run("ip", ["netns", "exec", _namespace, "nft", .. args]);
+        var result = CommandRunner.Run("ip", ["netns", "exec", _namespace.Name, "nft", .. args]);
         Assert.True(result.ExitCode == 0, result.ToString());
         return result.Stdout;
     }
