@@ -18,6 +18,9 @@ public readonly record struct Flow(byte Protocol, Ipv4Address Source, ushort Sou
     /// <summary>The offset of the flags in a TCP header, and the flag of a connection's first packet.</summary>
     private const int TcpFlags = 13, TcpSyn = 0x02;
 
+    /// <summary>TCP or UDP: the ports are the connection's own. Other protocols' flows have 0 in their place, so they do not name one connection (conntrack tells ICMP echoes apart by their id).</summary>
+    public bool HasPorts => Protocol is Tcp or Udp;
+
     /// <summary>The flow's stable hash (<see cref="Scheduling.FlowHash"/>), the same in every clusterd.</summary>
     public ulong StableHash() => Scheduling.FlowHash.Of(Protocol, Source, SourcePort, Destination, DestinationPort);
 

@@ -5,15 +5,21 @@ using Clusterd.Kernel.Netlink;
 
 namespace Clusterd.Kernel;
 
-/// <summary>The core's view of conntrack, read by ctnetlink dumps.</summary>
+/// <summary>The core's view of conntrack, read by ctnetlink dumps and lookups.</summary>
 public sealed class KernelConntrack : IConntrack
 {
     public void VisitClustered(Action<TrackedConnection> visit) =>
-        Dump(Marks.NodeTag, entry =>
-        {
-            if (Marks.IsNode(entry.Mark))
-                visit(new TrackedConnection(entry.Flow, Marks.NodeOf(entry.Mark), entry.IsClosing, entry.TimeoutSeconds) { IsOpening = entry.IsOpening });
-        });
+        Dump(Marks.NodeTag, entry => VisitIfClustered(entry, visit));
+
+    public void LookUpClustered(IEnumerable<Flow> flows, Action<TrackedConnection> visit) =>
+        KernelCall.Run("looking up conntrack entries", () => ConntrackLookup.Read(flows, entry => VisitIfClustered(entry, visit)));
+
+    /// <summary>An entry whose mark names a node is a clustered connection.</summary>
+    private static void VisitIfClustered(ConntrackEntry entry, Action<TrackedConnection> visit)
+    {
+        if (Marks.IsNode(entry.Mark))
+            visit(new TrackedConnection(entry.Flow, Marks.NodeOf(entry.Mark), entry.IsClosing, entry.TimeoutSeconds) { IsOpening = entry.IsOpening });
+    }
 
     public IReadOnlyList<MasqueradeEntry> Masqueraded()
     {

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using Clusterd.Kernel.Conntrack;
 using TestSupport;
@@ -20,9 +19,9 @@ public sealed class ConntrackEventFilterTests : IDisposable
 
     public ConntrackEventFilterTests() => _namespace.Prepare(() =>
     {
-        Run("ip", "-n", _namespace.Name, "link", "set", "lo", "up");
+        _namespace.Exec("ip", "link", "set", "lo", "up");
         // The output hook runs before conntrack confirms the entry, so the first packet's mark is in every event.
-        Run("ip", "netns", "exec", _namespace.Name, "nft",
+        _namespace.Exec("nft",
             $"table ip marks {{ chain out {{ type filter hook output priority 0; tcp dport {Clustered} ct mark set 0x40000001; tcp dport {OtherMark} ct mark set 0x80000001; }}; }}");
     });
 
@@ -49,10 +48,10 @@ public sealed class ConntrackEventFilterTests : IDisposable
         var seen = NetworkNamespace.Run(_namespace.Name, () =>
         {
             using var events = new ConntrackEvents();
-            using var held = Listen(Clustered);
-            using var client = Connect(Clustered);
+            using var held = LoopbackTcp.Listen(Clustered);
+            using var client = LoopbackTcp.Connect(Clustered);
             Drain(events);
-            Run("ip", "netns", "exec", _namespace.Name, "conntrack", "-D", "-p", "tcp", "--dport", $"{Clustered}");
+            _namespace.Exec("conntrack", "-D", "-p", "tcp", "--dport", $"{Clustered}");
             return Drain(events);
         });
 
@@ -62,28 +61,13 @@ public sealed class ConntrackEventFilterTests : IDisposable
     /// <summary>An orderly close, the client first: FIN_WAIT, CLOSE_WAIT, LAST_ACK, TIME_WAIT.</summary>
     private static void ConnectAndClose(int port)
     {
-        using var listener = Listen(port);
-        using var client = Connect(port);
+        using var listener = LoopbackTcp.Listen(port);
+        using var client = LoopbackTcp.Connect(port);
         using var server = listener.Accept();
         client.Shutdown(SocketShutdown.Send);
         Assert.Equal(0, server.Receive(new byte[1]));
         server.Shutdown(SocketShutdown.Send);
         Assert.Equal(0, client.Receive(new byte[1]));
-    }
-
-    private static Socket Listen(int port)
-    {
-        var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, port));
-        listener.Listen();
-        return listener;
-    }
-
-    private static Socket Connect(int port)
-    {
-        var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 5000 };
-        client.Connect(new IPEndPoint(IPAddress.Loopback, port));
-        return client;
     }
 
     /// <summary>The events until none has come for a while (the kernel sends each as its packet passes).</summary>
@@ -92,11 +76,5 @@ public sealed class ConntrackEventFilterTests : IDisposable
         var seen = new List<(ConntrackChange, ConntrackEntry)>();
         while (events.ProcessBatch((change, entry) => seen.Add((change, entry)), timeoutMs: 300) > 0) { }
         return seen;
-    }
-
-    private static void Run(params string[] command)
-    {
-        var result = CommandRunner.Run(command[0], command[1..]);
-        if (result.ExitCode != 0) throw new InvalidOperationException(result.ToString());
     }
 }

@@ -29,5 +29,12 @@ public sealed class ThrowawayNamespace : IDisposable
         }
     }
 
+    /// <summary>Runs <paramref name="command"/> in the namespace; its failure throws, with what it printed.</summary>
+    public void Exec(params string[] command)
+    {
+        var result = CommandRunner.Run("ip", ["netns", "exec", Name, .. command]);
+        if (result.ExitCode != 0) throw new InvalidOperationException(result.ToString());
+    }
+
     public void Dispose() => CommandRunner.Run("ip", "netns", "del", Name);
 }

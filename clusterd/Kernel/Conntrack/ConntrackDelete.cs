@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Clusterd.Core;
 using Clusterd.Kernel.Netlink;
 using static Clusterd.Kernel.Conntrack.CtnetlinkMessages;
@@ -21,7 +20,7 @@ public static class ConntrackDelete
         {
             request.Clear();
             request.Begin(MessageType(NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_DELETE), NLM_F_REQUEST | NLM_F_ACK, AF_INET, 0);
-            WriteTuple(request, flow);
+            OriginalTuple.Write(request, flow);
             request.End();
             try
             {
@@ -34,25 +33,5 @@ public static class ConntrackDelete
             }
         }
         return deleted;
-    }
-
-    private static void WriteTuple(NetlinkWriter request, Flow flow)
-    {
-        Span<byte> bytes = stackalloc byte[4];
-        request.BeginNest(CTA_TUPLE_ORIG);
-        request.BeginNest(CTA_TUPLE_IP);
-        flow.Source.WriteNetworkOrder(bytes);
-        request.Attribute(CTA_IP_V4_SRC, bytes);
-        flow.Destination.WriteNetworkOrder(bytes);
-        request.Attribute(CTA_IP_V4_DST, bytes);
-        request.EndNest();
-        request.BeginNest(CTA_TUPLE_PROTO);
-        request.Attribute(CTA_PROTO_NUM, [flow.Protocol]);
-        BinaryPrimitives.WriteUInt16BigEndian(bytes, flow.SourcePort);
-        request.Attribute(CTA_PROTO_SRC_PORT, bytes[..2]);
-        BinaryPrimitives.WriteUInt16BigEndian(bytes, flow.DestinationPort);
-        request.Attribute(CTA_PROTO_DST_PORT, bytes[..2]);
-        request.EndNest();
-        request.EndNest();
     }
 }

@@ -126,6 +126,15 @@ public sealed unsafe class NetlinkSocket : IDisposable
         Exchange(request, what, visit, timeoutMs);
 
     /// <summary>
+    /// Sends the request's lookups (several messages make one datagram, each asking NLM_F_ACK) and
+    /// hands every answer to <paramref name="visit"/> until each lookup is acknowledged. A lookup the
+    /// kernel holds nothing for is answered ENOENT: no error, it has no answer. Any other error, or
+    /// silence for <paramref name="timeoutMs"/>, throws <see cref="NetlinkException"/>.
+    /// </summary>
+    public void LookUp(NetlinkWriter request, string what, MessageVisitor visit, int timeoutMs = 5000) =>
+        Exchange(request, what, visit, timeoutMs, absentIsAnswered: true);
+
+    /// <summary>
     /// Sends the request's messages (several make one datagram, e.g. an nf_tables transaction) and
     /// waits until each that asked for it (NLM_F_ACK) is acknowledged. The first error answer to
     /// any of them, or silence for <paramref name="timeoutMs"/>, throws <see cref="NetlinkException"/>.
@@ -139,8 +148,9 @@ public sealed unsafe class NetlinkSocket : IDisposable
     /// (NLMSG_ERROR) or the end of a dump (NLMSG_DONE). Answers to earlier requests (a late error
     /// after a timeout) and multicast messages carry other sequence numbers and are passed over.
     /// </summary>
-    /// <param name="visit">For a dump: receives its messages; the dump request is then the one awaited.</param>
-    private void Exchange(NetlinkWriter request, string what, MessageVisitor? visit, int timeoutMs)
+    /// <param name="visit">Receives the answers that are neither acknowledgement nor error; for a dump, its messages (the dump request is then the one awaited).</param>
+    /// <param name="absentIsAnswered">An ENOENT error answers its message rather than failing the request.</param>
+    private void Exchange(NetlinkWriter request, string what, MessageVisitor? visit, int timeoutMs, bool absentIsAnswered = false)
     {
         uint first = _sequence + 1;
         int count = request.Number(first);
@@ -163,7 +173,7 @@ public sealed unsafe class NetlinkSocket : IDisposable
                     if (message.Sequence - first >= (uint)count) continue;
                     switch (message.Type)
                     {
-                        case Netlink.NLMSG_ERROR when message.ErrorCode < 0: throw new NetlinkException(what, -message.ErrorCode);
+                        case Netlink.NLMSG_ERROR when message.ErrorCode < 0 && !(absentIsAnswered && message.ErrorCode == -LibC.ENOENT): throw new NetlinkException(what, -message.ErrorCode);
                         case Netlink.NLMSG_ERROR or Netlink.NLMSG_DONE: waiting--; break;
                         default: visit?.Invoke(message); break;
                     }

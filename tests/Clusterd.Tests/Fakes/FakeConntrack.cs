@@ -3,7 +3,7 @@ using Clusterd.Core;
 
 namespace Clusterd.Tests.Fakes;
 
-/// <summary>A conntrack table in memory: what a test puts in is what a dump returns, unless the test makes it unreadable.</summary>
+/// <summary>A conntrack table in memory: what a test puts in is what a dump or lookup returns, unless the test makes it unreadable.</summary>
 public sealed class FakeConntrack : IConntrack
 {
     public List<TrackedConnection> Connections { get; } = [];
@@ -17,6 +17,21 @@ public sealed class FakeConntrack : IConntrack
     {
         if (Unreadable) throw Failure();
         Connections.ToList().ForEach(visit);
+    }
+
+    /// <summary>The flows the last lookups asked for, in order.</summary>
+    public List<Flow> LookedUp { get; } = [];
+
+    public void LookUpClustered(IEnumerable<Flow> flows, Action<TrackedConnection> visit)
+    {
+        if (Unreadable) throw Failure();
+        var held = Connections.ToDictionary(c => c.Flow);
+        LookedUp.Clear();
+        foreach (var flow in flows)
+        {
+            LookedUp.Add(flow);
+            if (held.TryGetValue(flow, out var connection)) visit(connection);
+        }
     }
 
     public IReadOnlyList<MasqueradeEntry> Masqueraded() => Unreadable ? throw Failure() : [.. MasqueradedEntries];
