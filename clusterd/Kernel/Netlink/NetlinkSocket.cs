@@ -143,6 +143,13 @@ public sealed unsafe class NetlinkSocket : IDisposable
         Exchange(request, what, visit: null, timeoutMs);
 
     /// <summary>
+    /// As <see cref="Acknowledged"/>, for messages that each name one object (a deletion, say): one
+    /// the kernel holds nothing for is answered ENOENT, which is no error. Returns how many were.
+    /// </summary>
+    public int AcknowledgedOrAbsent(NetlinkWriter request, string what, int timeoutMs = 5000) =>
+        Exchange(request, what, visit: null, timeoutMs, absentIsAnswered: true);
+
+    /// <summary>
     /// The one request loop: numbers the request's messages from this socket's sequence, sends them,
     /// and reads answers until every message waiting for one has it — an acknowledgement or error
     /// (NLMSG_ERROR) or the end of a dump (NLMSG_DONE). Answers to earlier requests (a late error
@@ -150,12 +157,13 @@ public sealed unsafe class NetlinkSocket : IDisposable
     /// </summary>
     /// <param name="visit">Receives the answers that are neither acknowledgement nor error; for a dump, its messages (the dump request is then the one awaited).</param>
     /// <param name="absentIsAnswered">An ENOENT error answers its message rather than failing the request.</param>
-    private void Exchange(NetlinkWriter request, string what, MessageVisitor? visit, int timeoutMs, bool absentIsAnswered = false)
+    /// <returns>How many messages were answered ENOENT.</returns>
+    private int Exchange(NetlinkWriter request, string what, MessageVisitor? visit, int timeoutMs, bool absentIsAnswered = false)
     {
         uint first = _sequence + 1;
         int count = request.Number(first);
         _sequence += (uint)count;
-        int waiting = 0;
+        int waiting = 0, absent = 0;
         foreach (var message in new NetlinkMessages(request.Written))
             if ((message.Flags & Netlink.NLM_F_ACK) != 0 || visit is not null && (message.Flags & Netlink.NLM_F_DUMP) != 0) waiting++;
         Send(request.Written);
@@ -174,6 +182,7 @@ public sealed unsafe class NetlinkSocket : IDisposable
                     switch (message.Type)
                     {
                         case Netlink.NLMSG_ERROR when message.ErrorCode < 0 && !(absentIsAnswered && message.ErrorCode == -LibC.ENOENT): throw new NetlinkException(what, -message.ErrorCode);
+                        case Netlink.NLMSG_ERROR when message.ErrorCode < 0: absent++; waiting--; break;
                         case Netlink.NLMSG_ERROR or Netlink.NLMSG_DONE: waiting--; break;
                         default: visit?.Invoke(message); break;
                     }
@@ -184,6 +193,7 @@ public sealed unsafe class NetlinkSocket : IDisposable
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+        return absent;
     }
 
     /// <summary>Has the kernel run <paramref name="program"/> on every message before it queues it: what the program drops never wakes a reader.</summary>

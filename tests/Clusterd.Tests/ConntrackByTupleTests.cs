@@ -8,17 +8,17 @@ using TestSupport;
 namespace Clusterd.Tests;
 
 /// <summary>
-/// Conntrack entries looked up by their flows (<see cref="KernelConntrack.LookUpClustered"/>), against
-/// real connections over loopback in a throwaway network namespace: more flows than one datagram of
-/// lookups carries, most of them held by nothing.
+/// Conntrack entries looked up and deleted by their flows (<see cref="KernelConntrack.LookUpClustered"/>,
+/// <see cref="KernelConntrack.Delete"/>), against real connections over loopback in a throwaway network
+/// namespace: more flows than one datagram of requests carries, most of them held by nothing.
 /// </summary>
-public sealed class ConntrackLookupTests : IDisposable
+public sealed class ConntrackByTupleTests : IDisposable
 {
     private const int Clustered = 7101, Unmarked = 7102, Node = 5;
 
     private readonly ThrowawayNamespace _namespace = new("ctl");
 
-    public ConntrackLookupTests() => _namespace.Prepare(() =>
+    public ConntrackByTupleTests() => _namespace.Prepare(() =>
     {
         _namespace.Exec("ip", "link", "set", "lo", "up");
         _namespace.Exec("nft",
@@ -58,6 +58,34 @@ public sealed class ConntrackLookupTests : IDisposable
             Assert.False(c.IsClosing);
             Assert.InRange(c.TimeoutSeconds, 1u, 432_000u);
         });
+    }
+
+    [Fact]
+    public void TheEntriesOfTheFlowsNamedAreDeletedAndTheAbsentOnesPassedOver()
+    {
+        var (deleted, left) = NetworkNamespace.Run(_namespace.Name, () =>
+        {
+            using var clustered = LoopbackTcp.Listen(Clustered);
+            var clients = new[] { LoopbackTcp.Connect(Clustered), LoopbackTcp.Connect(Clustered), LoopbackTcp.Connect(Clustered) };
+            try
+            {
+                var flows = clients.Select(FlowOf).ToList();
+                var named = new List<Flow>(flows);
+                for (ushort port = 1; named.Count < 300; port++) named.Add(flows[0] with { SourcePort = port }); // none holds these
+                var conntrack = new KernelConntrack();
+                int deleted = conntrack.Delete(named);
+                var left = new List<TrackedConnection>();
+                conntrack.LookUpClustered(flows, left.Add); // the connections are idle: nothing makes their entries again
+                return (deleted, left.Count);
+            }
+            finally
+            {
+                foreach (var client in clients) client.Dispose();
+            }
+        });
+
+        Assert.Equal(3, deleted);
+        Assert.Equal(0, left);
     }
 
     private static Flow FlowOf(Socket client)
