@@ -75,7 +75,7 @@ public sealed class ControlServer(string socketPath, RequestHandler handler) : I
                 client.Blocking = false;
                 var answer = ControlAnswer.Fail(ControlError.Busy,
                     $"uid {uid} already holds {ConnectionQuota.PerUser} connections to clusterd (or all users together {ConnectionQuota.AllOthers})");
-                client.Send([.. JsonSerializer.SerializeToUtf8Bytes(answer, ControlJson.Default.ControlAnswer), (byte)'\n']);
+                client.Send(AnswerLine(answer));
             }
             catch (SocketException) { }
         }
@@ -114,11 +114,13 @@ public sealed class ControlServer(string socketPath, RequestHandler handler) : I
 
     private static async Task WriteReplyAsync(NetworkStream stream, ControlReply reply)
     {
-        byte[] answer = JsonSerializer.SerializeToUtf8Bytes(reply.Answer, ControlJson.Default.ControlAnswer);
-        await stream.WriteAsync(answer);
-        stream.WriteByte((byte)'\n');
+        await stream.WriteAsync(AnswerLine(reply.Answer));
         reply.WriteBody?.Invoke(stream);
     }
+
+    /// <summary>The answer and its newline in one write: a client reading the line wakes once for it, not once for each part.</summary>
+    private static byte[] AnswerLine(ControlAnswer answer) =>
+        [.. JsonSerializer.SerializeToUtf8Bytes(answer, ControlJson.Default.ControlAnswer), (byte)'\n'];
 
     private void RemoveStaleSocket()
     {
