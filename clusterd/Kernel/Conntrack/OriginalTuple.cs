@@ -6,11 +6,11 @@ using static Clusterd.Kernel.Netlink.Netlink;
 
 namespace Clusterd.Kernel.Conntrack;
 
-/// <summary>How a request names one IPv4 conntrack entry: by its original direction's tuple (CTA_TUPLE_ORIG).</summary>
+/// <summary>How a request names one IPv4 conntrack entry: by its original direction's tuple (CTA_TUPLE_ORIG); and requests naming many, a datagram at a time.</summary>
 public static class OriginalTuple
 {
     /// <summary>Requests sent together: their answers (a few hundred bytes each at most) stay far inside a socket buffer of a megabyte, which the kernel never waits on.</summary>
-    public const int Batch = 128;
+    private const int Batch = 128;
 
     /// <summary>
     /// Writes one acknowledged ctnetlink request of <paramref name="command"/> per flow, each naming

@@ -181,8 +181,8 @@ public sealed unsafe class NetlinkSocket : IDisposable
                     if (message.Sequence - first >= (uint)count) continue;
                     switch (message.Type)
                     {
-                        case Netlink.NLMSG_ERROR when message.ErrorCode < 0 && !(absentIsAnswered && message.ErrorCode == -LibC.ENOENT): throw new NetlinkException(what, -message.ErrorCode);
-                        case Netlink.NLMSG_ERROR when message.ErrorCode < 0: absent++; waiting--; break;
+                        case Netlink.NLMSG_ERROR when absentIsAnswered && message.ErrorCode == -LibC.ENOENT: absent++; waiting--; break;
+                        case Netlink.NLMSG_ERROR when message.ErrorCode < 0: throw new NetlinkException(what, -message.ErrorCode);
                         case Netlink.NLMSG_ERROR or Netlink.NLMSG_DONE: waiting--; break;
                         default: visit?.Invoke(message); break;
                     }
